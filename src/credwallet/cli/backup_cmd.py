@@ -1,0 +1,88 @@
+"""`credwallet backup -o PATH` and `credwallet restore PATH`.
+
+A backup is the encrypted wallet file itself (same format, same passphrase), checked to
+decrypt before it is written; restore checks the backup decrypts before replacing anything,
+and keeps the replaced wallet as wallet.cwlt.bak.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.errors import UsageError, WalletError, WalletWriteError
+
+
+def _write_new_file(path: Path, blob: bytes, *, force: bool) -> None:
+    if path.exists() and not force:
+        raise UsageError(f"{path} exists; use --force to overwrite it")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise WalletWriteError(f"cannot write backup {path}: {exc.strerror}") from None
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("backup")
+    def backup(
+        output: Annotated[str, typer.Option("-o", "--output", metavar="PATH", help="Backup file.")],
+        force: Annotated[bool, typer.Option("--force", help="Overwrite PATH.")] = False,
+        json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
+    ) -> None:
+        """Write an encrypted backup of the whole wallet."""
+        ctx = Ctx("backup", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.wallet.fileformat import decrypt_wallet
+
+            store = ctx.store
+            with store.locked():
+                blob = store.read_bytes()
+                decrypt_wallet(blob, ctx.passphrase())  # a backup nobody can open is no backup
+                _write_new_file(Path(output), blob, force=force)
+            emit(ctx, {"output": output, "bytes": len(blob)},
+                 lambda: print(f"Backup written to {output} ({len(blob)} bytes, encrypted)."))
+            return 0
+
+        run_command(ctx, body)
+
+    @app.command("restore")
+    def restore(
+        path: Annotated[str, typer.Argument(metavar="PATH", help="A backup made by `backup`.")],
+        json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
+    ) -> None:
+        """Replace the wallet with a backup (the current wallet is kept as wallet.cwlt.bak)."""
+        ctx = Ctx("restore", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.wallet.store import WalletStore
+
+            try:
+                blob = Path(path).read_bytes()
+            except OSError as exc:
+                raise WalletError(f"cannot read backup {path}: {exc.strerror}") from None
+            checker = WalletStore(Path(path))
+            wallet = checker.load(ctx.passphrase())  # decrypts and validates the structure
+            store = ctx.store
+            with store.locked():
+                store.write_atomic(blob)
+            emit(ctx, {"wallet": str(store.path), "credentials": len(wallet.credentials)},
+                 lambda: print(f"Restored {len(wallet.credentials)} credential(s) "
+                               f"into {store.path}."))
+            return 0
+
+        run_command(ctx, body)

@@ -1,0 +1,205 @@
+"""Shared CLI plumbing: common options, passphrase sources, the error boundary, output."""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from credwallet.errors import (
+    CredwalletError,
+    PassphraseUnavailable,
+    UsageError,
+)
+from credwallet.paths import wallet_path
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from credwallet.models.entry import WalletData
+    from credwallet.wallet.store import WalletStore
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+HomeOpt = Annotated[
+    str | None,
+    typer.Option("--home", metavar="DIR", help="Wallet directory (overrides CREDWALLET_HOME)."),
+]
+PassFileOpt = Annotated[
+    str | None,
+    typer.Option("--passphrase-file", metavar="PATH",
+                 help="Read the passphrase from the first line of PATH ('-' = stdin)."),
+]
+
+MAX_PASSPHRASE_FILE = 64 * 1024
+
+
+def stdout_console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def read_secret_file(path: str, what: str) -> str:
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.readline(MAX_PASSPHRASE_FILE)
+        else:
+            with open(path, "rb") as fh:
+                data = fh.readline(MAX_PASSPHRASE_FILE)
+    except OSError as exc:
+        raise UsageError(f"cannot read {what} file {path!r}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{what} file {path!r} is not UTF-8") from None
+    return text.rstrip("\r\n")
+
+
+def _prompt(label: str, *, confirm: bool) -> str | None:
+    if not sys.stdin.isatty():
+        return None
+    try:
+        first = getpass.getpass(f"{label}: ")
+        if confirm:
+            second = getpass.getpass(f"{label} (again): ")
+            if first != second:
+                raise UsageError("the two passphrases differ")
+    except EOFError:
+        return None
+    return first
+
+
+@dataclass
+class Ctx:
+    command: str
+    json: bool = False
+    home: str | None = None
+    passphrase_file: str | None = None
+    _passphrase: str | None = field(default=None, repr=False)
+
+    @property
+    def schema(self) -> str:
+        return f"credwallet.{self.command}/1"
+
+    @property
+    def wallet_path(self) -> Path:
+        return wallet_path(self.home)
+
+    @property
+    def store(self) -> WalletStore:
+        from credwallet.wallet.store import WalletStore
+
+        return WalletStore(self.wallet_path)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def passphrase(self, *, confirm: bool = False) -> str:
+        """--passphrase-file, then CREDWALLET_PASSPHRASE, then a hidden prompt on a terminal."""
+        if self._passphrase is not None:
+            return self._passphrase
+        value: str | None
+        if self.passphrase_file:
+            value = read_secret_file(self.passphrase_file, "passphrase")
+        elif "CREDWALLET_PASSPHRASE" in os.environ:
+            value = os.environ["CREDWALLET_PASSPHRASE"]
+        else:
+            value = _prompt("Wallet passphrase", confirm=confirm)
+        if value is None:
+            raise PassphraseUnavailable("no passphrase given and no terminal to ask on")
+        if not value:
+            raise UsageError("the passphrase is empty")
+        self._passphrase = value
+        return value
+
+    def open_wallet(self) -> WalletData:
+        """Read-only snapshot of the wallet."""
+        store = self.store
+        store.read_bytes()  # WalletMissing before asking for a passphrase
+        return store.load(self.passphrase())
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[WalletData]:
+        store = self.store
+        store.read_bytes()
+        passphrase = self.passphrase()
+        with store.transaction(passphrase) as wallet:
+            yield wallet
+
+
+def emit(ctx: Ctx, payload: dict[str, Any], human: Callable[[], None] | None = None,
+         *, ok: bool = True, error: CredwalletError | None = None) -> None:
+    """Print the command's result: one JSON document, or human output via `human`."""
+    if ctx.json:
+        doc: dict[str, Any] = {"schema": ctx.schema, "ok": ok}
+        if error is not None:
+            doc["error"] = error_dict(error)
+        doc.update(payload)
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.flush()
+    elif human is not None:
+        human()
+
+
+def error_dict(exc: CredwalletError) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": exc.exit_code, "kind": exc.kind, "message": exc.message}
+    if exc.hint:
+        out["hint"] = exc.hint
+    return out
+
+
+def report_error(ctx: Ctx, exc: CredwalletError) -> None:
+    if ctx.json:
+        emit(ctx, {}, ok=False, error=exc)
+        return
+    line = exc.message.splitlines()[0] if exc.message else exc.kind
+    sys.stderr.write(f"error: {line}\n")
+    if exc.hint:
+        sys.stderr.write(f"hint: {exc.hint}\n")
+
+
+def run_command(ctx: Ctx, body: Callable[[], int | None]) -> None:
+    """The single error boundary: library errors become exit codes and one-line messages."""
+    try:
+        code = body() or 0
+    except CredwalletError as exc:
+        report_error(ctx, exc)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        code = 130
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        # A bug. Name the exception type and place, never its message (it could hold data).
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else "?"
+        err = CredwalletError(
+            f"internal error ({type(exc).__name__} at {where}); this is a bug, please report it",
+            hint="set CREDWALLET_DEBUG=1 for a traceback",
+        )
+        if os.environ.get("CREDWALLET_DEBUG") == "1":
+            traceback.print_exc()
+        report_error(ctx, err)
+        code = 70
+    raise typer.Exit(code)
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None

@@ -1,0 +1,96 @@
+"""`credwallet identity add|list|remove`: the holder's identifiers for recipient matching."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import typer
+
+from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.errors import NotFound, UsageError
+from credwallet.models.entry import Identity
+
+IdentityKind = Literal["email", "url", "phone", "did", "other"]
+_EMAIL = re.compile(r"^(mailto:)?[^@\s]+@[^@\s]+\.[^@\s]+$", re.IGNORECASE)
+_PHONE = re.compile(r"^(tel:)?\+?[0-9 ().-]{6,}$")
+
+
+def classify(value: str) -> tuple[IdentityKind, str]:
+    """Kind and normalised value (e-mail lower-cased without mailto:, phone digits only)."""
+    v = value.strip()
+    if not v or len(v) > 2048:
+        raise UsageError("identity must be 1 to 2048 characters")
+    if _EMAIL.match(v):
+        return "email", v.removeprefix("mailto:").lower()
+    if v.startswith("did:"):
+        return "did", v
+    if v.lower().startswith(("http://", "https://")):
+        return "url", v
+    if _PHONE.match(v):
+        digits = re.sub(r"[^0-9]", "", v)
+        return "phone", ("+" if v.removeprefix("tel:").startswith("+") else "") + digits
+    return "other", v
+
+
+def register(app: typer.Typer) -> None:
+    identity_app = typer.Typer(help="The holder's own identifiers (e-mail, URL, phone, DID).",
+                               no_args_is_help=True)
+    app.add_typer(identity_app, name="identity")
+
+    @identity_app.command("add")
+    def add(value: str = typer.Argument(..., metavar="VALUE"), json_out: JsonOpt = False,
+            home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
+        """Add an identifier used to match badge recipients."""
+        ctx = Ctx("identity", json_out, home, passphrase_file)
+
+        def body() -> int:
+            kind, norm = classify(value)
+            with ctx.transaction() as wallet:
+                exists = any(i.value == norm for i in wallet.identities)
+                if not exists:
+                    wallet.identities.append(Identity(kind=kind, value=norm, added_at=ctx.now()))
+            emit(ctx, {"identity": {"kind": kind, "value": norm}, "added": not exists},
+                 lambda: print(f"{'Already present' if exists else 'Added'}: {kind} {norm}"))
+            return 0
+
+        run_command(ctx, body)
+
+    @identity_app.command("list")
+    def list_(json_out: JsonOpt = False, home: HomeOpt = None,
+              passphrase_file: PassFileOpt = None) -> None:
+        """List the holder's identifiers."""
+        ctx = Ctx("identity", json_out, home, passphrase_file)
+
+        def body() -> int:
+            wallet = ctx.open_wallet()
+            rows = [{"kind": i.kind, "value": i.value, "added_at": i.added_at.isoformat()}
+                    for i in wallet.identities]
+
+            def human() -> None:
+                print(f"holder  {wallet.holder.did}")
+                for r in rows:
+                    print(f"{r['kind']:<7} {r['value']}")
+
+            emit(ctx, {"holder": wallet.holder.did, "identities": rows}, human)
+            return 0
+
+        run_command(ctx, body)
+
+    @identity_app.command("remove")
+    def remove(value: str = typer.Argument(..., metavar="VALUE"), json_out: JsonOpt = False,
+               home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
+        """Remove an identifier."""
+        ctx = Ctx("identity", json_out, home, passphrase_file)
+
+        def body() -> int:
+            _kind, norm = classify(value)
+            with ctx.transaction() as wallet:
+                before = len(wallet.identities)
+                wallet.identities = [i for i in wallet.identities if i.value != norm]
+                if len(wallet.identities) == before:
+                    raise NotFound(f"no identity {norm!r} in the wallet")
+            emit(ctx, {"removed": norm}, lambda: print(f"Removed {norm}"))
+            return 0
+
+        run_command(ctx, body)

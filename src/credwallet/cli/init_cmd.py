@@ -1,0 +1,30 @@
+"""`credwallet init`: create the wallet and the holder's did:key."""
+
+from __future__ import annotations
+
+import typer
+
+from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.errors import WalletExists
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("init")
+    def init(json_out: JsonOpt = False, home: HomeOpt = None,
+             passphrase_file: PassFileOpt = None) -> None:
+        """Create a new encrypted wallet and the holder's Ed25519 key (did:key)."""
+        ctx = Ctx("init", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.wallet.holder import new_wallet
+
+            store = ctx.store
+            if store.exists():
+                raise WalletExists(f"a wallet already exists at {store.path}")
+            wallet = new_wallet(ctx.now())
+            store.create(ctx.passphrase(confirm=True), wallet)
+            emit(ctx, {"wallet": str(store.path), "holder": wallet.holder.did},
+                 lambda: print(f"Created wallet {store.path}\nHolder DID: {wallet.holder.did}"))
+            return 0
+
+        run_command(ctx, body)

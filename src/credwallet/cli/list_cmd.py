@@ -1,0 +1,62 @@
+"""`credwallet list`: one row per credential."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.models.entry import StoredCredential
+
+
+def row(c: StoredCredential) -> dict[str, Any]:
+    return {
+        "id": c.id, "name": c.name, "issuer": c.issuer_name or c.issuer_id, "format": c.format,
+        "issued": c.issued, "expires": c.expires,
+        "verified": c.verification.verified if c.verification else None,
+        "last_verified_at": c.verification.checked_at.isoformat() if c.verification else None,
+        "parent": c.parent_id,
+    }
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("list")
+    def list_(json_out: JsonOpt = False, home: HomeOpt = None,
+              passphrase_file: PassFileOpt = None) -> None:
+        """List the credentials in the wallet."""
+        ctx = Ctx("list", json_out, home, passphrase_file)
+
+        def body() -> int:
+            wallet = ctx.open_wallet()
+            rows = [row(c) for c in wallet.credentials]
+            emit(ctx, {"credentials": rows}, lambda: _human(wallet.credentials))
+            return 0
+
+        run_command(ctx, body)
+
+
+def _human(creds: list[StoredCredential]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from credwallet.cli.common import stdout_console
+    from credwallet.cli.render import verdict_style, verdict_text
+
+    console = stdout_console()
+    if not creds:
+        console.print("The wallet is empty. Add credentials with `credwallet import SOURCE`.")
+        return
+    table = Table(title=f"{len(creds)} credential(s)", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("name", overflow="fold", ratio=3)
+    table.add_column("issuer", overflow="fold", ratio=2)
+    table.add_column("issued", no_wrap=True)
+    table.add_column("expires", no_wrap=True)
+    table.add_column("last verification", overflow="fold", ratio=2)
+    for c in creds:
+        name = ("  └ " if c.parent_id else "") + (c.name or "(unnamed)")
+        table.add_row(c.id[:12], escape(name), escape(c.issuer_name or c.issuer_id or ""),
+                      (c.issued or "")[:10], (c.expires or "")[:10],
+                      f"[{verdict_style(c.verification)}]{escape(verdict_text(c.verification))}[/]")
+    console.print(table)

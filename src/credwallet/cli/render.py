@@ -1,0 +1,45 @@
+"""Human (rich) rendering of result models. No computation here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from credwallet.cli.common import stdout_console
+
+if TYPE_CHECKING:
+    from credwallet.importer import ImportItem
+    from credwallet.models.results import VerificationResult
+
+
+def verdict_text(result: VerificationResult | None) -> str:
+    if result is None:
+        return "never checked"
+    if result.verified:
+        warnings = [c.check for c in result.checks if c.status == "warning"]
+        return "verified" + (f" (warnings: {', '.join(warnings)})" if warnings else "")
+    failed = [c.check for c in result.checks if c.status == "failed"]
+    return "NOT verified: " + ", ".join(failed)
+
+
+def verdict_style(result: VerificationResult | None) -> str:
+    if result is None:
+        return "yellow"
+    return "green" if result.verified else "red"
+
+
+def render_import(items: Sequence[ImportItem]) -> None:
+    from rich.markup import escape
+
+    console = stdout_console()
+    for it in items:
+        if it.status == "failed":
+            console.print(f"[red]failed[/red]     {escape(it.source)}: {escape(it.error or '')}")
+            continue
+        label = "[green]imported[/green] " if it.status == "imported" else "[yellow]duplicate[/yellow]"
+        extra = f" (+{len(it.children)} contained)" if it.children else ""
+        console.print(f"{label}  {it.id}  {escape(it.name or '(unnamed)')}  "
+                      f"{escape('[' + (it.format or '?') + ']')}{extra}")
+        if it.verification is not None:
+            console.print(f"           [{verdict_style(it.verification)}]"
+                          f"{escape(verdict_text(it.verification))}[/]")

@@ -1,0 +1,104 @@
+"""`credwallet show ID`: everything about one credential."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.models.entry import StoredCredential
+from credwallet.models.view import CredentialView
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("show")
+    def show(cred_id: str = typer.Argument(..., metavar="ID", help="Wallet id or unique prefix."),
+             json_out: JsonOpt = False, home: HomeOpt = None,
+             passphrase_file: PassFileOpt = None) -> None:
+        """Show everything about one credential."""
+        ctx = Ctx("show", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.errors import BadInput
+            from credwallet.ingest.describe import credential_view, document_of
+
+            wallet = ctx.open_wallet()
+            cred = wallet.find(cred_id)
+            try:
+                document: Any = document_of(cred)
+                view = credential_view(cred, wallet.cache)
+            except BadInput:
+                document, view = None, CredentialView(format=cred.format, wallet_id=cred.id)
+            payload = {"credential": {
+                "id": cred.id, "name": cred.name, "issuer": cred.issuer_name or cred.issuer_id,
+                "format": cred.format, "issued": cred.issued, "expires": cred.expires,
+                "source": cred.source, "imported_at": cred.imported_at.isoformat(),
+                "document": document,
+                "verification": cred.verification.contract_dict() if cred.verification else None,
+                "view": view.model_dump(mode="json"), "parent": cred.parent_id,
+                "children": cred.children, "tags": cred.tags, "kept_invalid": cred.kept_invalid,
+                "cached": [{"url": u, "kind": wallet.cache[u].kind,
+                            "fetched_at": wallet.cache[u].fetched_at.isoformat(),
+                            "sha256": wallet.cache[u].sha256}
+                           for u in cred.cache_urls if u in wallet.cache],
+            }}
+            emit(ctx, payload, lambda: _human(cred, view))
+            return 0
+
+        run_command(ctx, body)
+
+
+def _human(cred: StoredCredential, view: CredentialView) -> None:
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.tree import Tree
+
+    from credwallet.cli.common import stdout_console
+    from credwallet.cli.render import verdict_style, verdict_text
+
+    def add(tree: Tree, label: str, value: object) -> None:
+        if value not in (None, "", []):
+            tree.add(f"[bold]{label}[/bold]: {escape(str(value))}")
+
+    tree = Tree(f"[bold]{escape(view.name or cred.name or '(unnamed)')}[/bold]")
+    add(tree, "Wallet id", cred.id)
+    add(tree, "Credential id", view.credential_id)
+    issuer = tree.add("[bold]Issuer[/bold]")
+    add(issuer, "Name", view.issuer.name)
+    add(issuer, "Id", view.issuer.id)
+    add(issuer, "URL", view.issuer.url)
+    if not view.issuer.signed:
+        issuer.add("[yellow]from an unsigned issuer profile fetched at import[/yellow]")
+    add(tree, "Issued", view.issued)
+    add(tree, "Expires", view.expires)
+    add(tree, "Description", view.description)
+    ach = tree.add("[bold]Achievement[/bold]")
+    add(ach, "Name", view.achievement.name)
+    add(ach, "Id", view.achievement.id)
+    add(ach, "Type", view.achievement.achievement_type)
+    add(ach, "Criteria", view.achievement.criteria_narrative)
+    add(ach, "Criteria URL", view.achievement.criteria_url)
+    add(ach, "Credits available", view.achievement.credits_available)
+    add(ach, "Tags", ", ".join(view.achievement.tags))
+    for a in view.achievement.alignments:
+        add(ach, "Alignment", " · ".join(x for x in (a.target_name, a.target_code,
+                                                     a.target_framework, a.target_url) if x))
+    add(tree, "Credits earned", view.credits_earned)
+    for r in view.results:
+        add(tree, "Result", r.get("value") or r.get("achievedLevel") or r.get("status"))
+    for e in view.evidence:
+        add(tree, "Evidence", e.get("name") or e.get("id") or e.get("narrative"))
+    add(tree, "Format", cred.format)
+    add(tree, "Source", cred.source)
+    add(tree, "Imported", cred.imported_at.isoformat())
+    add(tree, "Contains", ", ".join(cred.children))
+    add(tree, "Part of", cred.parent_id)
+    ver = cred.verification
+    vnode = tree.add(f"[bold]Verification[/bold]: [{verdict_style(ver)}]"
+                     f"{escape(verdict_text(ver))}[/]")
+    if ver is not None:
+        vnode.add(f"checked at {ver.checked_at.isoformat()}")
+        for c in ver.checks:
+            vnode.add(f"{c.check}: {c.status} {escape(c.detail)}")
+    stdout_console().print(Panel(tree, expand=False))

@@ -1,0 +1,234 @@
+"""Import: sources -> recognised credentials -> stored entries, each verified and reported.
+
+The wallet is only changed for sources that succeeded; a failed source leaves no trace.
+Network sources are handled by `credwallet.fetch` (the only network code) when present.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from credwallet.errors import BadInput, CredwalletError, InputTooLarge, most_serious
+from credwallet.ingest.describe import view_of
+from credwallet.ingest.sniff import MAX_INPUT_BYTES, Recognised, recognise
+from credwallet.models.entry import CachedDocument, StoredCredential, WalletData, encode_raw
+from credwallet.models.results import VerificationResult
+
+
+@dataclass
+class ImportItem:
+    source: str
+    status: str  # imported | duplicate | failed
+    id: str | None = None
+    format: str | None = None
+    name: str | None = None
+    error: str | None = None
+    exit_code: int = 0
+    verification: VerificationResult | None = None
+    children: list[str] = field(default_factory=list)
+
+    def contract_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source, "status": self.status, "id": self.id, "format": self.format,
+            "name": self.name, "error": self.error,
+            "verification": self.verification.contract_dict() if self.verification else None,
+            "children": self.children,
+        }
+
+
+@dataclass
+class Fetched:
+    """What a source yields before it touches the wallet: one credential plus cached material."""
+
+    recognised: Recognised
+    source: str
+    material: dict[str, CachedDocument] = field(default_factory=dict)
+
+
+def wallet_id_for(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def read_local(source: str, stdin: BinaryIO | None = None) -> bytes:
+    """Bytes of a file path or '-' (stdin), with a size cap."""
+    if source == "-":
+        stream = stdin or sys.stdin.buffer
+        data = stream.read(MAX_INPUT_BYTES + 1)
+    else:
+        path = Path(source)
+        try:
+            if path.is_dir():
+                raise BadInput(f"{source} is a directory")
+            with path.open("rb") as fh:
+                data = fh.read(MAX_INPUT_BYTES + 1)
+        except FileNotFoundError:
+            raise BadInput(f"no such file: {source}") from None
+        except OSError as exc:
+            raise BadInput(f"cannot read {source}: {exc.strerror}") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputTooLarge(f"{source} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
+    return data
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def load_local(source: str, stdin: BinaryIO | None = None) -> Fetched:
+    return Fetched(recognise(read_local(source, stdin), source), source)
+
+
+def _entry(rec: Recognised, source: str, now: datetime, parent: str | None,
+           cache: dict[str, CachedDocument]) -> StoredCredential:
+    text, enc = encode_raw(rec.raw)
+    wid = wallet_id_for(rec.raw)
+    entry = StoredCredential(id=wid, format=rec.format, media_type=rec.media_type, raw=text,
+                             raw_encoding=enc, source=source, imported_at=now, parent_id=parent)
+    if rec.document is not None:
+        view = view_of(rec.format, rec.document, cache, wallet_id=wid)
+        entry.credential_id = view.credential_id
+        entry.name = view.name
+        entry.issuer_id = view.issuer.id
+        entry.issuer_name = view.issuer.name
+        entry.issued = view.issued
+        entry.expires = view.expires
+        entry.achievement_id = view.achievement.id
+    return entry
+
+
+def _duplicate_of(wallet: WalletData, entry: StoredCredential) -> StoredCredential | None:
+    for existing in wallet.credentials:
+        if existing.id == entry.id:
+            return existing
+        if entry.credential_id and existing.credential_id == entry.credential_id \
+                and existing.format == entry.format and existing.parent_id == entry.parent_id:
+            return existing
+    return None
+
+
+Verifier = Callable[[StoredCredential, WalletData, datetime], VerificationResult]
+
+
+def default_verifier() -> Verifier | None:
+    try:
+        from credwallet.verify import verify_stored
+    except ImportError:
+        return None
+    return verify_stored
+
+
+def proof_failed(result: VerificationResult) -> str | None:
+    """Reason a credential must be refused at import (its proof or format failed)."""
+    for check in result.checks:
+        if check.check in ("proof", "format", "contexts") and check.status == "failed":
+            return f"{check.check}: {check.detail}"
+    return None
+
+
+def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_invalid: bool = False,
+                verifier: Verifier | None = None, tags: Sequence[str] = ()) -> ImportItem:
+    """Store one fetched source (and its children) in `wallet`, or change nothing."""
+    rec = fetched.recognised
+    cache = dict(wallet.cache)
+    cache.update(fetched.material)
+    top = _entry(rec, fetched.source, now, None, cache)
+    top.cache_urls = sorted(fetched.material)
+    top.tags = list(tags)
+    item = ImportItem(source=fetched.source, status="imported", id=top.id, format=top.format,
+                      name=top.name)
+    dup = _duplicate_of(wallet, top)
+    if dup is not None:
+        item.status, item.id, item.name = "duplicate", dup.id, dup.name
+        item.verification = dup.verification
+        return item
+    children = [_entry(c, fetched.source, now, top.id, cache) for c in rec.children]
+    if rec.image is not None:
+        key = f"baked:{hashlib.sha256(rec.image).hexdigest()}"
+        cache[key] = CachedDocument.make(key, "image", rec.image, now,
+                                         media_type=rec.image_media_type)
+        top.image_key = key
+    staged = wallet.model_copy(update={"cache": cache,
+                                       "credentials": [*wallet.credentials, top, *children]})
+    if verifier is not None:
+        result = verifier(top, staged, now)
+        top.verification = result
+        item.verification = result
+        reason = proof_failed(result)
+        if reason is not None:
+            if not keep_invalid:
+                item.status, item.error, item.exit_code = "failed", f"not imported: {reason}", 1
+                return item
+            top.kept_invalid = True
+        for child in children:
+            child.verification = verifier(child, staged, now)
+    top.children = [c.id for c in children]
+    item.children = top.children
+    # Commit to the real wallet only now that everything succeeded.
+    wallet.cache = cache
+    wallet.credentials.extend([top, *[c for c in children if _duplicate_of(wallet, c) is None]])
+    return item
+
+
+def failed_item(source: str, exc: CredwalletError) -> ImportItem:
+    return ImportItem(source=source, status="failed", error=exc.message, exit_code=exc.exit_code)
+
+
+def exit_code_of(items: Sequence[ImportItem]) -> int:
+    return most_serious([i.exit_code for i in items])
+
+
+Pending = Fetched | str  # a loaded local source, or a URL still to fetch
+
+
+def import_all(wallet: WalletData, sources: Sequence[str], *, now: datetime,
+               keep_invalid: bool = False, insecure_http: bool = False, tags: Sequence[str] = (),
+               progress: bool = False, stdin: BinaryIO | None = None) -> list[ImportItem]:
+    """Import every source; one ImportItem per source, in order. Failures change nothing."""
+    items: list[ImportItem | None] = [None] * len(sources)
+    pending: list[tuple[int, Pending]] = []
+    for i, source in enumerate(sources):
+        if is_url(source):
+            pending.append((i, source))
+            continue
+        try:
+            pending.append((i, load_local(source, stdin)))
+        except CredwalletError as exc:
+            items[i] = failed_item(source, exc)
+    completed = complete_online(pending, insecure_http=insecure_http, progress=progress)
+    verifier = default_verifier()
+    for i, outcome in completed:
+        if isinstance(outcome, CredwalletError):
+            items[i] = failed_item(sources[i], outcome)
+            continue
+        try:
+            items[i] = add_fetched(wallet, outcome, now=now, keep_invalid=keep_invalid,
+                                   verifier=verifier, tags=tags)
+        except CredwalletError as exc:
+            items[i] = failed_item(sources[i], exc)
+    return [it for it in items if it is not None]
+
+
+def complete_online(pending: list[tuple[int, Pending]], *, insecure_http: bool, progress: bool
+                    ) -> list[tuple[int, Fetched | CredwalletError]]:
+    """Fetch URL sources and the material (keys, profiles, status lists) every source needs."""
+    try:
+        from credwallet import fetch
+    except ImportError:
+        fetch = None  # type: ignore[assignment]
+    if fetch is None or not hasattr(fetch, "complete"):
+        out: list[tuple[int, Fetched | CredwalletError]] = []
+        for i, p in pending:
+            if isinstance(p, str):
+                out.append((i, BadInput(f"{p}: importing from URLs is not available")))
+            else:
+                out.append((i, p))
+        return out
+    result: list[tuple[int, Fetched | CredwalletError]] = fetch.complete(
+        pending, insecure_http=insecure_http, progress=progress)
+    return result

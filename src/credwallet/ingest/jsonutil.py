@@ -1,0 +1,62 @@
+"""Strict, bounded JSON parsing for untrusted input."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from credwallet.errors import BadInput, InputTooLarge
+
+MAX_JSON_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 64
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def _depth_ok(data: bytes | str, limit: int = MAX_DEPTH) -> bool:
+    # Cheap pre-scan so a hostile 1 MB of '[' cannot reach the recursive parser.
+    depth = 0
+    in_str = False
+    escaped = False
+    for ch in data if isinstance(data, str) else data.decode("utf-8", "replace"):
+        if in_str:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+def loads(data: bytes | str, *, what: str = "JSON") -> Any:
+    """Parse JSON with size and depth caps; raises BadInput with a one-line message."""
+    if len(data) > MAX_JSON_BYTES:
+        raise InputTooLarge(f"{what} is larger than {MAX_JSON_BYTES // (1024 * 1024)} MiB")
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise BadInput(f"{what} is not valid UTF-8") from exc
+    else:
+        text = data
+    if not _depth_ok(text):
+        raise BadInput(f"{what} is nested more than {MAX_DEPTH} levels deep")
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise BadInput(f"{what} is not valid JSON: {str(exc)[:120]}") from exc
+
+
+def dumps_compact(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,21 @@
+"""Pydantic models shared by the core and the CLI."""
+
+from credwallet.models.entry import (
+    CachedDocument,
+    Holder,
+    Identity,
+    StoredCredential,
+    WalletData,
+)
+from credwallet.models.results import Check, CheckStatus, VerificationResult
+
+__all__ = [
+    "CachedDocument",
+    "Check",
+    "CheckStatus",
+    "Holder",
+    "Identity",
+    "StoredCredential",
+    "VerificationResult",
+    "WalletData",
+]

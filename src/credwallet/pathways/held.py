@@ -1,0 +1,80 @@
+"""What the evaluator knows about one held credential: its view and whether it counts.
+
+Only verified credentials count. The status is derived from the stored verification
+result and re-checked against `now` (a credential verified last year may have expired since).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from credwallet.models import StoredCredential, VerificationResult
+from credwallet.models.view import CredentialView
+
+Status = Literal["verified", "expired", "revoked", "failed", "unverified"]
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCredential:
+    id: str
+    view: CredentialView
+    status: Status
+    reason: str | None = None  # why it does not count (None when verified)
+
+    @property
+    def label(self) -> str:
+        return self.view.achievement.name or self.view.name or self.id
+
+
+def parse_when(value: str | None) -> datetime | None:
+    """ISO-8601 as written in credentials (date-only and 'Z' accepted); naive means UTC."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        from datetime import UTC
+
+        dt = dt.replace(tzinfo=UTC)
+    return dt
+
+
+def status_of(verification: VerificationResult | None, view: CredentialView,
+              now: datetime) -> tuple[Status, str | None]:
+    if verification is None:
+        return "unverified", "not verified yet (run `credwallet verify`)"
+    failed = [c for c in verification.checks if c.status == "failed"]
+    names = {c.check for c in failed}
+    if "revocation" in names:
+        detail = next(c.detail for c in failed if c.check == "revocation")
+        return "revoked", "revoked" + (f": {detail}" if detail else "")
+    if failed and names <= {"expiry"}:
+        return "expired", failed[0].detail or "expired"
+    if failed or not verification.verified:
+        first = failed[0] if failed else None
+        why = f"{first.check}: {first.detail}" if first else "verification failed"
+        return "failed", f"failed verification ({why})"
+    expires = parse_when(view.expires)
+    if expires is not None and expires <= now:
+        return "expired", f"expired on {expires.date().isoformat()}"
+    return "verified", None
+
+
+def held_from_stored(cred: StoredCredential, view: CredentialView, now: datetime) -> HeldCredential:
+    status, reason = status_of(cred.verification, view, now)
+    return HeldCredential(id=cred.id, view=view, status=status, reason=reason)
+
+
+def issued_at(view: CredentialView) -> datetime | None:
+    return parse_when(view.valid_from) or parse_when(view.issued)
+
+
+def older_than(view: CredentialView, years: float, now: datetime) -> bool:
+    when = issued_at(view)
+    if when is None:
+        return True  # cannot show it is recent enough: fail closed
+    return when < now - timedelta(days=365.25 * years)

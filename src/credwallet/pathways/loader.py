@@ -1,0 +1,136 @@
+"""Read a pathway definition (TOML, YAML, JSON, or CTDL JSON-LD) into the model.
+
+Errors name the file and the field (`electives.yaml: requirements[2].of[0].count: ...`)
+so a learner editing by hand can find the line.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from credwallet.errors import PathwayError
+from credwallet.pathways.model import KIND_TAGS, Pathway
+
+MAX_PATHWAY_BYTES = 2 * 1024 * 1024
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    prev_index = False
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            prev_index = True
+            continue
+        # The discriminated union adds the kind tag after a list index; it is noise.
+        if prev_index and part in KIND_TAGS:
+            prev_index = False
+            continue
+        prev_index = False
+        out += ("." if out else "") + part
+    return out or "(top level)"
+
+
+def format_validation_error(exc: ValidationError, source: str) -> str:
+    lines = []
+    for err in exc.errors(include_url=False):
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        lines.append(f"{source}: {_loc(tuple(err['loc']))}: {msg}")
+    return "; ".join(lines[:8]) + (f" (and {len(lines) - 8} more)" if len(lines) > 8 else "")
+
+
+def pathway_from_dict(data: Any, source: str) -> Pathway:
+    if not isinstance(data, dict):
+        raise PathwayError(f"{source}: a pathway must be a table/object at the top level")
+    try:
+        return Pathway.model_validate(data)
+    except ValidationError as exc:
+        raise PathwayError(format_validation_error(exc, source),
+                           hint="see docs/pathways.md for the format") from None
+
+
+def _sniff(text: str, suffix: str) -> str:
+    suffix = suffix.lower()
+    if suffix in (".toml",):
+        return "toml"
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix in (".json", ".jsonld"):
+        return "json"
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        return "json"
+    if stripped.startswith("---"):
+        return "yaml"
+    try:
+        tomllib.loads(text)
+        return "toml"
+    except tomllib.TOMLDecodeError:
+        return "yaml"
+
+
+def parse_document(text: str, source: str, suffix: str = "") -> Any:
+    """Text -> plain data, by suffix or content."""
+    fmt = _sniff(text, suffix)
+    try:
+        if fmt == "toml":
+            return tomllib.loads(text)
+        if fmt == "json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PathwayError(f"{source}: not valid TOML: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise PathwayError(f"{source}: not valid JSON: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise PathwayError(f"{source}: not valid YAML: {exc}") from None
+
+
+def is_ctdl(data: Any) -> bool:
+    if not isinstance(data, dict):
+        return False
+    if "@graph" in data or "ceterms:ctid" in data:
+        return True
+    t = data.get("@type") or data.get("type")
+    return isinstance(t, str) and t.endswith("Pathway") and ":" in t
+
+
+def load_pathway_bytes(body: bytes, source: str, suffix: str = "") -> Pathway:
+    """Bytes of a pathway file or URL body -> validated Pathway (CTDL is detected and converted)."""
+    if len(body) > MAX_PATHWAY_BYTES:
+        raise PathwayError(f"{source}: pathway definition is larger than "
+                           f"{MAX_PATHWAY_BYTES // 1024 // 1024} MB")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PathwayError(f"{source}: not UTF-8 text") from None
+    data = parse_document(text, source, suffix)
+    if is_ctdl(data):
+        from credwallet.pathways.ctdl import pathway_from_ctdl
+
+        return pathway_from_ctdl(data, source)
+    return pathway_from_dict(data, source)
+
+
+def load_pathway_file(path: str | Path) -> Pathway:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_PATHWAY_BYTES:
+            raise PathwayError(f"{p}: pathway definition is larger than 2 MB")
+        body = p.read_bytes()
+    except FileNotFoundError:
+        raise PathwayError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise PathwayError(f"{p}: is a directory") from None
+    except OSError as exc:
+        raise PathwayError(f"{p}: cannot read: {exc.strerror}") from None
+    return load_pathway_bytes(body, p.name, p.suffix)

@@ -1,0 +1,206 @@
+"""Which held credentials a leaf requirement matches.
+
+An index over the held credentials (achievement ids, alignments, CTIDs, tags, types,
+issuers, names) lets a leaf look at a handful of candidates instead of scanning every
+credential; 50 pathways over 10,000 credentials stay interactive. Leaves with only a
+name pattern fall back to a scan, cached per distinct criteria.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from credwallet.models.view import CredentialView
+from credwallet.pathways.held import HeldCredential
+from credwallet.pathways.model import CredentialRequirement
+
+CTID_RE = re.compile(r"^ce-[0-9a-fA-F-]{36}$")
+
+
+def _fold(s: str | None) -> str:
+    return " ".join(s.split()).casefold() if s else ""
+
+
+def _url(s: str | None) -> str:
+    return s.strip().rstrip("/") if s else ""
+
+
+def ctid_of(value: str | None) -> str | None:
+    """The CTID in a CTID or a registry URI whose last segment is one."""
+    if not value:
+        return None
+    last = value.strip().rstrip("/").rsplit("/", 1)[-1]
+    return last.lower() if CTID_RE.match(last) else None
+
+
+def _names(v: CredentialView) -> list[str]:
+    return [n for n in (v.achievement.name, v.name) if n]
+
+
+def _ctids(v: CredentialView) -> set[str]:
+    out = {ctid_of(v.achievement.id)}
+    for a in v.achievement.alignments:
+        out.add(ctid_of(a.target_url))
+        out.add(ctid_of(a.target_code))
+    out.discard(None)
+    return {c for c in out if c}
+
+
+def matches(req: CredentialRequirement, view: CredentialView) -> bool:
+    """True when the view satisfies every criterion the leaf gives."""
+    ach = view.achievement
+    if req.achievement_id is not None:
+        ids = [req.achievement_id] if isinstance(req.achievement_id, str) else req.achievement_id
+        if ach.id is None or _url(ach.id) not in {_url(i) for i in ids}:
+            return False
+    if req.related_to is not None:
+        target = _url(req.related_to)
+        if _url(ach.id) != target and target not in {_url(r) for r in ach.related}:
+            return False
+    if req.ctid is not None:
+        want = ctid_of(req.ctid) or req.ctid.strip().lower()
+        urls = {_url(a.target_url) for a in ach.alignments}
+        if want not in _ctids(view) and _url(req.ctid) not in urls:
+            return False
+    if req.alignment is not None and not _alignment_ok(req, view):
+        return False
+    names = _names(view)
+    if req.name is not None and _fold(req.name) not in {_fold(n) for n in names}:
+        return False
+    if req.name_pattern is not None:
+        pat = _fold(req.name_pattern)
+        if not any(fnmatch.fnmatchcase(_fold(n), pat) for n in names):
+            return False
+    if req.name_regex is not None:
+        rx = re.compile(req.name_regex)
+        if not any(rx.search(n) for n in names):
+            return False
+    if req.issuer_id is not None and _url(view.issuer.id) != _url(req.issuer_id):
+        return False
+    if req.issuer_name is not None and _fold(view.issuer.name) != _fold(req.issuer_name):
+        return False
+    if req.achievement_type is not None and (
+        _type(ach.achievement_type) != _type(req.achievement_type)
+    ):
+        return False
+    return req.tag is None or _fold(req.tag) in {_fold(t) for t in ach.tags}
+
+
+def _type(t: str | None) -> str:
+    # OB 3.0 extension types are written "ext:Foo"; compare without the prefix.
+    return _fold(t).removeprefix("ext:")
+
+
+def _alignment_ok(req: CredentialRequirement, view: CredentialView) -> bool:
+    want = req.alignment
+    assert want is not None
+    for a in view.achievement.alignments:
+        if want.target_url and _url(a.target_url) != _url(want.target_url):
+            continue
+        if want.target_code and _fold(a.target_code) != _fold(want.target_code):
+            continue
+        if want.target_framework and _fold(a.target_framework) != _fold(want.target_framework):
+            continue
+        return True
+    return False
+
+
+class HeldIndex:
+    """Held credentials indexed by the keys leaves are most often written against."""
+
+    def __init__(self, held: Sequence[HeldCredential]) -> None:
+        self.held = list(held)
+        self.by_id = {h.id: h for h in self.held}
+        idx: dict[str, defaultdict[str, list[int]]] = {
+            k: defaultdict(list) for k in
+            ("achievement_id", "related", "ctid", "code", "url", "name", "issuer_id",
+             "issuer_name", "type", "tag")
+        }
+        for i, h in enumerate(self.held):
+            v, a = h.view, h.view.achievement
+            if a.id:
+                idx["achievement_id"][_url(a.id)].append(i)
+                idx["related"][_url(a.id)].append(i)
+            for r in a.related:
+                idx["related"][_url(r)].append(i)
+            for c in _ctids(v):
+                idx["ctid"][c].append(i)
+            for al in a.alignments:
+                if al.target_code:
+                    idx["code"][_fold(al.target_code)].append(i)
+                if al.target_url:
+                    idx["url"][_url(al.target_url)].append(i)
+            for n in _names(v):
+                idx["name"][_fold(n)].append(i)
+            if v.issuer.id:
+                idx["issuer_id"][_url(v.issuer.id)].append(i)
+            if v.issuer.name:
+                idx["issuer_name"][_fold(v.issuer.name)].append(i)
+            if a.achievement_type:
+                idx["type"][_type(a.achievement_type)].append(i)
+            for t in a.tags:
+                idx["tag"][_fold(t)].append(i)
+        self._idx = idx
+        self._cache: dict[str, list[HeldCredential]] = {}
+
+    def _candidates(self, req: CredentialRequirement) -> Iterable[int]:
+        """Positions that may match, from the most selective indexed criterion given."""
+        options: list[list[int]] = []
+        ix = self._idx
+        if req.achievement_id is not None:
+            ids = [req.achievement_id] if isinstance(req.achievement_id, str) else req.achievement_id
+            options.append(sorted({p for i in ids for p in ix["achievement_id"].get(_url(i), [])}))
+        if req.related_to is not None:
+            options.append(ix["related"].get(_url(req.related_to), []))
+        if req.ctid is not None:
+            key = ctid_of(req.ctid)
+            if key is not None:
+                options.append(ix["ctid"].get(key, []))
+        if req.alignment is not None:
+            if req.alignment.target_code:
+                options.append(ix["code"].get(_fold(req.alignment.target_code), []))
+            elif req.alignment.target_url:
+                options.append(ix["url"].get(_url(req.alignment.target_url), []))
+        if req.name is not None:
+            options.append(ix["name"].get(_fold(req.name), []))
+        if req.issuer_id is not None:
+            options.append(ix["issuer_id"].get(_url(req.issuer_id), []))
+        if req.issuer_name is not None:
+            options.append(ix["issuer_name"].get(_fold(req.issuer_name), []))
+        if req.achievement_type is not None:
+            options.append(ix["type"].get(_type(req.achievement_type), []))
+        if req.tag is not None:
+            options.append(ix["tag"].get(_fold(req.tag), []))
+        if not options:
+            return range(len(self.held))
+        return min(options, key=len)
+
+    def matching(self, req: CredentialRequirement) -> list[HeldCredential]:
+        """Every held credential the leaf matches, counting or not, in wallet order."""
+        key = json.dumps(req.criteria(), sort_keys=True)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = [self.held[i] for i in self._candidates(req) if matches(req, self.held[i].view)]
+            self._cache[key] = hit
+        return hit
+
+
+def describe(req: CredentialRequirement) -> str:
+    """A short human description of what the leaf asks for."""
+    if req.title:
+        return req.title
+    c: dict[str, Any] = req.criteria()
+    parts = []
+    for k, v in c.items():
+        if k == "alignment":
+            v = v.get("target_url") or ":".join(
+                x for x in (v.get("target_framework"), v.get("target_code")) if x)
+        elif isinstance(v, list):
+            v = " or ".join(v)
+        parts.append(f"{k.replace('_', ' ')} {v}")
+    return "credential with " + ", ".join(parts)

@@ -1,0 +1,158 @@
+"""JSON-LD contexts for offline verification: the bundled, hash-pinned set plus contexts cached
+at import. Nothing is ever fetched; an unknown context URL is an error the report names.
+
+Bundled files are checked against `index.json` (sha256 of canonical JSON; the primary copy and
+each published variant are accepted). Contexts cached at import are pinned by the digest stored
+with them. Processed contexts are cached per set of extra contexts, so a wallet's own cached
+context can never leak into another verification under the same URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from pyld.context_resolver import ContextResolver
+
+from credwallet.models import CachedDocument
+from credwallet.verify.material import MaterialSource, json_of, lookup
+
+MAX_CONTEXT_URLS = 32  # per document; real credentials use 2-6
+
+
+class UnknownContext(Exception):
+    def __init__(self, url: str) -> None:
+        super().__init__(f"context {url} is not bundled and was not cached at import")
+        self.url = url
+
+
+def canonical_json_sha256(obj: Any) -> str:
+    data = json.dumps(obj, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def bundled_contexts() -> dict[str, dict[str, Any]]:
+    """URL -> parsed context document, each verified against its pinned hash."""
+    root = resources.files("credwallet.data") / "contexts"
+    index = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    out: dict[str, dict[str, Any]] = {}
+    for url, entry in index.items():
+        doc = json.loads((root / entry["file"]).read_text(encoding="utf-8"))
+        allowed = {entry["sha256_of_canonical_json"]}
+        allowed |= {v["sha256_of_canonical_json"] for v in entry.get("variants", [])}
+        digest = canonical_json_sha256(doc)
+        if digest not in allowed:
+            # A modified bundled file is a broken installation: refuse to use it.
+            raise RuntimeError(f"bundled context {entry['file']} does not match its pinned hash")
+        out[url] = doc
+    return out
+
+
+def bundled_context_hashes() -> dict[str, set[str]]:
+    root = resources.files("credwallet.data") / "contexts"
+    index = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    return {url: {e["sha256_of_canonical_json"]} | {v["sha256_of_canonical_json"]
+                                                    for v in e.get("variants", [])}
+            for url, e in index.items()}
+
+
+def cached_context(material: MaterialSource, url: str) -> tuple[dict[str, Any], CachedDocument] | None:
+    """A context cached at import, if present, of kind "context", and matching its digest."""
+    doc = lookup(material, url)
+    if doc is None or doc.kind != "context" or doc.http_status != 200:
+        return None
+    if hashlib.sha256(doc.body_bytes()).hexdigest() != doc.sha256:
+        return None
+    parsed = json_of(doc)
+    if not isinstance(parsed, dict) or "@context" not in parsed:
+        return None
+    return parsed, doc
+
+
+def context_urls(doc: Any, limit: int = 10_000) -> list[str]:
+    """Every context URL a document references (top level and scoped/embedded @context)."""
+    found: list[str] = []
+    stack = [doc]
+    steps = 0
+    while stack and steps < limit:
+        steps += 1
+        node = stack.pop()
+        if isinstance(node, dict):
+            ctx = node.get("@context")
+            for c in ctx if isinstance(ctx, list) else [ctx]:
+                if isinstance(c, str) and c not in found:
+                    found.append(c)
+            stack.extend(v for k, v in node.items() if k != "@context" or isinstance(v, (list, dict)))
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+# Processed-context caches, one per set of extra (wallet-cached) contexts.
+_CACHE_LOCK = threading.Lock()
+_RESOLVER_CACHES: dict[frozenset[tuple[str, str]], dict[Any, Any]] = {}
+
+
+class ContextStore:
+    """Bundled contexts plus those cached in `material`; a pyld document loader over them."""
+
+    def __init__(self, material: MaterialSource | None = None,
+                 extra: Mapping[str, dict[str, Any]] | None = None) -> None:
+        self._material = material
+        self._extra: dict[str, tuple[dict[str, Any], CachedDocument]] = {}
+        # Contexts supplied by the caller (signing with a private extension context).
+        self._given: dict[str, dict[str, Any]] = dict(extra or {})
+
+    def known(self, url: str) -> bool:
+        return self._get(url) is not None
+
+    def source_of(self, url: str) -> str:
+        if url in bundled_contexts():
+            return "bundled"
+        hit = self._extra.get(url)
+        return f"cached at import {hit[1].fetched_at:%Y-%m-%d}" if hit else "unknown"
+
+    def _get(self, url: str) -> dict[str, Any] | None:
+        bundled = bundled_contexts().get(url)
+        if bundled is not None:
+            return bundled
+        if url in self._extra:
+            return self._extra[url][0]
+        if url in self._given:
+            return self._given[url]
+        if self._material is None:
+            return None
+        hit = cached_context(self._material, url)
+        if hit is None:
+            return None
+        self._extra[url] = hit
+        return hit[0]
+
+    def check(self, urls: Iterable[str]) -> list[str]:
+        """The URLs among `urls` that are neither bundled nor cached."""
+        return [u for u in urls if not self.known(u)]
+
+    def loader(self, url: str, options: Any = None) -> dict[str, Any]:
+        doc = self._get(url)
+        if doc is None:
+            raise UnknownContext(url)
+        return {"contextUrl": None, "documentUrl": url, "document": doc}
+
+    def resolver(self) -> ContextResolver:
+        key = frozenset([(u, d.sha256) for u, (_, d) in self._extra.items()]
+                        + [(u, canonical_json_sha256(c)) for u, c in self._given.items()])
+        with _CACHE_LOCK:
+            cache = _RESOLVER_CACHES.get(key)
+            if cache is None:
+                if len(_RESOLVER_CACHES) > 64:
+                    _RESOLVER_CACHES.clear()
+                cache = _RESOLVER_CACHES[key] = {}
+            elif len(cache) > 512:
+                cache.clear()
+        return ContextResolver(cache, self.loader, max_context_urls=MAX_CONTEXT_URLS)
