@@ -26,14 +26,14 @@ from credwallet.pathways.match import HeldIndex, describe
 from credwallet.pathways.model import (
     AllOf,
     AtLeast,
-    CreditSum,
     CredentialRequirement,
+    CreditSum,
     Pathway,
     PathwayRequirement,
 )
 from credwallet.pathways.progress import (
-    CredRef,
     CreditsProgress,
+    CredRef,
     NextStep,
     NodeProgress,
     NotCounted,
@@ -124,7 +124,7 @@ class Evaluator:
             progress=node.progress,
             credits=_total_credits(node.requirements),
             requirements=node.requirements,
-            next_steps=_next_steps(node.requirements),
+            next_steps=_next_steps([node]),
             problems=_problems(node.requirements),
         )
         return progress, res.used
@@ -230,6 +230,7 @@ class Evaluator:
             matched_by=ids, matched=[CredRef(id=i, name=names.get(i, i)) for i in ids],
             pathway=req.pathway, criteria_url=req.criteria_url or prog.url,
             description=req.description,
+            problem=f"in pathway {req.pathway!r}: {prog.problems[0]}" if prog.problems else None,
             credits=CreditsProgress(earned=value, required=req.credits)
             if req.credits is not None else None,
         )
@@ -290,7 +291,7 @@ class Evaluator:
 
         if groups and leaves:
             a, b = groups_then_leaves(), leaves_then_groups()
-            out.update(max((a, b), key=_score))
+            out.update(a if _score(a) >= _score(b) else b)
         else:
             out.update(groups_then_leaves())
         return [out[i] for i in range(len(children))]

@@ -64,7 +64,7 @@ def matches(req: CredentialRequirement, view: CredentialView) -> bool:
             return False
     if req.ctid is not None:
         want = ctid_of(req.ctid) or req.ctid.strip().lower()
-        urls = {_url(a.target_url) for a in ach.alignments}
+        urls = {_url(a.target_url) for a in ach.alignments} | {_url(ach.id)}
         if want not in _ctids(view) and _url(req.ctid) not in urls:
             return False
     if req.alignment is not None and not _alignment_ok(req, view):
@@ -153,7 +153,8 @@ class HeldIndex:
         options: list[list[int]] = []
         ix = self._idx
         if req.achievement_id is not None:
-            ids = [req.achievement_id] if isinstance(req.achievement_id, str) else req.achievement_id
+            ids = req.achievement_id
+            ids = [ids] if isinstance(ids, str) else ids
             options.append(sorted({p for i in ids for p in ix["achievement_id"].get(_url(i), [])}))
         if req.related_to is not None:
             options.append(ix["related"].get(_url(req.related_to), []))

@@ -177,7 +177,7 @@ class Origin(_Strict):
 class Pathway(_Strict):
     """A stacking goal. `requirements` form an implicit all-of (or at-least-`count`-of)."""
 
-    schema_: Literal["credwallet.pathway/1"] = Field(PATHWAY_SCHEMA, alias="schema")
+    schema_: Literal["credwallet.pathway/1"] = Field("credwallet.pathway/1", alias="schema")
     name: str = Field(pattern=NAME_RE, description="Short unique name used on the command line.")
     title: str | None = None
     description: str | None = None
