@@ -85,8 +85,10 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
 
     @staticmethod
     def _dropped(prop: str | None) -> None:
-        raise CanonError(f"property {prop!r} is not defined by any @context (it would be dropped "
-                         "from the signed data)")
+        raise CanonError(
+            f"property {prop!r} is not defined by any @context (it would be dropped "
+            "from the signed data)"
+        )
 
     def expand(self, input_: Any, options: Any) -> Any:
         out = super().expand(input_, options)
@@ -122,7 +124,8 @@ def canonicalize(doc: dict[str, Any], store: ContextStore) -> str:
         raise CanonError(f"document has {quads} RDF statements (limit {MAX_QUADS})")
     try:
         out = _CappedURDNA2015(_Budget(MAX_CANON_WORK)).main(
-            dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"})
+            dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"}
+        )
     except RecursionError as exc:
         raise CanonError("canonicalization recursion limit reached") from exc
     return str(out)

@@ -57,12 +57,16 @@ def bundled_contexts() -> dict[str, dict[str, Any]]:
 def bundled_context_hashes() -> dict[str, set[str]]:
     root = resources.files("credwallet.data") / "contexts"
     index = json.loads((root / "index.json").read_text(encoding="utf-8"))
-    return {url: {e["sha256_of_canonical_json"]} | {v["sha256_of_canonical_json"]
-                                                    for v in e.get("variants", [])}
-            for url, e in index.items()}
+    return {
+        url: {e["sha256_of_canonical_json"]}
+        | {v["sha256_of_canonical_json"] for v in e.get("variants", [])}
+        for url, e in index.items()
+    }
 
 
-def cached_context(material: MaterialSource, url: str) -> tuple[dict[str, Any], CachedDocument] | None:
+def cached_context(
+    material: MaterialSource, url: str
+) -> tuple[dict[str, Any], CachedDocument] | None:
     """A context cached at import, if present, of kind "context", and matching its digest."""
     doc = lookup(material, url)
     if doc is None or doc.kind != "context" or doc.http_status != 200:
@@ -88,7 +92,9 @@ def context_urls(doc: Any, limit: int = 10_000) -> list[str]:
             for c in ctx if isinstance(ctx, list) else [ctx]:
                 if isinstance(c, str) and c not in found:
                     found.append(c)
-            stack.extend(v for k, v in node.items() if k != "@context" or isinstance(v, (list, dict)))
+            stack.extend(
+                v for k, v in node.items() if k != "@context" or isinstance(v, (list, dict))
+            )
         elif isinstance(node, list):
             stack.extend(node)
     return found
@@ -102,8 +108,11 @@ _RESOLVER_CACHES: dict[frozenset[tuple[str, str]], dict[Any, Any]] = {}
 class ContextStore:
     """Bundled contexts plus those cached in `material`; a pyld document loader over them."""
 
-    def __init__(self, material: MaterialSource | None = None,
-                 extra: Mapping[str, dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        material: MaterialSource | None = None,
+        extra: Mapping[str, dict[str, Any]] | None = None,
+    ) -> None:
         self._material = material
         self._extra: dict[str, tuple[dict[str, Any], CachedDocument]] = {}
         # Contexts supplied by the caller (signing with a private extension context).
@@ -145,8 +154,10 @@ class ContextStore:
         return {"contextUrl": None, "documentUrl": url, "document": doc}
 
     def resolver(self) -> ContextResolver:
-        key = frozenset([(u, d.sha256) for u, (_, d) in self._extra.items()]
-                        + [(u, canonical_json_sha256(c)) for u, c in self._given.items()])
+        key = frozenset(
+            [(u, d.sha256) for u, (_, d) in self._extra.items()]
+            + [(u, canonical_json_sha256(c)) for u, c in self._given.items()]
+        )
         with _CACHE_LOCK:
             cache = _RESOLVER_CACHES.get(key)
             if cache is None:

@@ -71,22 +71,43 @@ def _suite_label(proof: dict[str, Any]) -> str:
     return ptype if isinstance(ptype, str) else "proof without a type"
 
 
-def verify_proofs(doc: dict[str, Any], *, material: MaterialSource, store: ContextStore,
-                  now: datetime, purpose: str = "assertionMethod") -> ProofReport:
+def verify_proofs(
+    doc: dict[str, Any],
+    *,
+    material: MaterialSource,
+    store: ContextStore,
+    now: datetime,
+    purpose: str = "assertionMethod",
+) -> ProofReport:
     report = ProofReport()
     proofs = proofs_of(doc)
     unsecured = {k: v for k, v in doc.items() if k != "proof"}
     for i, proof in enumerate(proofs[:MAX_PROOFS]):
-        report.outcomes.append(_verify_one(i, proof, proofs, unsecured, material, store, now, purpose))
+        report.outcomes.append(
+            _verify_one(i, proof, proofs, unsecured, material, store, now, purpose)
+        )
     if len(proofs) > MAX_PROOFS:
-        report.outcomes.append(ProofOutcome(MAX_PROOFS, "proof set", "error",
-                                            f"more than {MAX_PROOFS} proofs; the rest were not checked"))
+        report.outcomes.append(
+            ProofOutcome(
+                MAX_PROOFS,
+                "proof set",
+                "error",
+                f"more than {MAX_PROOFS} proofs; the rest were not checked",
+            )
+        )
     return report
 
 
-def _verify_one(i: int, proof: Any, proofs: list[Any], unsecured: dict[str, Any],
-                material: MaterialSource, store: ContextStore, now: datetime,
-                purpose: str) -> ProofOutcome:
+def _verify_one(
+    i: int,
+    proof: Any,
+    proofs: list[Any],
+    unsecured: dict[str, Any],
+    material: MaterialSource,
+    store: ContextStore,
+    now: datetime,
+    purpose: str,
+) -> ProofOutcome:
     if not isinstance(proof, dict):
         return ProofOutcome(i, "proof", "invalid", "proof is not a JSON object")
     label = _suite_label(proof)
@@ -96,27 +117,44 @@ def _verify_one(i: int, proof: Any, proofs: list[Any], unsecured: dict[str, Any]
     if suite is None:
         cs = proof.get("cryptosuite")
         why = UNSUPPORTED.get(cs) if isinstance(cs, str) else None
-        return ProofOutcome(i, label, "unsupported",
-                            f"unsupported cryptosuite: {why}" if why else
-                            f"unsupported proof type {label!r}", vm_id=vm)
+        return ProofOutcome(
+            i,
+            label,
+            "unsupported",
+            f"unsupported cryptosuite: {why}" if why else f"unsupported proof type {label!r}",
+            vm_id=vm,
+        )
     if proof.get("proofPurpose") != purpose:
-        return ProofOutcome(i, suite.name, "invalid",
-                            f"proofPurpose is {proof.get('proofPurpose')!r}, expected {purpose!r}",
-                            vm_id=vm)
-    for key in ("created", "expires"):
-        if key in proof and parse_datetime(proof[key]) is None:
-            return ProofOutcome(i, suite.name, "invalid", f"proof {key} is not a valid date-time",
-                                vm_id=vm)
+        return ProofOutcome(
+            i,
+            suite.name,
+            "invalid",
+            f"proofPurpose is {proof.get('proofPurpose')!r}, expected {purpose!r}",
+            vm_id=vm,
+        )
+    for name in ("created", "expires"):
+        if name in proof and parse_datetime(proof[name]) is None:
+            return ProofOutcome(
+                i, suite.name, "invalid", f"proof {name} is not a valid date-time", vm_id=vm
+            )
     expires = parse_datetime(proof.get("expires"))
     if expires is not None and expires < now:
-        return ProofOutcome(i, suite.name, "invalid", f"proof expired at {proof['expires']}", vm_id=vm)
+        return ProofOutcome(
+            i, suite.name, "invalid", f"proof expired at {proof['expires']}", vm_id=vm
+        )
     try:
         key = resolve(vm_id, material, purpose)
     except KeyUnavailable as exc:
         return ProofOutcome(i, suite.name, "invalid", f"no usable key: {exc}", vm_id=vm)
     if key.ed25519 is None:
-        return ProofOutcome(i, suite.name, "invalid", "the verification method is not an Ed25519 key",
-                            key=key, vm_id=vm)
+        return ProofOutcome(
+            i,
+            suite.name,
+            "invalid",
+            "the verification method is not an Ed25519 key",
+            key=key,
+            vm_id=vm,
+        )
     secured_part = _previous_proofs(proof, proofs)
     if isinstance(secured_part, str):
         return ProofOutcome(i, suite.name, "invalid", secured_part, key=key, vm_id=vm)
@@ -128,9 +166,14 @@ def _verify_one(i: int, proof: Any, proofs: list[Any], unsecured: dict[str, Any]
     except SuiteError as exc:
         return ProofOutcome(i, suite.name, "error", f"cannot be checked: {exc}", key=key, vm_id=vm)
     if not ok:
-        return ProofOutcome(i, suite.name, "invalid",
-                            "signature does not match the content (altered, or wrong key)",
-                            key=key, vm_id=vm)
+        return ProofOutcome(
+            i,
+            suite.name,
+            "invalid",
+            "signature does not match the content (altered, or wrong key)",
+            key=key,
+            vm_id=vm,
+        )
     return ProofOutcome(i, suite.name, "valid", f"valid signature ({key.how})", key=key, vm_id=vm)
 
 
@@ -148,10 +191,18 @@ def _previous_proofs(proof: dict[str, Any], proofs: list[Any]) -> list[dict[str,
     return found
 
 
-def sign_data_integrity(document: dict[str, Any], *, seed: bytes, verification_method: str,
-                        proof_purpose: str, created: datetime, challenge: str | None = None,
-                        domain: str | None = None, cryptosuite: str = "eddsa-rdfc-2022",
-                        extra_contexts: Mapping[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+def sign_data_integrity(
+    document: dict[str, Any],
+    *,
+    seed: bytes,
+    verification_method: str,
+    proof_purpose: str,
+    created: datetime,
+    challenge: str | None = None,
+    domain: str | None = None,
+    cryptosuite: str = "eddsa-rdfc-2022",
+    extra_contexts: Mapping[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Return a copy of `document` with a DataIntegrityProof appended (Ed25519 `seed`)."""
     if len(seed) != 32:
         raise ValueError("an Ed25519 seed is 32 bytes")

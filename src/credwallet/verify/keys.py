@@ -57,8 +57,10 @@ def did_web_url(did: str) -> str:
 
 def key_from_vm_object(vm: dict[str, Any], vm_id: str) -> ResolvedKey:
     """Public key material of a verification method object (Multikey, Ed25519 2018/2020, JWK)."""
-    key = ResolvedKey(vm_id=vm_id, controller=vm.get("controller") if isinstance(
-        vm.get("controller"), str) else None)
+    key = ResolvedKey(
+        vm_id=vm_id,
+        controller=vm.get("controller") if isinstance(vm.get("controller"), str) else None,
+    )
     mb = vm.get("publicKeyMultibase")
     jwk = vm.get("publicKeyJwk")
     b58 = vm.get("publicKeyBase58")
@@ -70,7 +72,11 @@ def key_from_vm_object(vm: dict[str, Any], vm_id: str) -> ResolvedKey:
             if "d" in jwk:
                 raise KeyUnavailable("verification method publishes a private key; refusing it")
             key.jwk = dict(jwk)
-            if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519" and isinstance(jwk.get("x"), str):
+            if (
+                jwk.get("kty") == "OKP"
+                and jwk.get("crv") == "Ed25519"
+                and isinstance(jwk.get("x"), str)
+            ):
                 key.ed25519 = _b64url(jwk["x"])
         elif isinstance(b58, str):
             raw = bytes(base58.b58decode(b58)) if len(b58) < 100 else b""
@@ -78,7 +84,9 @@ def key_from_vm_object(vm: dict[str, Any], vm_id: str) -> ResolvedKey:
         elif isinstance(pem, str):
             key.pem = pem
         else:
-            raise KeyUnavailable(f"verification method {vm_id} has no supported public key property")
+            raise KeyUnavailable(
+                f"verification method {vm_id} has no supported public key property"
+            )
     except (MultibaseError, ValueError) as exc:
         raise KeyUnavailable(f"verification method {vm_id}: {exc}") from exc
     if key.ed25519 is not None and len(key.ed25519) != 32:
@@ -109,15 +117,25 @@ def _same_vm(ref: str, vm_id: str, base: Any) -> bool:
 
 
 def _find_vm(doc: dict[str, Any], vm_id: str) -> dict[str, Any] | None:
-    if doc.get("id") == vm_id and any(k in doc for k in (
-            "publicKeyMultibase", "publicKeyJwk", "publicKeyBase58", "publicKeyPem")):
+    if doc.get("id") == vm_id and any(
+        k in doc for k in ("publicKeyMultibase", "publicKeyJwk", "publicKeyBase58", "publicKeyPem")
+    ):
         return doc
-    for rel in ("verificationMethod", "assertionMethod", "authentication", "publicKey",
-                "capabilityInvocation", "capabilityDelegation"):
+    for rel in (
+        "verificationMethod",
+        "assertionMethod",
+        "authentication",
+        "publicKey",
+        "capabilityInvocation",
+        "capabilityDelegation",
+    ):
         entries = doc.get(rel)
         for item in entries if isinstance(entries, list) else [entries]:
-            if isinstance(item, dict) and isinstance(item.get("id"), str) and _same_vm(
-                    item["id"], vm_id, doc.get("id")):
+            if (
+                isinstance(item, dict)
+                and isinstance(item.get("id"), str)
+                and _same_vm(item["id"], vm_id, doc.get("id"))
+            ):
                 return item
     return None
 
@@ -134,8 +152,13 @@ def resolve(vm_id: Any, material: MaterialSource, purpose: str = "assertionMetho
         except MultibaseError as exc:
             raise KeyUnavailable(f"malformed did:key {vm_id}: {exc}") from exc
         did = vm_id.split("#", 1)[0]
-        return ResolvedKey(vm_id=vm_id, ed25519=pub, controller=did, bound_controller=did,
-                           how="did:key (self-certifying)")
+        return ResolvedKey(
+            vm_id=vm_id,
+            ed25519=pub,
+            controller=did,
+            bound_controller=did,
+            how="did:key (self-certifying)",
+        )
     if vm_id.startswith("did:web:"):
         return _resolve_controlled(vm_id, did_web_url(vm_id), material, purpose, "did:web")
     if vm_id.startswith("did:"):
@@ -146,22 +169,30 @@ def resolve(vm_id: Any, material: MaterialSource, purpose: str = "assertionMetho
         return _resolve_controlled(vm_id, vm_id, material, purpose, "key document")
     if not scheme:
         raise KeyUnavailable(f"verificationMethod {vm_id!r} is not a URI")
+    if "#" in vm_id and scheme in ("urn",):
+        # e.g. urn:uuid:...#z6Mk...: nothing can be resolved, only the fragment can be read.
+        return _fragment_key(vm_id, f"{scheme}: identifiers cannot be resolved")
     raise KeyUnavailable(f"verificationMethod scheme {scheme}: is not supported")
 
 
-def _resolve_controlled(vm_id: str, doc_url: str, material: MaterialSource, purpose: str,
-                        label: str) -> ResolvedKey:
+def _resolve_controlled(
+    vm_id: str, doc_url: str, material: MaterialSource, purpose: str, label: str
+) -> ResolvedKey:
     cached = lookup(material, doc_url)
     parsed = json_of(cached) if cached is not None and cached.http_status == 200 else None
     if not isinstance(parsed, dict):
-        reason = (f"{label} {doc_url} was not cached at import" if cached is None
-                  else f"{label} {doc_url} is unusable (HTTP {cached.http_status} as of {as_of(cached)})")
+        reason = (
+            f"{label} {doc_url} was not cached at import"
+            if cached is None
+            else f"{label} {doc_url} is unusable (HTTP {cached.http_status} as of {as_of(cached)})"
+        )
         return _fragment_key(vm_id, reason)
+    assert cached is not None
     vm = _find_vm(parsed, vm_id)
     if vm is None:
         raise KeyUnavailable(f"{label} {doc_url} (as of {as_of(cached)}) does not contain {vm_id}")
     key = key_from_vm_object(vm, vm_id)
-    key.as_of = as_of(cached) if cached is not None else None
+    key.as_of = as_of(cached)
     key.how = f"{label} {doc_url} (cached {key.as_of})"
     controller_id = key.controller or (parsed.get("id") if vm is not parsed else None)
     key.controller = controller_id if isinstance(controller_id, str) else None
@@ -180,7 +211,9 @@ def _resolve_controlled(vm_id: str, doc_url: str, material: MaterialSource, purp
     elif ctrl_doc is None:
         key.notes.append(f"no cached controller document for {key.controller}")
     elif not _listed(ctrl_doc, purpose, vm_id):
-        key.notes.append(f"controller document {key.controller} does not list the key for {purpose}")
+        key.notes.append(
+            f"controller document {key.controller} does not list the key for {purpose}"
+        )
     else:
         key.bound_controller = key.controller
     return key
@@ -194,14 +227,23 @@ def _fragment_key(vm_id: str, reason: str) -> ResolvedKey:
     try:
         pub = ed25519_from_multikey(fragment)
     except MultibaseError as exc:
-        raise KeyUnavailable(f"{reason}, and the URL fragment is not an Ed25519 key ({exc})") from exc
-    key = ResolvedKey(vm_id=vm_id, ed25519=pub, controller=base, bound_controller=None,
-                      how="key taken from the verification method's URL fragment")
+        raise KeyUnavailable(
+            f"{reason}, and the URL fragment is not an Ed25519 key ({exc})"
+        ) from exc
+    key = ResolvedKey(
+        vm_id=vm_id,
+        ed25519=pub,
+        controller=base,
+        bound_controller=None,
+        how="key taken from the verification method's URL fragment",
+    )
     key.notes.append(f"{reason}; nothing binds the fragment key to {base}")
     return key
 
 
-def binding_detail(key: ResolvedKey, expected: str | None, role: str = "issuer") -> tuple[bool, str]:
+def binding_detail(
+    key: ResolvedKey, expected: str | None, role: str = "issuer"
+) -> tuple[bool, str]:
     """Is the key bound to `expected` (the issuer or holder)? Returns (ok, detail)."""
     if expected is None:
         return False, f"the credential names no {role}; the key cannot be bound to one"
@@ -209,6 +251,7 @@ def binding_detail(key: ResolvedKey, expected: str | None, role: str = "issuer")
         extra = "; ".join(key.notes) or "no controller document binds it"
         return False, f"key {key.vm_id} is not bound to the {role}: {extra}"
     if key.bound_controller != expected:
-        return False, (f"key {key.vm_id} is controlled by {key.bound_controller}, not by the "
-                       f"{role} {expected}")
+        return False, (
+            f"key {key.vm_id} is controlled by {key.bound_controller}, not by the {role} {expected}"
+        )
     return True, f"key {key.vm_id} is controlled by the {role} ({key.how})"

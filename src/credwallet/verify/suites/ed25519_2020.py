@@ -9,6 +9,12 @@ from __future__ import annotations
 from credwallet.verify.suites.eddsa_rdfc import rdfc_transform
 from credwallet.verify.suites.registry import DataIntegritySuite, register
 
-ED25519_SIGNATURE_2020 = register(DataIntegritySuite(
-    name="Ed25519Signature2020", proof_type="Ed25519Signature2020", cryptosuite=None,
-    transform=rdfc_transform, value_keys=("proofValue", "jws", "signatureValue")))
+ED25519_SIGNATURE_2020 = register(
+    DataIntegritySuite(
+        name="Ed25519Signature2020",
+        proof_type="Ed25519Signature2020",
+        cryptosuite=None,
+        transform=rdfc_transform,
+        value_keys=("proofValue", "jws", "signatureValue"),
+    )
+)

@@ -21,6 +21,11 @@ def jcs_transform(doc: dict[str, Any], store: ContextStore) -> bytes:
         raise SuiteError(f"JCS canonicalization failed: {str(exc)[:120]}") from exc
 
 
-EDDSA_JCS_2022 = register(DataIntegritySuite(
-    name="eddsa-jcs-2022", proof_type="DataIntegrityProof", cryptosuite="eddsa-jcs-2022",
-    transform=jcs_transform))
+EDDSA_JCS_2022 = register(
+    DataIntegritySuite(
+        name="eddsa-jcs-2022",
+        proof_type="DataIntegrityProof",
+        cryptosuite="eddsa-jcs-2022",
+        transform=jcs_transform,
+    )
+)

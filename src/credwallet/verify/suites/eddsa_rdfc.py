@@ -20,11 +20,21 @@ def rdfc_transform(doc: dict[str, Any], store: ContextStore) -> bytes:
         raise SuiteError(str(exc)) from exc
 
 
-EDDSA_RDFC_2022 = register(DataIntegritySuite(
-    name="eddsa-rdfc-2022", proof_type="DataIntegrityProof", cryptosuite="eddsa-rdfc-2022",
-    transform=rdfc_transform))
+EDDSA_RDFC_2022 = register(
+    DataIntegritySuite(
+        name="eddsa-rdfc-2022",
+        proof_type="DataIntegrityProof",
+        cryptosuite="eddsa-rdfc-2022",
+        transform=rdfc_transform,
+    )
+)
 
 # The 2022 drafts named the same algorithm "eddsa-2022" (data-integrity/v1 context).
-EDDSA_2022 = register(DataIntegritySuite(
-    name="eddsa-2022", proof_type="DataIntegrityProof", cryptosuite="eddsa-2022",
-    transform=rdfc_transform))
+EDDSA_2022 = register(
+    DataIntegritySuite(
+        name="eddsa-2022",
+        proof_type="DataIntegrityProof",
+        cryptosuite="eddsa-2022",
+        transform=rdfc_transform,
+    )
+)

@@ -35,8 +35,9 @@ class DataIntegritySuite:
     # Properties removed from the proof to form the proof configuration.
     value_keys: tuple[str, ...] = ("proofValue",)
 
-    def hash_data(self, unsecured: dict[str, Any], proof_config: dict[str, Any],
-                  store: ContextStore) -> tuple[bytes, bytes]:
+    def hash_data(
+        self, unsecured: dict[str, Any], proof_config: dict[str, Any], store: ContextStore
+    ) -> tuple[bytes, bytes]:
         """(proof_hash, document_hash): SHA-256 of each canonical form."""
         proof_hash = hashlib.sha256(self.transform(proof_config, store)).digest()
         doc_hash = hashlib.sha256(self.transform(unsecured, store)).digest()
@@ -48,8 +49,13 @@ class DataIntegritySuite:
             config["@context"] = unsecured["@context"]
         return config
 
-    def verify(self, unsecured: dict[str, Any], proof: dict[str, Any], public_key: bytes,
-               store: ContextStore) -> bool:
+    def verify(
+        self,
+        unsecured: dict[str, Any],
+        proof: dict[str, Any],
+        public_key: bytes,
+        store: ContextStore,
+    ) -> bool:
         value = proof.get("proofValue")
         if not isinstance(value, str):
             raise SuiteError("proof has no proofValue string")
@@ -58,7 +64,9 @@ class DataIntegritySuite:
         except MultibaseError as exc:
             raise SuiteError(f"proofValue is not base58btc multibase: {exc}") from exc
         if len(signature) != 64:
-            raise SuiteError(f"proofValue decodes to {len(signature)} bytes, not a 64-byte Ed25519 signature")
+            raise SuiteError(
+                f"proofValue decodes to {len(signature)} bytes, not a 64-byte Ed25519 signature"
+            )
         if len(public_key) != 32:
             raise SuiteError("Ed25519 public key is not 32 bytes")
         proof_hash, doc_hash = self.hash_data(unsecured, self.proof_config(unsecured, proof), store)
@@ -68,10 +76,16 @@ class DataIntegritySuite:
             return False
         return True
 
-    def sign(self, unsecured: dict[str, Any], proof_options: dict[str, Any], seed: bytes,
-             store: ContextStore) -> str:
-        proof_hash, doc_hash = self.hash_data(unsecured, self.proof_config(unsecured, proof_options),
-                                              store)
+    def sign(
+        self,
+        unsecured: dict[str, Any],
+        proof_options: dict[str, Any],
+        seed: bytes,
+        store: ContextStore,
+    ) -> str:
+        proof_hash, doc_hash = self.hash_data(
+            unsecured, self.proof_config(unsecured, proof_options), store
+        )
         signed = nacl.signing.SigningKey(seed).sign(proof_hash + doc_hash)
         return multibase_encode(signed.signature)
 

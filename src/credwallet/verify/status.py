@@ -1,0 +1,265 @@
+"""Revocation and suspension from status material cached at import (never fetched here).
+
+Supported: W3C BitstringStatusList and its predecessor StatusList2021 (gzip + base64url, bit 0 is
+the most significant bit of the first byte), the 1EdTech revocation list, and Open Badges 2.0
+`revocationList` / hosted 410. Every answer says "as of" the time the material was fetched.
+Missing material is a warning: the credential was not checked, which is not the same as
+"not revoked".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from credwallet.models import Check
+from credwallet.verify.checks import as_list, types_of
+from credwallet.verify.material import MaterialSource, as_of, json_of, lookup
+
+MAX_LIST_BITS = 1 << 27  # 16 MiB decompressed; the spec minimum is 16 KiB
+MAX_ENTRIES = 8
+
+# (verified?, detail) for a status list credential; supplied by the engine (recursion-safe).
+ListVerifier = Callable[[dict[str, Any]], tuple[bool, bool, str]]
+
+
+class StatusError(Exception):
+    pass
+
+
+@dataclass
+class EntryResult:
+    status: str  # passed / failed / warning
+    detail: str
+
+
+def decode_bitstring(encoded: Any) -> bytes:
+    """encodedList -> raw bits. Accepts multibase base64url ('u', Bitstring) and bare base64url."""
+    if not isinstance(encoded, str) or not encoded:
+        raise StatusError("encodedList is missing")
+    if len(encoded) > MAX_LIST_BITS // 4:
+        raise StatusError("encodedList is too large")
+    text = encoded[1:] if encoded.startswith("u") else encoded
+    try:
+        compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise StatusError("encodedList is not base64url") from exc
+    if not compressed.startswith(b"\x1f\x8b") and encoded.startswith("H4sI"):
+        compressed = base64.b64decode(encoded + "=" * (-len(encoded) % 4))
+    try:
+        inflater = zlib.decompressobj(wbits=31)
+        raw = inflater.decompress(compressed, MAX_LIST_BITS // 8)
+        if inflater.unconsumed_tail:
+            raise StatusError("status list decompresses to more than the allowed size")
+    except zlib.error as exc:
+        raise StatusError("encodedList is not gzip data") from exc
+    return raw
+
+
+def bit_at(bits: bytes, index: int, size: int = 1) -> int:
+    """Status value at `index` (entries of `size` bits, most significant bit first)."""
+    start = index * size
+    if start + size > len(bits) * 8:
+        raise StatusError(f"statusListIndex {index} is outside the list ({len(bits) * 8} bits)")
+    value = 0
+    for pos in range(start, start + size):
+        value = (value << 1) | ((bits[pos // 8] >> (7 - pos % 8)) & 1)
+    return value
+
+
+def _parse_index(value: Any) -> int:
+    if isinstance(value, bool):
+        raise StatusError("statusListIndex is not an integer")
+    if isinstance(value, int):
+        idx = value
+    elif isinstance(value, str) and value.isdigit() and len(value) < 12:
+        idx = int(value)
+    else:
+        raise StatusError(f"statusListIndex {value!r} is not a non-negative integer")
+    if idx < 0:
+        raise StatusError("statusListIndex is negative")
+    return idx
+
+
+def _bitstring_entry(
+    entry: dict[str, Any], material: MaterialSource, verify_list: ListVerifier
+) -> EntryResult:
+    url = entry.get("statusListCredential")
+    purpose = entry.get("statusPurpose") or "revocation"
+    if not isinstance(url, str):
+        return EntryResult("failed", "status entry has no statusListCredential URL")
+    try:
+        index = _parse_index(entry.get("statusListIndex"))
+    except StatusError as exc:
+        return EntryResult("failed", str(exc))
+    cached = lookup(material, url)
+    if cached is None:
+        return EntryResult(
+            "warning",
+            f"{purpose} not checked: status list {url} was not cached "
+            "at import (run `credwallet refresh`)",
+        )
+    if cached.http_status != 200:
+        return EntryResult(
+            "warning",
+            f"{purpose} not checked: status list {url} answered HTTP "
+            f"{cached.http_status} (as of {as_of(cached)})",
+        )
+    when = as_of(cached)
+    lst = json_of(cached)
+    if not isinstance(lst, dict):
+        return EntryResult("failed", f"status list {url} (as of {when}) is not a JSON credential")
+    ok, bound, why = verify_list(lst)
+    if not ok:
+        return EntryResult("failed", f"status list {url} (as of {when}) does not verify: {why}")
+    subject = lst.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    if not isinstance(subject, dict):
+        return EntryResult("failed", f"status list {url} has no credentialSubject")
+    if not types_of(subject) & {"BitstringStatusList", "StatusList2021"}:
+        return EntryResult("failed", f"status list {url} is not a BitstringStatusList")
+    list_purposes = as_list(subject.get("statusPurpose"))
+    if list_purposes and purpose not in list_purposes:
+        return EntryResult(
+            "failed", f"status list purpose {list_purposes} does not match {purpose!r}"
+        )
+    size = entry.get("statusSize", 1)
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 16:
+        return EntryResult("failed", "statusSize is not an integer between 1 and 16")
+    try:
+        value = bit_at(decode_bitstring(subject.get("encodedList")), index, size)
+    except StatusError as exc:
+        return EntryResult("failed", f"status list {url}: {exc}")
+    if value and purpose in ("revocation", "suspension"):
+        word = "revoked" if purpose == "revocation" else "suspended"
+        return EntryResult("failed", f"{word}: bit {index} is set in {url} (as of {when})")
+    if value:
+        return EntryResult(
+            "warning", f"status {purpose} value {value} at index {index} (as of {when})"
+        )
+    if not bound:
+        return EntryResult(
+            "warning",
+            f"not {purpose}-flagged at index {index} (as of {when}), but the "
+            f"list's signing key is not bound to its issuer: {why}",
+        )
+    return EntryResult(
+        "passed",
+        f"not {'revoked' if purpose == 'revocation' else purpose}: "
+        f"index {index} clear in {url} (as of {when})",
+    )
+
+
+def _onedtech_entry(
+    entry: dict[str, Any], credential_id: str | None, material: MaterialSource
+) -> EntryResult:
+    url = entry.get("id")
+    if not isinstance(url, str):
+        return EntryResult("failed", "1EdTechRevocationList entry has no id URL")
+    cached = lookup(material, url)
+    if cached is None or cached.http_status != 200:
+        state = (
+            "was not cached at import" if cached is None else f"answered HTTP {cached.http_status}"
+        )
+        return EntryResult("warning", f"revocation not checked: revocation list {url} {state}")
+    doc = json_of(cached)
+    when = as_of(cached)
+    if not isinstance(doc, dict):
+        return EntryResult("failed", f"revocation list {url} (as of {when}) is not JSON")
+    revoked = _revoked_ids(doc, ("revokedCredentials", "revokedAssertions", "revoked"))
+    if credential_id is not None and credential_id in revoked:
+        return EntryResult("failed", f"revoked: listed in {url} (as of {when})")
+    return EntryResult("passed", f"not revoked: absent from {url} (as of {when})")
+
+
+def _revoked_ids(doc: dict[str, Any], keys: tuple[str, ...]) -> set[str]:
+    out: set[str] = set()
+    for key in keys:
+        for item in as_list(doc.get(key)):
+            if isinstance(item, str):
+                out.add(item)
+            elif isinstance(item, dict):
+                for k in ("id", "uid"):
+                    if isinstance(item.get(k), str):
+                        out.add(item[k])
+    return out
+
+
+def vc_revocation_check(
+    doc: dict[str, Any], material: MaterialSource, verify_list: ListVerifier
+) -> Check:
+    entries = as_list(doc.get("credentialStatus"))
+    if not entries:
+        return Check(
+            check="revocation",
+            status="passed",
+            detail="the credential declares no status: the issuer cannot revoke it",
+        )
+    results: list[EntryResult] = []
+    for entry in entries[:MAX_ENTRIES]:
+        if not isinstance(entry, dict):
+            results.append(EntryResult("failed", "credentialStatus entry is not an object"))
+            continue
+        etypes = types_of(entry)
+        if etypes & {"BitstringStatusListEntry", "StatusList2021Entry"}:
+            results.append(_bitstring_entry(entry, material, verify_list))
+        elif "1EdTechRevocationList" in etypes:
+            cid = doc.get("id") if isinstance(doc.get("id"), str) else None
+            results.append(_onedtech_entry(entry, cid, material))
+        else:
+            results.append(
+                EntryResult(
+                    "warning",
+                    f"status type {sorted(etypes) or '?'} is not supported; status not checked",
+                )
+            )
+    return combine(results)
+
+
+def combine(results: list[EntryResult]) -> Check:
+    for status in ("failed", "warning"):
+        hits = [r.detail for r in results if r.status == status]
+        if hits:
+            return Check(check="revocation", status=status, detail="; ".join(hits))
+    return Check(check="revocation", status="passed", detail="; ".join(r.detail for r in results))
+
+
+def ob2_revocation_list_check(
+    assertion: dict[str, Any], issuer: dict[str, Any] | None, material: MaterialSource
+) -> EntryResult:
+    """OB 2.0: the issuer profile's revocationList (if it publishes one)."""
+    if issuer is None:
+        return EntryResult("warning", "revocation not checked: issuer profile was not cached")
+    url = issuer.get("revocationList")
+    if url is None:
+        return EntryResult("passed", "the issuer publishes no revocation list")
+    if not isinstance(url, str):
+        return EntryResult("failed", "issuer revocationList is not a URL")
+    cached = lookup(material, url)
+    if cached is None or cached.http_status != 200:
+        state = (
+            "was not cached at import" if cached is None else f"answered HTTP {cached.http_status}"
+        )
+        return EntryResult("warning", f"revocation not checked: revocation list {url} {state}")
+    doc = json_of(cached)
+    when = as_of(cached)
+    if not isinstance(doc, dict):
+        return EntryResult("failed", f"revocation list {url} (as of {when}) is not JSON")
+    revoked = _revoked_ids(doc, ("revokedAssertions",))
+    ids = {v for v in (assertion.get("id"), assertion.get("uid")) if isinstance(v, str)}
+    if ids & revoked:
+        reason = next(
+            (
+                i.get("revocationReason")
+                for i in as_list(doc.get("revokedAssertions"))
+                if isinstance(i, dict) and i.get("id") in ids and i.get("revocationReason")
+            ),
+            None,
+        )
+        extra = f" ({reason})" if isinstance(reason, str) else ""
+        return EntryResult("failed", f"revoked{extra}: listed in {url} (as of {when})")
+    return EntryResult("passed", f"not revoked: absent from {url} (as of {when})")

@@ -1,0 +1,142 @@
+"""JWS verification for VC-JWT (Open Badges 3.0 / VCDM) and Open Badges 2.0 signed badges.
+
+Strict algorithm allow-list: RS256, ES256 and EdDSA. "none", HMAC and everything else are refused
+before any key is touched; the algorithm is pinned for the library call too, so a header
+cannot switch it. Unknown `crit` headers and unencoded payloads (`b64: false`) are refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import import_key
+from joserfc.jws import JWSRegistry
+
+from credwallet.verify.keys import ResolvedKey
+
+ALLOWED_ALGS = frozenset({"RS256", "ES256", "EdDSA"})
+MAX_TOKEN = 4 * 1024 * 1024
+MIN_RSA_BITS = 2048
+
+
+class JwsError(Exception):
+    """Malformed or disallowed token (message is one line)."""
+
+
+@dataclass
+class CompactJws:
+    token: str
+    header: dict[str, Any]
+    payload: dict[str, Any]
+
+
+def _b64url_json(part: str, what: str) -> dict[str, Any]:
+    try:
+        raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        value = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise JwsError(f"JWS {what} is not base64url-encoded JSON") from exc
+    if not isinstance(value, dict):
+        raise JwsError(f"JWS {what} is not a JSON object")
+    return value
+
+
+def parse_compact(token: str | bytes, allowed: frozenset[str] = ALLOWED_ALGS) -> CompactJws:
+    text = token.decode("ascii", "replace") if isinstance(token, bytes) else token
+    text = text.strip()
+    if len(text) > MAX_TOKEN:
+        raise JwsError("token is too large")
+    parts = text.split(".")
+    if len(parts) != 3:
+        raise JwsError("not a compact JWS (expected three dot-separated parts)")
+    header = _b64url_json(parts[0], "header")
+    payload = _b64url_json(parts[1], "payload")
+    alg = header.get("alg")
+    if not isinstance(alg, str) or alg not in allowed:
+        raise JwsError(f"algorithm {alg!r} is not allowed (allowed: {', '.join(sorted(allowed))})")
+    if header.get("b64") is False:
+        raise JwsError("unencoded payloads (b64: false) are not supported")
+    crit = header.get("crit")
+    if crit:
+        raise JwsError(f"critical header parameters {crit!r} are not understood")
+    if not parts[2]:
+        raise JwsError("token has no signature")
+    return CompactJws(text, header, payload)
+
+
+def _jose_key(key: ResolvedKey, alg: str) -> Any:
+    try:
+        if key.jwk is not None:
+            jwk = {
+                k: v for k, v in key.jwk.items() if k in ("kty", "crv", "x", "y", "n", "e", "kid")
+            }
+            return import_key(jwk)
+        if key.ed25519 is not None:
+            x = base64.urlsafe_b64encode(key.ed25519).rstrip(b"=").decode("ascii")
+            return import_key({"kty": "OKP", "crv": "Ed25519", "x": x})
+        if key.pem is not None:
+            pem = key.pem.encode("utf-8")
+            return import_key(pem, "RSA") if alg == "RS256" else import_key(pem, "EC")
+    except (JoseError, ValueError, TypeError) as exc:
+        raise JwsError(f"key {key.vm_id} cannot be used: {str(exc)[:120]}") from exc
+    raise JwsError(f"key {key.vm_id} has no public key material")
+
+
+def verify_signature(parsed: CompactJws, key: ResolvedKey) -> bool:
+    """True when the signature verifies with `key` under the header's (allowed) algorithm."""
+    alg = str(parsed.header["alg"])
+    jkey = _jose_key(key, alg)
+    expected_kty = {"RS256": "RSA", "ES256": "EC", "EdDSA": "OKP"}[alg]
+    if getattr(jkey, "key_type", None) != expected_kty:
+        raise JwsError(f"{alg} needs an {expected_kty} key; {key.vm_id} is {jkey.key_type}")
+    if alg == "RS256":
+        size = jkey.raw_value.key_size if hasattr(jkey.raw_value, "key_size") else 0
+        if size < MIN_RSA_BITS:
+            raise JwsError(f"RSA key is {size} bits; at least {MIN_RSA_BITS} required")
+    if alg == "ES256" and getattr(jkey, "curve_name", None) not in (None, "P-256"):
+        raise JwsError("ES256 needs a P-256 key")
+    registry = JWSRegistry(algorithms=[alg])
+    # Credential headers carry whole RSA JWKs; joserfc's 512-byte default is for API tokens.
+    registry.max_header_length = 16 * 1024
+    registry.max_payload_length = MAX_TOKEN
+    registry.max_signature_length = 2048
+    try:
+        jws.deserialize_compact(parsed.token, jkey, registry=registry)
+    except JoseError as exc:
+        if type(exc).__name__ == "BadSignatureError":
+            return False
+        raise JwsError(f"JWS cannot be verified: {str(exc)[:120]}") from exc
+    return True
+
+
+def header_key(header: dict[str, Any]) -> ResolvedKey | None:
+    """A key embedded in the header (`jwk`): usable for the maths, bound to nobody."""
+    jwk = header.get("jwk")
+    if jwk is None:
+        return None
+    if not isinstance(jwk, dict):
+        raise JwsError("jwk header is not an object")
+    if "d" in jwk or "p" in jwk or "k" in jwk:
+        raise JwsError("jwk header contains private or symmetric key material")
+    key = ResolvedKey(vm_id="embedded JWK", jwk=dict(jwk), how="key embedded in the JWS header")
+    key.notes.append("the JWS carries its own key; no controller document binds it")
+    return key
+
+
+def same_public_key(a: ResolvedKey, b: ResolvedKey) -> bool:
+    def members(k: ResolvedKey) -> tuple[Any, ...] | None:
+        if k.jwk is not None:
+            return tuple(k.jwk.get(m) for m in ("kty", "crv", "x", "y", "n", "e"))
+        if k.ed25519 is not None:
+            x = base64.urlsafe_b64encode(k.ed25519).rstrip(b"=").decode("ascii")
+            return ("OKP", "Ed25519", x, None, None, None)
+        return None
+
+    ma, mb = members(a), members(b)
+    return ma is not None and ma == mb
