@@ -32,13 +32,14 @@ class ImportItem:
     exit_code: int = 0
     verification: VerificationResult | None = None
     children: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def contract_dict(self) -> dict[str, Any]:
         return {
             "source": self.source, "status": self.status, "id": self.id, "format": self.format,
             "name": self.name, "error": self.error,
             "verification": self.verification.contract_dict() if self.verification else None,
-            "children": self.children,
+            "children": self.children, "warnings": self.warnings,
         }
 
 
@@ -49,6 +50,9 @@ class Fetched:
     recognised: Recognised
     source: str
     material: dict[str, CachedDocument] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # e.g. a key that could not be fetched
+    network_errors: list[str] = field(default_factory=list)  # material lost to the network
+    image_url: str | None = None  # material key of the fetched badge image
 
 
 def wallet_id_for(raw: bytes) -> str:
@@ -135,13 +139,16 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
                 verifier: Verifier | None = None, tags: Sequence[str] = ()) -> ImportItem:
     """Store one fetched source (and its children) in `wallet`, or change nothing."""
     rec = fetched.recognised
+    if rec.document is None and rec.hosted_url:
+        raise BadInput(f"{fetched.source} only points at {rec.hosted_url}; the hosted assertion "
+                       "could not be fetched")
     cache = dict(wallet.cache)
     cache.update(fetched.material)
     top = _entry(rec, fetched.source, now, None, cache)
     top.cache_urls = sorted(fetched.material)
     top.tags = list(tags)
     item = ImportItem(source=fetched.source, status="imported", id=top.id, format=top.format,
-                      name=top.name)
+                      name=top.name, warnings=list(fetched.warnings))
     dup = _duplicate_of(wallet, top)
     if dup is not None:
         item.status, item.id, item.name = "duplicate", dup.id, dup.name
@@ -153,6 +160,8 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
         cache[key] = CachedDocument.make(key, "image", rec.image, now,
                                          media_type=rec.image_media_type)
         top.image_key = key
+    elif fetched.image_url is not None and fetched.image_url in cache:
+        top.image_key = fetched.image_url
     staged = wallet.model_copy(update={"cache": cache,
                                        "credentials": [*wallet.credentials, top, *children]})
     if verifier is not None:
@@ -163,6 +172,10 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
         if reason is not None:
             if not keep_invalid:
                 item.status, item.error, item.exit_code = "failed", f"not imported: {reason}", 1
+                if fetched.network_errors:
+                    # The proof could not be checked because material was lost to the network.
+                    item.error += f" (network: {fetched.network_errors[0]})"
+                    item.exit_code = 5
                 return item
             top.kept_invalid = True
         for child in children:
@@ -188,7 +201,7 @@ Pending = Fetched | str  # a loaded local source, or a URL still to fetch
 
 def import_all(wallet: WalletData, sources: Sequence[str], *, now: datetime,
                keep_invalid: bool = False, insecure_http: bool = False, tags: Sequence[str] = (),
-               progress: bool = False, stdin: BinaryIO | None = None) -> list[ImportItem]:
+               progress: bool | Any = False, stdin: BinaryIO | None = None) -> list[ImportItem]:
     """Import every source; one ImportItem per source, in order. Failures change nothing."""
     items: list[ImportItem | None] = [None] * len(sources)
     pending: list[tuple[int, Pending]] = []
@@ -214,9 +227,12 @@ def import_all(wallet: WalletData, sources: Sequence[str], *, now: datetime,
     return [it for it in items if it is not None]
 
 
-def complete_online(pending: list[tuple[int, Pending]], *, insecure_http: bool, progress: bool
-                    ) -> list[tuple[int, Fetched | CredwalletError]]:
-    """Fetch URL sources and the material (keys, profiles, status lists) every source needs."""
+def complete_online(pending: list[tuple[int, Pending]], *, insecure_http: bool,
+                    progress: bool | Any) -> list[tuple[int, Fetched | CredwalletError]]:
+    """Fetch URL sources and the material (keys, profiles, status lists) every source needs.
+
+    `progress`: False, True (no display from the core), or an observer (see fetch.Observer).
+    """
     try:
         from credwallet import fetch
     except ImportError:

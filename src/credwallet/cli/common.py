@@ -186,7 +186,7 @@ def run_command(ctx: Ctx, body: Callable[[], int | None]) -> None:
         code = 130
     except typer.Exit:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the one boundary that catches bugs
         # A bug. Name the exception type and place, never its message (it could hold data).
         tb = traceback.extract_tb(exc.__traceback__)
         where = f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else "?"

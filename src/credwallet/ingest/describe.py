@@ -102,7 +102,8 @@ def _issuer(value: Any, *, signed: bool) -> IssuerView:
 
 
 def _achievement(a: dict[str, Any], *, signed: bool) -> AchievementView:
-    criteria = a.get("criteria") if isinstance(a.get("criteria"), dict) else {}
+    raw_criteria = a.get("criteria")
+    criteria: dict[str, Any] = raw_criteria if isinstance(raw_criteria, dict) else {}
     crit_url = _text(a.get("criteria")) if isinstance(a.get("criteria"), str) else _id(criteria)
     tags = [t for t in (_text(x) for x in as_list(a.get("tag") or a.get("tags"))) if t]
     related = [r for r in (_id(x) for x in as_list(a.get("related"))) if r]

@@ -70,6 +70,9 @@ def contexts_of(doc: dict[str, Any]) -> list[str]:
 
 
 def _is_ob3(doc: dict[str, Any]) -> bool:
+    if types_of(doc) & {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential",
+                        "ClrCredential"}:
+        return True
     return any(c.startswith((OB3_CONTEXT_PREFIX, OB3_BETA_CONTEXT, CLR_CONTEXT_PREFIX))
                for c in contexts_of(doc))
 

@@ -1,0 +1,290 @@
+"""`credwallet pathway add|list|show|remove|check`: manage stacking pathways."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+
+if TYPE_CHECKING:
+    from credwallet.pathways.model import Pathway
+
+MAX_URL_BYTES = 2 * 1024 * 1024
+
+
+def _fetch_url(url: str) -> bytes:
+    """Download a pathway definition through the fetch module (the only network code)."""
+    from credwallet.errors import BadInput
+
+    try:
+        from credwallet.fetch import fetch_bytes  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        raise BadInput("URL pathways need the fetch module, which this build does not have",
+                       hint="download the file and run `credwallet pathway add FILE`") from None
+    body = fetch_bytes(url, max_bytes=MAX_URL_BYTES)
+    return bytes(body)
+
+
+def load_source(source: str) -> Pathway:
+    """FILE, '-' (stdin) or an http(s) URL -> validated pathway (CTDL detected)."""
+    from credwallet.pathways.loader import load_pathway_bytes, load_pathway_file
+    from credwallet.pathways.model import Origin
+
+    if source.startswith(("https://", "http://")):
+        pathway = load_pathway_bytes(_fetch_url(source), source,
+                                     "." + source.rsplit(".", 1)[-1] if "." in source else "")
+        is_ctdl = pathway.origin is not None and pathway.origin.kind == "ctdl"
+        ctid = pathway.origin.ctid if pathway.origin else None
+        pathway.origin = Origin(kind="ctdl" if is_ctdl else "url", ref=source, ctid=ctid)
+        return pathway
+    if source == "-":
+        return load_pathway_bytes(sys.stdin.buffer.read(), "<stdin>")
+    pathway = load_pathway_file(source)
+    if pathway.origin is None:
+        pathway.origin = Origin(kind="file", ref=source)
+    return pathway
+
+
+def _renamed(pathway: Pathway, name: str | None) -> Pathway:
+    if not name or name == pathway.name:
+        return pathway
+    from credwallet.pathways.loader import pathway_from_dict
+
+    return pathway_from_dict({**pathway.stored(), "name": name}, "--name")
+
+
+def summary(p: Pathway) -> dict[str, Any]:
+    return {
+        "name": p.name, "title": p.display_title(), "description": p.description, "url": p.url,
+        "provider": p.provider.model_dump(exclude_none=True) if p.provider else None,
+        "requirements": len(p.requirements), "stacks": sorted(p.pathway_refs()),
+        "origin": p.origin.model_dump(exclude_none=True) if p.origin else None,
+    }
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(name="pathway", help="Manage stacking pathways (goals made of "
+                        "credentials).", no_args_is_help=True)
+    app.add_typer(group, name="pathway")
+
+    @group.command("add")
+    def add(
+        source: Annotated[str | None, typer.Argument(
+            metavar="FILE|URL", help="Pathway file (TOML, YAML, JSON or CTDL JSON-LD), URL, "
+            "or - for stdin.")] = None,
+        from_clr: Annotated[str | None, typer.Option(
+            "--from-clr", metavar="ID", help="Derive the pathway from a stored CLR's "
+            "association graph.")] = None,
+        name: Annotated[str | None, typer.Option("--name", help="Store under this name.")] = None,
+        replace: Annotated[bool, typer.Option(
+            "--replace", help="Overwrite a pathway of the same name.")] = False,
+        json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
+    ) -> None:
+        """Add a pathway from a file, a URL, or a stored CLR (--from-clr ID)."""
+        ctx = Ctx("pathway", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.errors import UsageError
+            from credwallet.pathways.store import add_pathway
+
+            if (source is None) == (from_clr is None):
+                raise UsageError("give either FILE|URL or --from-clr ID")
+            pathway = _renamed(load_source(source), name) if source is not None else None
+            with ctx.transaction() as wallet:
+                if pathway is None:
+                    assert from_clr is not None
+                    pathway = _from_clr(wallet, from_clr, name)
+                replaced = any(p.get("name") == pathway.name for p in wallet.pathways)
+                warnings = add_pathway(wallet, pathway, replace=replace)
+            payload = {"action": "added", "pathway": summary(pathway), "replaced": replaced,
+                       "warnings": warnings}
+
+            def human() -> None:
+                from rich.markup import escape
+
+                from credwallet.cli.common import stderr_console, stdout_console
+
+                verb = "replaced" if replaced else "added"
+                stdout_console().print(
+                    f"{verb} pathway [bold]{escape(pathway.name)}[/bold]: "
+                    f"{escape(pathway.display_title())} ({len(pathway.requirements)} "
+                    "top-level requirement(s))\nsee progress with "
+                    f"`credwallet progress {escape(pathway.name)}`")
+                for w in warnings:
+                    stderr_console().print(f"[yellow]warning:[/yellow] {escape(w)}")
+
+            emit(ctx, payload, human)
+            return 0
+
+        run_command(ctx, body)
+
+    @group.command("check")
+    def check(
+        source: Annotated[str, typer.Argument(metavar="FILE|URL")],
+        json_out: JsonOpt = False, home: HomeOpt = None,
+    ) -> None:
+        """Validate a pathway definition without a wallet (exit 3 with the field if bad)."""
+        ctx = Ctx("pathway", json_out, home)
+
+        def body() -> int:
+            pathway = load_source(source)
+            emit(ctx, {"action": "checked", "pathway": pathway.stored()},
+                 lambda: _human_show(pathway))
+            return 0
+
+        run_command(ctx, body)
+
+    @group.command("list")
+    def list_(json_out: JsonOpt = False, home: HomeOpt = None,
+              passphrase_file: PassFileOpt = None) -> None:
+        """List the stored pathways."""
+        ctx = Ctx("pathway", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.pathways.store import stored_pathways
+
+            pathways = stored_pathways(ctx.open_wallet())
+            emit(ctx, {"action": "list", "pathways": [summary(p) for p in pathways]},
+                 lambda: _human_list(pathways))
+            return 0
+
+        run_command(ctx, body)
+
+    @group.command("show")
+    def show(name: Annotated[str, typer.Argument(metavar="NAME")], json_out: JsonOpt = False,
+             home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
+        """Show a pathway's definition as a tree."""
+        ctx = Ctx("pathway", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.pathways.store import get_pathway
+
+            pathway = get_pathway(ctx.open_wallet(), name)
+            emit(ctx, {"action": "show", "pathway": pathway.stored()},
+                 lambda: _human_show(pathway))
+            return 0
+
+        run_command(ctx, body)
+
+    @group.command("remove")
+    def remove(name: Annotated[str, typer.Argument(metavar="NAME")], json_out: JsonOpt = False,
+               home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
+        """Remove a pathway."""
+        ctx = Ctx("pathway", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.pathways.store import remove_pathway
+
+            with ctx.transaction() as wallet:
+                stacked_by = remove_pathway(wallet, name)
+
+            def human() -> None:
+                from rich.markup import escape
+
+                from credwallet.cli.common import stdout_console
+
+                out = f"removed pathway {escape(name)}"
+                if stacked_by:
+                    out += ("\n[yellow]note:[/yellow] still stacked by: "
+                            + escape(", ".join(stacked_by)))
+                stdout_console().print(out)
+
+            emit(ctx, {"action": "removed", "removed": name, "stacked_by": stacked_by}, human)
+            return 0
+
+        run_command(ctx, body)
+
+
+def _from_clr(wallet: Any, ref: str, name: str | None) -> Pathway:
+    from credwallet.errors import PathwayError
+    from credwallet.pathways.clr import clr_document, pathway_from_clr
+
+    cred = wallet.find(ref)
+    doc = clr_document(cred.raw_bytes())
+    types = doc.get("type") or []
+    if "ClrCredential" not in (types if isinstance(types, list) else [types]) and \
+            not cred.format.startswith("clr"):
+        raise PathwayError(f"credential {cred.id} is not a CLR (ClrCredential)",
+                           hint="see `credwallet list` for the CLR's id")
+    return pathway_from_clr(doc, name=name, source=f"CLR {cred.id}")
+
+
+def _human_list(pathways: list[Pathway]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from credwallet.cli.common import stdout_console
+
+    console = stdout_console()
+    if not pathways:
+        console.print("No pathways yet. Add one with `credwallet pathway add FILE`.")
+        return
+    table = Table(title=f"{len(pathways)} pathway(s)", title_justify="left")
+    for col in ("name", "title", "provider", "requirements", "stacks"):
+        table.add_column(col, overflow="fold")
+    for p in pathways:
+        table.add_row(escape(p.name), escape(p.display_title()),
+                      escape((p.provider.name or p.provider.id or "") if p.provider else ""),
+                      str(len(p.requirements)), escape(", ".join(sorted(p.pathway_refs()))))
+    console.print(table)
+
+
+def requirement_label(node: Any) -> str:
+    from rich.markup import escape
+
+    from credwallet.pathways.match import describe
+    from credwallet.pathways.model import AllOf, AtLeast, CredentialRequirement, CreditSum
+
+    if isinstance(node, CredentialRequirement):
+        crit = describe(node.model_copy(update={"title": None}))
+        if node.title:
+            return f"[bold]{escape(node.title)}[/bold] [dim]({escape(crit)})[/dim]"
+        return escape(crit)
+    if isinstance(node, AllOf):
+        head = f"all of {len(node.of)}"
+    elif isinstance(node, AtLeast):
+        head = f"at least {node.count} of {len(node.of)}"
+    elif isinstance(node, CreditSum):
+        head = f"at least {node.credits:g} credits from"
+    else:
+        head = f"pathway {node.pathway} complete"
+    title = f" [bold]{escape(node.title)}[/bold]" if node.title else ""
+    return f"{escape(head)}{title}"
+
+
+def _human_show(pathway: Pathway) -> None:
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    from credwallet.cli.common import stdout_console
+
+    head = f"[bold]{escape(pathway.display_title())}[/bold] ({escape(pathway.name)})"
+    if pathway.provider and (pathway.provider.name or pathway.provider.id):
+        head += f"\nprovider: {escape(pathway.provider.name or pathway.provider.id or '')}"
+    if pathway.url:
+        head += f"\n{escape(pathway.url)}"
+    if pathway.description:
+        head += f"\n[dim]{escape(pathway.description)}[/dim]"
+    root = Tree(head)
+    top = Tree(f"needs {'all' if pathway.count is None else f'at least {pathway.count}'} of:")
+
+    def add(tree: Tree, nodes: list[Any]) -> None:
+        for n in nodes:
+            label = f"[dim]{escape(n.id or '')}[/dim] " + requirement_label(n)
+            if n.criteria_url:
+                label += f"\n[blue]{escape(n.criteria_url)}[/blue]"
+            add(tree.add(label), list(getattr(n, "of", [])))
+
+    add(top, list(pathway.requirements))
+    root.children.append(top)
+    extras = []
+    if pathway.count_expired:
+        extras.append("expired credentials count")
+    if pathway.valid_within_years:
+        extras.append(f"credentials issued within {pathway.valid_within_years:g} years")
+    if extras:
+        root.add("; ".join(extras))
+    stdout_console().print(root)

@@ -1,0 +1,233 @@
+"""`credwallet verify`: offline verification of stored credentials or of files (no wallet needed)."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.errors import BadInput, CredwalletError, UsageError, most_serious
+from credwallet.models import CachedDocument, Check, VerificationResult
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+POOL_THRESHOLD = 8  # below this, process start-up costs more than it saves
+
+_worker_state: dict[str, Any] = {}
+
+
+def _init_worker(cache: dict[str, CachedDocument], identities: list[str], holder: str | None) -> None:
+    from credwallet.verify import DictMaterial
+
+    _worker_state.update(material=DictMaterial(cache), identities=identities, holder=holder)
+
+
+def _verify_task(raw: bytes, fmt: str, wallet_id: str, source: str, now: datetime) -> str:
+    from credwallet.verify import verify_bytes
+
+    try:
+        result = verify_bytes(
+            raw,
+            now=now,
+            material=_worker_state["material"],
+            identities=_worker_state["identities"],
+            holder_did=_worker_state["holder"],
+            format=fmt,
+            wallet_id=wallet_id,
+            source=source,
+        )
+    except BadInput as exc:
+        result = _unreadable(exc, now, wallet_id=wallet_id, source=source)
+    return result.model_dump_json()
+
+
+def _unreadable(
+    exc: CredwalletError, now: datetime, *, wallet_id: str | None = None, source: str | None = None
+) -> VerificationResult:
+    return VerificationResult.from_checks(
+        [Check(check="format", status="failed", detail=exc.message)],
+        id=wallet_id,
+        source=source,
+        checked_at=now,
+    )
+
+
+def _parse_at(value: str | None, ctx: Ctx) -> datetime:
+    if value is None:
+        return ctx.now()
+    from credwallet.verify.dates import parse_datetime
+
+    when = parse_datetime(value)
+    if when is None:
+        raise UsageError(f"--at {value!r} is not an ISO-8601 date-time (e.g. 2030-01-01T00:00:00Z)")
+    return when
+
+
+def _verify_files(paths: list[str], now: datetime) -> tuple[list[VerificationResult], list[int]]:
+    from credwallet.verify import EmptyMaterial, verify_bytes
+
+    results: list[VerificationResult] = []
+    codes: list[int] = []
+    for path in paths:
+        try:
+            p = Path(path)
+            if p.stat().st_size > MAX_FILE_BYTES:
+                raise BadInput(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+            raw = p.read_bytes()
+        except OSError as exc:
+            err = BadInput(f"cannot read {path}: {exc.strerror}")
+            results.append(_unreadable(err, now, source=path))
+            codes.append(err.exit_code)
+            continue
+        try:
+            result = verify_bytes(raw, now=now, material=EmptyMaterial(), source=path)
+        except BadInput as exc:
+            results.append(_unreadable(exc, now, source=path))
+            codes.append(exc.exit_code)
+            continue
+        results.append(result)
+        codes.append(0 if result.verified else 1)
+    return results, codes
+
+
+def _verify_stored(
+    ctx: Ctx, refs: list[str], all_: bool, now: datetime, store_results: bool
+) -> tuple[list[VerificationResult], list[int]]:
+    with ctx.transaction() as wallet:
+        creds = list(wallet.credentials) if all_ else []
+        for ref in refs:  # NotFound (exit 6) for an unknown id, before any work
+            cred = wallet.find(ref)
+            if cred not in creds:
+                creds.append(cred)
+        identities = [i.value for i in wallet.identities]
+        jobs = [(c.raw_bytes(), c.format, c.id, c.source, now) for c in creds]
+        if len(jobs) > POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
+            with ProcessPoolExecutor(
+                max_workers=os.cpu_count(),
+                initializer=_init_worker,
+                initargs=(wallet.cache, identities, wallet.holder.did),
+            ) as pool:
+                dumped = list(
+                    pool.map(
+                        _verify_task,
+                        *zip(*jobs, strict=True),
+                        chunksize=max(1, len(jobs) // (4 * (os.cpu_count() or 1))),
+                    )
+                )
+        else:
+            _init_worker(wallet.cache, identities, wallet.holder.did)
+            dumped = [_verify_task(*job) for job in jobs]
+        results = [VerificationResult.model_validate_json(d) for d in dumped]
+        if store_results:
+            for cred, result in zip(creds, results, strict=True):
+                cred.verification = result
+    codes = [0 if r.verified else (3 if _is_unreadable(r) else 1) for r in results]
+    return results, codes
+
+
+def _is_unreadable(r: VerificationResult) -> bool:
+    return len(r.checks) == 1 and r.checks[0].check == "format" and r.checks[0].status == "failed"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("verify")
+    def verify(
+        ids: Annotated[
+            list[str] | None, typer.Argument(metavar="[ID]...", help="Wallet ids (or unique prefixes).")
+        ] = None,
+        all_: Annotated[bool, typer.Option("--all", help="Verify every stored credential.")] = False,
+        files: Annotated[
+            list[str] | None,
+            typer.Option("--file", metavar="PATH", help="Verify a file; needs no wallet (repeatable)."),
+        ] = None,
+        at: Annotated[
+            str | None, typer.Option("--at", metavar="ISO-DATETIME", help="Check validity as of this time.")
+        ] = None,
+        json_out: JsonOpt = False,
+        home: HomeOpt = None,
+        passphrase_file: PassFileOpt = None,
+    ) -> None:
+        """Verify credentials offline (never touches the network)."""
+        ctx = Ctx("verify", json_out, home, passphrase_file)
+
+        def body() -> int:
+            refs = list(ids or [])
+            paths = list(files or [])
+            if not refs and not all_ and not paths:
+                raise UsageError("nothing to verify: give credential ids, --all, or --file PATH")
+            now = _parse_at(at, ctx)
+            results: list[VerificationResult] = []
+            codes: list[int] = []
+            if refs or all_:
+                # A verdict at a hypothetical --at time is not stored as the "last verdict".
+                r, c = _verify_stored(ctx, refs, all_, now, store_results=at is None)
+                results += r
+                codes += c
+            if paths:
+                r, c = _verify_files(paths, now)
+                results += r
+                codes += c
+            code = most_serious(codes) if codes else 0
+            emit(
+                ctx,
+                {"results": [r.contract_dict() for r in results]},
+                lambda: render_results(results),
+                ok=code == 0,
+            )
+            return code
+
+        run_command(ctx, body)
+
+
+def render_results(results: list[VerificationResult]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from credwallet.cli.common import stdout_console
+
+    console = stdout_console()
+    if not results:
+        console.print("Nothing to verify: the wallet is empty.")
+    for result in results:
+        _render_one(console, result, escape, Table, indent="")
+
+
+_STYLE = {"passed": "green", "failed": "red", "warning": "yellow", "skipped": "dim"}
+
+
+def _render_one(console: Any, result: VerificationResult, escape: Any, table_cls: Any, indent: str) -> None:
+    who = result.id[:12] if result.id else (result.source or "credential")
+    if result.verified:
+        warnings = [c.check for c in result.checks if c.status == "warning"]
+        verdict = "[green]VERIFIED[/green]" + (
+            f" [yellow](warnings: {', '.join(warnings)})[/yellow]" if warnings else ""
+        )
+    else:
+        failed = [c.check for c in result.checks if c.status == "failed"]
+        verdict = f"[red]NOT VERIFIED[/red] (failed: {', '.join(failed)})"
+    console.print(
+        f"{indent}{verdict}  {escape(who)}"
+        + (f"  [dim]{escape(result.format or '')}[/dim]" if result.format else "")
+    )
+    details = []
+    if result.signer:
+        details.append(f"signed by {result.signer}")
+    if result.suite:
+        details.append(f"suite {result.suite}")
+    details.append(f"checked at {result.checked_at.isoformat().replace('+00:00', 'Z')}")
+    console.print(f"{indent}  [dim]{escape('; '.join(details))}[/dim]")
+    table = table_cls(show_header=True, header_style="bold", pad_edge=False, box=None)
+    table.add_column("check", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("detail", overflow="fold")
+    for c in result.checks:
+        style = _STYLE.get(c.status, "")
+        table.add_row(c.check, f"[{style}]{c.status}[/{style}]", escape(c.detail))
+    console.print(table)
+    for child in result.nested:
+        _render_one(console, child, escape, table_cls, indent=indent + "    ")
+    console.print()
