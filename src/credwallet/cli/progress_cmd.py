@@ -93,8 +93,8 @@ def pathway_tree(r: PathwayProgress) -> Tree:
 
     state = "complete" if r.complete else "in progress"
     head = (f"{ICONS['satisfied' if r.complete else 'partial' if r.progress else 'missing']} "
-            f"[bold]{escape(r.title)}[/bold] ({escape(r.name)}) {bar(r.progress)}\n"
-            f"  {r.satisfied} of {r.required} requirements, {state}")
+            f"[bold]{escape(r.title)}[/bold] ({escape(r.name)})\n"
+            f"  {bar(r.progress)}  {r.satisfied} of {r.required} requirements, {state}")
     if r.credits is not None:
         head += f"; credits {r.credits.earned:g} / {r.credits.required:g}"
     tree = Tree(head)

@@ -230,7 +230,10 @@ class _Converter:
         if credits is not None:
             of = _strip_ids(copy.deepcopy(items)) if groups else items
             groups.append({"type": "credits", "credits": credits, "of": of})
-        out = groups[0] if len(groups) == 1 else {"type": "all", "of": groups}
+        # Count and credit constraints judge the same selection of components, so the
+        # two groups may share credentials.
+        out = groups[0] if len(groups) == 1 else {"type": "all", "allow_reuse": True,
+                                                  "of": groups}
         out.update({k: v for k, v in common.items() if v})
         return out
 

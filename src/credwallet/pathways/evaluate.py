@@ -368,7 +368,7 @@ class Evaluator:
         used = used | {h.id for _, h, _ in chosen}
         progress = min(1.0, earned / g.credits)
         node = NodeProgress(
-            id=g.id or "", type="credits", title=g.title or f"{g.credits:g} credits",
+            id=g.id or "", type="credits", title=g.title or f"at least {g.credits:g} credits",
             satisfied=ok, state=state_of(ok, progress), progress=progress,
             matched_by=sorted(used), credits=CreditsProgress(earned=earned, required=g.credits),
             criteria_url=g.criteria_url, description=g.description,
