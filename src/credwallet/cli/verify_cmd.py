@@ -184,50 +184,52 @@ def register(app: typer.Typer) -> None:
 
 
 def render_results(results: list[VerificationResult]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
     from credwallet.cli.common import stdout_console
 
     console = stdout_console()
     if not results:
         console.print("Nothing to verify: the wallet is empty.")
     for result in results:
-        _render_one(console, result, escape, Table, indent="")
+        _render_one(console, result, indent="")
 
 
 _STYLE = {"passed": "green", "failed": "red", "warning": "yellow", "skipped": "dim"}
 
 
-def _render_one(console: Any, result: VerificationResult, escape: Any, table_cls: Any, indent: str) -> None:
+def _render_one(console: Any, result: VerificationResult, indent: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     who = result.id[:12] if result.id else (result.source or "credential")
+    line = Text(indent)
     if result.verified:
+        line.append("VERIFIED", style="bold green")
         warnings = [c.check for c in result.checks if c.status == "warning"]
-        verdict = "[green]VERIFIED[/green]" + (
-            f" [yellow](warnings: {', '.join(warnings)})[/yellow]" if warnings else ""
-        )
+        if warnings:
+            line.append(f" (warnings: {', '.join(warnings)})", style="yellow")
     else:
+        line.append("NOT VERIFIED", style="bold red")
         failed = [c.check for c in result.checks if c.status == "failed"]
-        verdict = f"[red]NOT VERIFIED[/red] (failed: {', '.join(failed)})"
-    console.print(
-        f"{indent}{verdict}  {escape(who)}"
-        + (f"  [dim]{escape(result.format or '')}[/dim]" if result.format else "")
-    )
+        line.append(f" (failed: {', '.join(failed)})")
+    line.append(f"  {who}")
+    if result.format:
+        line.append(f"  [{result.format}]", style="dim")
+    console.print(line, soft_wrap=True)
     details = []
     if result.signer:
         details.append(f"signed by {result.signer}")
     if result.suite:
         details.append(f"suite {result.suite}")
     details.append(f"checked at {result.checked_at.isoformat().replace('+00:00', 'Z')}")
-    console.print(f"{indent}  [dim]{escape('; '.join(details))}[/dim]")
-    table = table_cls(show_header=True, header_style="bold", pad_edge=False, box=None)
-    table.add_column("check", no_wrap=True)
+    console.print(Text(f"{indent}  " + "; ".join(details), style="dim"), soft_wrap=True)
+    table = Table(show_header=True, header_style="bold", pad_edge=False, box=None)
+    table.add_column(indent + "check", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("detail", overflow="fold")
     for c in result.checks:
-        style = _STYLE.get(c.status, "")
-        table.add_row(c.check, f"[{style}]{c.status}[/{style}]", escape(c.detail))
+        table.add_row(Text(indent + c.check), Text(c.status, style=_STYLE.get(c.status, "")), Text(c.detail))
     console.print(table)
     for child in result.nested:
-        _render_one(console, child, escape, table_cls, indent=indent + "    ")
-    console.print()
+        _render_one(console, child, indent=indent + "    ")
+    if not indent:
+        console.print()

@@ -182,7 +182,7 @@ def _resolve_controlled(
     parsed = json_of(cached) if cached is not None and cached.http_status == 200 else None
     if not isinstance(parsed, dict):
         reason = (
-            f"{label} {doc_url} was not cached at import"
+            f"{label} {doc_url.split('#', 1)[0]} was not cached at import"
             if cached is None
             else f"{label} {doc_url} is unusable (HTTP {cached.http_status} as of {as_of(cached)})"
         )
