@@ -1,0 +1,231 @@
+"""The one HTTP client: httpx with limits, manual redirects, bounded retries, streamed caps.
+
+Every request: Accept headers for JSON-LD/JSON (or images), a `credwallet/<version>`
+User-Agent, connect/read timeouts plus a wall-clock deadline, a size cap enforced while the
+body streams (after decompression, so a gzip bomb stops at the cap), redirects followed by
+hand so each hop passes the network guard, retries with backoff on 429/5xx. TLS trust and
+proxies come from the environment (certifi or SSL_CERT_FILE / SSL_CERT_DIR, HTTPS_PROXY...).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import urllib.parse
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from credwallet import __version__
+from credwallet.errors import BadInput, CredwalletError, InputTooLarge, NetworkError
+from credwallet.fetch.guard import Guard, Origin, Refused, Resolver
+from credwallet.fetch.policy import FetchPolicy
+
+USER_AGENT = f"credwallet/{__version__} (+https://github.com/credwallet)"
+ACCEPT_CREDENTIAL = ("application/ld+json, application/vc+ld+json;q=0.95, application/json;q=0.9, "
+                     "application/vc+jwt;q=0.8, application/jwt;q=0.8, image/png;q=0.5, "
+                     "image/svg+xml;q=0.5, */*;q=0.1")
+ACCEPT_JSON = "application/ld+json, application/json;q=0.9, */*;q=0.1"
+ACCEPT_DID = "application/did+ld+json, application/did+json;q=0.95, application/json;q=0.9, */*;q=0.1"
+ACCEPT_IMAGE = "image/png, image/svg+xml, image/*;q=0.8"
+REDIRECTS = (301, 302, 303, 307, 308)
+RETRY_STATUS = (429, 500, 502, 503, 504)
+
+
+@dataclass
+class Response:
+    url: str  # as requested
+    final_url: str  # after redirects
+    status: int
+    media_type: str | None
+    body: bytes
+    fetched_at: datetime
+    warnings: list[str] = field(default_factory=list)
+
+
+class HttpStatusError(NetworkError):
+    """The server answered, but not with the document (404, 500 ...)."""
+
+    kind = "http_status"
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Retry(Exception):
+    def __init__(self, error: CredwalletError, delay: float | None = None) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.delay = delay
+
+
+def _retry_after(value: str | None, limit: float) -> float | None:
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        when = email.utils.parsedate_to_datetime(value) if value else None
+        if when is None:
+            return None
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    return max(0.0, seconds) if seconds <= limit else None
+
+
+class _Decoder:
+    """Content-Encoding decoding with an output cap (httpx's own decoder has none)."""
+
+    def __init__(self, encoding: str) -> None:
+        enc = encoding.strip().lower()
+        if enc in ("", "identity"):
+            self._z = None
+        elif enc in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(wbits=47)
+        elif enc == "deflate":
+            self._z = zlib.decompressobj()
+        else:
+            raise BadInput(f"unsupported Content-Encoding {encoding!r}")
+
+    def feed(self, chunk: bytes, room: int) -> bytes:
+        if self._z is None:
+            return chunk[:room + 1]
+        try:
+            out = self._z.decompress(chunk, room + 1)
+        except zlib.error as exc:
+            raise BadInput("response body is not valid compressed data") from exc
+        if self._z.unconsumed_tail:
+            return out + b"\0"  # more than `room`: the caller sees the overflow
+        return out
+
+
+class Client:
+    """Async fetcher shared by all sources of one command (one connection pool)."""
+
+    def __init__(self, policy: FetchPolicy | None = None, *, insecure_http: bool = False,
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 resolver: Resolver | None = None) -> None:
+        self.policy = policy or FetchPolicy.from_env()
+        self.guard = Guard(insecure_http=insecure_http, resolver=resolver)
+        self._semaphore = asyncio.Semaphore(self.policy.concurrency)
+        timeout = httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout)
+        limits = httpx.Limits(max_connections=self.policy.concurrency,
+                              max_keepalive_connections=self.policy.concurrency)
+        self._http = httpx.AsyncClient(
+            timeout=timeout, limits=limits, follow_redirects=False, trust_env=True,
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+            transport=transport)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def get(self, url: str, *, origin: Origin, accept: str = ACCEPT_JSON,
+                  max_bytes: int | None = None, user_given: bool = False,
+                  allow_status: tuple[int, ...] = ()) -> Response:
+        """GET `url` (following checked redirects). Non-2xx raises HttpStatusError unless the
+        status is in `allow_status` (e.g. 410 for a hosted assertion), then it is returned."""
+        cap = max_bytes if max_bytes is not None else self.policy.max_document_bytes
+        warnings: list[str] = []
+        seen: set[str] = set()
+        current = url
+        for _hop in range(self.policy.max_redirects + 1):
+            if current in seen:
+                raise NetworkError(f"{url}: redirect loop (back to {current})")
+            seen.add(current)
+            warnings += await self.guard.check(current, origin, user_given=user_given and
+                                               current == url)
+            status, location, media, body = await self._attempts(current, accept, cap)
+            if status in REDIRECTS:
+                if not location:
+                    raise NetworkError(f"{current}: HTTP {status} redirect without a Location")
+                current = urllib.parse.urljoin(current, location)
+                continue
+            if not 200 <= status < 300 and status not in allow_status:
+                raise HttpStatusError(f"{current}: HTTP {status} {_reason(status)}", status)
+            return Response(url=url, final_url=current, status=status, media_type=media,
+                            body=body, fetched_at=datetime.now(UTC), warnings=warnings)
+        raise NetworkError(f"{url}: more than {self.policy.max_redirects} redirects")
+
+    async def _attempts(self, url: str, accept: str, cap: int
+                        ) -> tuple[int, str | None, str | None, bytes]:
+        attempt = 0
+        while True:
+            try:
+                async with self._semaphore:
+                    return await self._once(url, accept, cap)
+            except _Retry as retry:
+                if attempt >= self.policy.retries:
+                    raise retry.error from None
+                delay = retry.delay if retry.delay is not None else \
+                    self.policy.backoff * (2 ** attempt)
+                attempt += 1
+                await asyncio.sleep(delay)
+
+    async def _once(self, url: str, accept: str, cap: int
+                    ) -> tuple[int, str | None, str | None, bytes]:
+        try:
+            async with asyncio.timeout(self.policy.total_timeout):
+                return await self._stream(url, accept, cap)
+        except TimeoutError:
+            raise NetworkError(f"{url}: timed out after {self.policy.total_timeout:g} s") from None
+        except httpx.TimeoutException:
+            raise NetworkError(f"{url}: timed out (no data for "
+                               f"{self.policy.read_timeout:g} s)") from None
+        except (httpx.ConnectError, httpx.RemoteProtocolError) as exc:
+            raise _Retry(NetworkError(f"{url}: cannot connect ({_short(exc)})")) from None
+        except httpx.UnsupportedProtocol as exc:
+            raise Refused(f"{url}: {_short(exc)}") from None
+        except httpx.TransportError as exc:
+            raise NetworkError(f"{url}: network error ({_short(exc)})") from None
+
+    async def _stream(self, url: str, accept: str, cap: int
+                      ) -> tuple[int, str | None, str | None, bytes]:
+        async with self._http.stream("GET", url, headers={"Accept": accept}) as resp:
+            status = resp.status_code
+            if status in REDIRECTS:
+                return status, resp.headers.get("location"), None, b""
+            if status in RETRY_STATUS:
+                delay = _retry_after(resp.headers.get("retry-after"), self.policy.max_retry_after)
+                raise _Retry(HttpStatusError(f"{url}: HTTP {status} {_reason(status)}", status),
+                             delay)
+            media = resp.headers.get("content-type", "").split(";", 1)[0].strip().lower() or None
+            declared = resp.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > cap:
+                raise InputTooLarge(f"{url}: response is {int(declared)} bytes, more than the "
+                                    f"{_size(cap)} allowed")
+            decoder = _Decoder(resp.headers.get("content-encoding", ""))
+            parts: list[bytes] = []
+            size = 0
+            async for chunk in resp.aiter_raw():
+                piece = decoder.feed(chunk, cap - size)
+                size += len(piece)
+                if size > cap:
+                    raise InputTooLarge(f"{url}: response is larger than the {_size(cap)} allowed")
+                parts.append(piece)
+            return status, None, media, b"".join(parts)
+
+
+def _reason(status: int) -> str:
+    try:
+        from http import HTTPStatus
+
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MiB" if n >= 1024 * 1024 else f"{n // 1024} KiB"

@@ -1,0 +1,309 @@
+"""The issuer graph: every document a credential's offline verification will need.
+
+OB 2.0: hosted assertion (by its id; 410 kept as such), BadgeClass, Issuer profile, the
+signing CryptographicKey (`verification.creator`), the issuer's revocationList, images.
+OB 3.0 / VC: did:web documents (cached under the did.json URL `verify.keys` computes and
+under the DID itself), HTTP(S) verification-method and controller documents, status list
+credentials (and what *their* proofs need), issuer profiles, JSON-LD contexts that are not
+bundled (pinned by digest, with a warning), achievement and issuer images.
+
+A missing document is not fatal here: it becomes a warning, and verification (offline, later)
+says what could not be checked. did:web implies https; a did:web on a loopback host is fetched
+over plain http so a local issuer (and the test suite) works, and is cached under the https URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Any
+
+from credwallet.errors import CredwalletError, NetworkError
+from credwallet.fetch.client import (
+    ACCEPT_DID,
+    ACCEPT_IMAGE,
+    ACCEPT_JSON,
+    Client,
+    HttpStatusError,
+    Response,
+)
+from credwallet.fetch.guard import Origin
+from credwallet.ingest.jsonutil import loads
+from credwallet.ingest.sniff import Recognised, as_list, types_of
+from credwallet.models.entry import CachedDocument
+
+IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif", "image/webp")
+MAX_STATUS_DEPTH = 1  # a status list's own status is not followed
+
+
+@dataclass
+class Gathered:
+    material: dict[str, CachedDocument] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    network_errors: list[str] = field(default_factory=list)
+    image_url: str | None = None  # the badge / achievement image, if one was fetched
+
+
+class Session:
+    """One command's fetches: requests are shared between sources with the same origin."""
+
+    def __init__(self, client: Client, *, skip_kinds: frozenset[str] = frozenset()) -> None:
+        self.client = client
+        self.skip_kinds = skip_kinds
+        self._tasks: dict[tuple[str, str | None, int], asyncio.Task[Response]] = {}
+        self._bundled: set[str] | None = None
+
+    def bundled(self) -> set[str]:
+        if self._bundled is None:
+            from credwallet.verify.contexts import bundled_context_hashes
+
+            self._bundled = set(bundled_context_hashes())
+        return self._bundled
+
+    async def get(self, url: str, origin: Origin, *, accept: str, max_bytes: int,
+                  allow_status: tuple[int, ...] = ()) -> Response:
+        key = (url, origin.host, max_bytes)
+        task = self._tasks.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self.client.get(
+                url, origin=origin, accept=accept, max_bytes=max_bytes, allow_status=allow_status))
+            self._tasks[key] = task
+        return await asyncio.shield(task)
+
+
+class Walker:
+    """Gathers the material of one credential (and its contained credentials)."""
+
+    def __init__(self, session: Session, origin: Origin) -> None:
+        self.s = session
+        self.origin = origin
+        self.out = Gathered()
+        self._seen: set[str] = set()
+        self._parsed: dict[str, Any] = {}
+
+    # --- fetching -----------------------------------------------------------------------
+
+    async def doc(self, url: Any, kind: str, *, accept: str = ACCEPT_JSON,
+                  allow_status: tuple[int, ...] = (), key: str | None = None,
+                  fetch_url: str | None = None) -> Any:
+        """Fetch `url` into the material as `kind`; return its parsed JSON (None if unusable)."""
+        if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+            return None
+        url = url.split("#", 1)[0]
+        store_key = key or url
+        if store_key in self._seen:
+            return self._parsed.get(store_key)
+        if kind in self.s.skip_kinds:
+            return None
+        self._seen.add(store_key)
+        if len(self._seen) > self.s.client.policy.max_documents:
+            self.out.warnings.append(f"stopped at {self.s.client.policy.max_documents} linked "
+                                     f"documents; {url} and later ones were not cached")
+            return None
+        image = kind == "image"
+        cap = self.s.client.policy.max_image_bytes if image else \
+            self.s.client.policy.max_document_bytes
+        try:
+            resp = await self.s.get(fetch_url or url, self.origin, accept=accept, max_bytes=cap,
+                                    allow_status=allow_status)
+        except CredwalletError as exc:
+            self.out.warnings.append(f"{kind} {url} not cached: {exc.message}")
+            transient = not isinstance(exc, HttpStatusError) or exc.status >= 500
+            if isinstance(exc, NetworkError) and transient:
+                self.out.network_errors.append(exc.message)
+            return None
+        self.out.warnings += [w for w in resp.warnings if w not in self.out.warnings]
+        parsed: Any = None
+        if image:
+            if not _is_image(resp):
+                self.out.warnings.append(f"image {url} is not an image ({resp.media_type}); "
+                                         "not kept")
+                return None
+        elif resp.status == 200:
+            try:
+                parsed = loads(resp.body, what=f"{kind} {url}")
+            except CredwalletError as exc:
+                self.out.warnings.append(f"{kind} {url} cached but unusable: {exc.message}")
+        final = resp.final_url if resp.final_url != url else None
+        self.out.material[store_key] = CachedDocument.make(
+            store_key, kind, resp.body, resp.fetched_at, media_type=resp.media_type,
+            http_status=resp.status, final_url=final or (fetch_url if fetch_url != url else None))
+        self._parsed[store_key] = parsed
+        return parsed
+
+    def add_response(self, url: str, kind: str, resp: Response) -> None:
+        """Cache a response already in hand (the user's own URL) under `url`."""
+        final = resp.final_url if resp.final_url != url else None
+        self._seen.add(url)
+        self.out.material[url] = CachedDocument.make(
+            url, kind, resp.body, resp.fetched_at, media_type=resp.media_type,
+            http_status=resp.status, final_url=final)
+
+    async def did(self, did: Any) -> Any:
+        """did:web document, cached under its https did.json URL and under the DID."""
+        if not isinstance(did, str) or not did.startswith("did:web:"):
+            return None
+        from credwallet.verify.keys import KeyUnavailable, did_web_url
+
+        bare = did.split("#", 1)[0]
+        try:
+            url = did_web_url(bare)
+        except KeyUnavailable as exc:
+            self.out.warnings.append(str(exc))
+            return None
+        fetch_url = url
+        try:
+            if await self.s.client.guard.is_loopback(url):
+                fetch_url = "http://" + url.removeprefix("https://")
+        except CredwalletError as exc:
+            self.out.warnings.append(f"did {bare} not cached: {exc.message}")
+            self.out.network_errors.append(exc.message)
+            return None
+        parsed = await self.doc(url, "did", accept=ACCEPT_DID, fetch_url=fetch_url)
+        cached = self.out.material.get(url)
+        if cached is not None and bare not in self.out.material:
+            self.out.material[bare] = cached.model_copy(update={"url": bare, "final_url": url})
+        if isinstance(parsed, dict) and parsed.get("id") != bare:
+            self.out.warnings.append(f"DID document at {url} names itself {parsed.get('id')!r}, "
+                                     f"not {bare}")
+        return parsed
+
+    async def key_ref(self, ref: Any) -> None:
+        """A verification method (DID URL or HTTP(S) URL) and its controller document."""
+        if not isinstance(ref, str):
+            return
+        if ref.startswith("did:web:"):
+            await self.did(ref)
+            return
+        doc = await self.doc(ref, "key")
+        if isinstance(doc, dict):
+            vm = _find(doc, ref)
+            controller = vm.get("controller") if isinstance(vm, dict) else None
+            if isinstance(controller, str) and controller.split("#", 1)[0] != ref.split("#", 1)[0]:
+                if controller.startswith("did:web:"):
+                    await self.did(controller)
+                else:
+                    await self.doc(controller, "key")
+
+    async def image(self, ref: Any, *, badge: bool = False) -> None:
+        url = ref.get("id") if isinstance(ref, dict) else ref
+        if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+            return  # data: URIs are already inside the credential
+        await self.doc(url, "image", accept=ACCEPT_IMAGE)
+        if badge and self.out.image_url is None and url.split("#", 1)[0] in self.out.material:
+            self.out.image_url = url.split("#", 1)[0]
+
+    # --- credential families ------------------------------------------------------------
+
+    async def walk(self, rec: Recognised, depth: int = 0) -> None:
+        fmt = rec.format
+        doc = rec.document or {}
+        if fmt.startswith("ob2-"):
+            await self.ob2(doc, signed=fmt == "ob2-signed")
+        else:
+            await self.vc(doc, rec.jwt_header, rec.jwt_payload, depth)
+        for child in rec.children:
+            await self.walk(child, depth)
+
+    async def ob2(self, assertion: dict[str, Any], *, signed: bool) -> None:
+        verification = assertion.get("verification")
+        vtype = verification.get("type") if isinstance(verification, dict) else None
+        vtype = vtype.rsplit(":", 1)[-1] if isinstance(vtype, str) else None
+        if not signed and vtype in (None, "hosted", "HostedBadge"):
+            await self.doc(assertion.get("id"), "assertion", allow_status=(410,))
+        badge: Any = assertion.get("badge")
+        if isinstance(badge, str):
+            badge = await self.doc(badge, "badgeclass")
+        issuer: Any = badge.get("issuer") if isinstance(badge, dict) else None
+        if isinstance(issuer, str):
+            issuer = await self.doc(issuer, "issuer")
+        if signed and isinstance(verification, dict):
+            key = await self.doc(verification.get("creator"), "key")
+            owner = key.get("owner") if isinstance(key, dict) else None
+            if isinstance(owner, str):
+                await self.doc(owner, "issuer")
+        if isinstance(issuer, dict):
+            await self.doc(issuer.get("revocationList"), "revocation_list")
+        if isinstance(badge, dict):
+            await self.image(badge.get("image"), badge=True)
+        if isinstance(issuer, dict):
+            await self.image(issuer.get("image"))
+
+    async def vc(self, doc: dict[str, Any], header: dict[str, Any] | None,
+                 payload: dict[str, Any] | None, depth: int) -> None:
+        await self.contexts(doc)
+        issuer = doc.get("issuer")
+        issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+        if not isinstance(issuer_id, str) and payload is not None:
+            issuer_id = payload.get("iss")
+        if isinstance(issuer_id, str):
+            if issuer_id.startswith("did:web:"):
+                await self.did(issuer_id)
+            else:
+                await self.doc(issuer_id, "issuer")
+        for proof in as_list(doc.get("proof")):
+            if isinstance(proof, dict):
+                await self.key_ref(proof.get("verificationMethod"))
+        holder = doc.get("holder")
+        if isinstance(holder, str) and holder.startswith("did:web:"):
+            await self.did(holder)
+        if header is not None:
+            kid = header.get("kid")
+            if isinstance(kid, str) and kid:
+                if kid.startswith("#") and isinstance(issuer_id, str):
+                    kid = issuer_id + kid
+                await self.key_ref(kid)
+        for entry in as_list(doc.get("credentialStatus"))[:8]:
+            if not isinstance(entry, dict):
+                continue
+            etypes = types_of(entry)
+            if etypes & {"BitstringStatusListEntry", "StatusList2021Entry"}:
+                lst = await self.doc(entry.get("statusListCredential"), "status_list")
+                if isinstance(lst, dict) and depth < MAX_STATUS_DEPTH:
+                    await self.vc(lst, None, None, depth + 1)
+            elif "1EdTechRevocationList" in etypes:
+                await self.doc(entry.get("id"), "revocation_list")
+        subjects = as_list(doc.get("credentialSubject"))
+        for subject in subjects[:4]:
+            if isinstance(subject, dict) and isinstance(subject.get("achievement"), dict):
+                await self.image(subject["achievement"].get("image"), badge=True)
+        if isinstance(issuer, dict):
+            await self.image(issuer.get("image"))
+
+    async def contexts(self, doc: dict[str, Any]) -> None:
+        from credwallet.verify.contexts import context_urls
+
+        for url in context_urls(doc)[:32]:
+            if url in self.s.bundled() or url in self._seen:
+                continue
+            before = len(self.out.material)
+            await self.doc(url, "context")
+            cached = self.out.material.get(url.split("#", 1)[0])
+            if cached is not None and len(self.out.material) > before:
+                self.out.warnings.append(
+                    f"context {url} is not bundled with credwallet: cached from the network "
+                    f"and pinned (sha256 {cached.sha256[:16]}...)")
+
+
+def _find(doc: dict[str, Any], ref: str) -> dict[str, Any] | None:
+    if doc.get("id") == ref:
+        return doc
+    for rel in ("verificationMethod", "assertionMethod", "publicKey"):
+        for item in as_list(doc.get(rel)):
+            if isinstance(item, dict) and item.get("id") == ref:
+                return item
+    return doc if "controller" in doc else None
+
+
+def _is_image(resp: Response) -> bool:
+    body = resp.body
+    if body.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")) or body[:4] == b"RIFF":
+        return True
+    head = body[:512].lstrip().lower()
+    return resp.media_type in IMAGE_TYPES and (resp.media_type != "image/svg+xml" or
+                                               b"<svg" in head or head.startswith(b"<?xml"))
+
+
+def host_of(url: str) -> str:
+    return (urllib.parse.urlsplit(url).hostname or "").lower()

@@ -1,0 +1,376 @@
+"""A real HTTP server on 127.0.0.1 serving complete issuer sites, plus hostile behaviour.
+
+Sites (all generated here, keys made fresh per test session):
+- /ob2/...   OB 2.0 hosted issuer: Issuer (with revocationList and image), BadgeClass, hosted
+             assertions (one listed as revoked, one answering 410 Gone).
+- /ob2s/...  OB 2.0 signed issuer: RSA CryptographicKey, Issuer listing it, RS256 JWS assertion.
+- /ob3/...   OB 3.0 issuer with did:web (did:web:127.0.0.1%3APORT:ob3, served over plain http
+             because the host is loopback) and a signed BitstringStatusList (index 7 revoked).
+- /baked/... baked PNG and SVG images of those credentials.
+- /hostile/... slow, endless, redirect loops, wrong types, 404/410/500, invalid JSON, PNG bomb.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import struct
+import threading
+import time
+import zlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+OB2 = "https://w3id.org/openbadges/v2"
+VC2 = "https://www.w3.org/ns/credentials/v2"
+OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+SIGNED_AT = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    ctype: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+    handler: Callable[[BaseHTTPRequestHandler], None] | None = None
+
+
+class IssuerSite:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.hits: Counter[str] = Counter()
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.latency = 0.0  # seconds added to every request (benchmarks)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> IssuerSite:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def json(self, path: str, obj: Any, *, status: int = 200,
+             ctype: str = "application/ld+json") -> str:
+        self.routes[path] = Route(status, json.dumps(obj, indent=1).encode(), ctype)
+        return self.url(path)
+
+    def raw(self, path: str, body: bytes, ctype: str, *, status: int = 200,
+            headers: dict[str, str] | None = None) -> str:
+        self.routes[path] = Route(status, body, ctype, headers or {})
+        return self.url(path)
+
+    def custom(self, path: str, fn: Callable[[BaseHTTPRequestHandler], None]) -> str:
+        self.routes[path] = Route(handler=fn)
+        return self.url(path)
+
+
+def _handler_for(site: IssuerSite) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0]
+            site.hits[path] += 1
+            site.requests.append((path, {k.lower(): v for k, v in self.headers.items()}))
+            if site.latency:
+                time.sleep(site.latency)
+            route = site.routes.get(path)
+            if route is None:
+                route = Route(404, b'{"error": "not found"}')
+            if route.handler is not None:
+                route.handler(self)
+                return
+            self.send_response(route.status)
+            self.send_header("Content-Type", route.ctype)
+            self.send_header("Content-Length", str(len(route.body)))
+            for k, v in route.headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(route.body)
+
+    return Handler
+
+
+# --- images ---------------------------------------------------------------------------------
+
+
+def _chunk(ctype: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + ctype + body + struct.pack(
+        ">I", zlib.crc32(ctype + body) & 0xFFFFFFFF)
+
+
+def make_png(extra_chunks: list[tuple[bytes, bytes]] = ()) -> bytes:  # type: ignore[assignment]
+    """A valid 1x1 grey PNG with extra chunks inserted after IHDR."""
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    out = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr)
+    for ctype, body in extra_chunks:
+        out += _chunk(ctype, body)
+    return out + _chunk(b"IDAT", zlib.compress(b"\x00\x80")) + _chunk(b"IEND", b"")
+
+
+def itxt(keyword: str, text: bytes, *, compressed: bool = False) -> tuple[bytes, bytes]:
+    payload = zlib.compress(text) if compressed else text
+    return b"iTXt", keyword.encode() + b"\0" + bytes([1 if compressed else 0, 0]) + b"\0\0" + payload
+
+
+def baked_png(keyword: str, text: bytes, *, compressed: bool = False) -> bytes:
+    return make_png([itxt(keyword, text, compressed=compressed)])
+
+
+def baked_svg(element: str, text: str, *, verify: str | None = None) -> bytes:
+    ns = "http://openbadges.org" if element == "assertion" else "https://purl.imsglobal.org/ob/v3p0"
+    inner = f'<openbadges:{element} verify="{verify}"></openbadges:{element}>' if verify else \
+        f"<openbadges:{element}><![CDATA[{text}]]></openbadges:{element}>"
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+            f'xmlns:openbadges="{ns}" viewBox="0 0 10 10">{inner}<circle r="4"/></svg>').encode()
+
+
+def png_bomb() -> bytes:
+    """A compressed iTXt openbadgecredential chunk that inflates to 64 MiB of spaces."""
+    z = zlib.compressobj(9)
+    comp = z.compress(b"{" + b" " * (64 * 1024 * 1024)) + z.flush()
+    return make_png([(b"iTXt", b"openbadgecredential\0\x01\x00\0\0" + comp)])
+
+
+# --- issuers ------------------------------------------------------------------------------
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def status_list(revoked: set[int], size_bits: int = 131072) -> str:
+    bits = bytearray(size_bits // 8)
+    for i in revoked:
+        bits[i // 8] |= 0x80 >> (i % 8)
+    return "u" + _b64url(gzip.compress(bytes(bits)))
+
+
+@dataclass
+class Sites:
+    site: IssuerSite
+    ob2_assertions: list[str]
+    ob2_revoked: str
+    ob2_gone: str
+    ob2_gone_doc: dict[str, Any]
+    ob2_signed: str
+    ob2_signed_key: str
+    ob3_did: str
+    ob3_seed: bytes
+    ob3_good: str
+    ob3_revoked: str
+    ob3_status: str
+    baked_png: str
+    baked_svg: str
+    baked_ob2_legacy: str
+    sign_ob3: Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def ob2_assertion(site: IssuerSite, path: str, badge: str, email: str = "learner@example.com"
+                  ) -> dict[str, Any]:
+    return {"@context": OB2, "type": "Assertion", "id": site.url(path),
+            "recipient": {"type": "email", "hashed": False, "identity": email},
+            "badge": badge, "verification": {"type": "hosted"},
+            "issuedOn": "2024-05-01T00:00:00Z"}
+
+
+def build_sites(site: IssuerSite, n_ob2: int = 3) -> Sites:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from joserfc import jws
+    from joserfc.jwk import RSAKey
+    from nacl.signing import SigningKey
+
+    from credwallet.didkey import ed25519_multikey
+    from credwallet.verify import sign_data_integrity
+
+    png = make_png()
+    site.raw("/img/badge.png", png, "image/png")
+    site.raw("/img/issuer.png", png, "image/png")
+
+    # OB 2.0 hosted
+    issuer = site.json("/ob2/issuer.json", {
+        "@context": OB2, "type": "Issuer", "id": site.url("/ob2/issuer.json"),
+        "name": "Loopback Academy", "url": site.base, "email": "badges@loopback.test",
+        "revocationList": site.url("/ob2/revocations.json"), "image": site.url("/img/issuer.png")})
+    badge = site.json("/ob2/badge.json", {
+        "@context": OB2, "type": "BadgeClass", "id": site.url("/ob2/badge.json"),
+        "name": "Loopback Robotics", "description": "Built a robot on 127.0.0.1.",
+        "image": site.url("/img/badge.png"), "criteria": {"narrative": "Build a robot."},
+        "issuer": issuer})
+    assertions = []
+    for i in range(n_ob2):
+        path = f"/ob2/assertions/{i}.json"
+        assertions.append(site.json(path, ob2_assertion(site, path, badge)))
+    revoked = site.json("/ob2/assertions/revoked.json",
+                        ob2_assertion(site, "/ob2/assertions/revoked.json", badge))
+    site.json("/ob2/revocations.json", {
+        "@context": OB2, "type": "RevocationList", "id": site.url("/ob2/revocations.json"),
+        "issuer": issuer, "revokedAssertions": [{"id": revoked, "revocationReason": "Cheating"}]})
+    gone_doc = ob2_assertion(site, "/ob2/assertions/gone.json", badge)
+    gone = site.json("/ob2/assertions/gone.json", {"revoked": True}, status=410)
+
+    # OB 2.0 signed
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = rsa_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    key_url = site.json("/ob2s/key.json", {
+        "@context": OB2, "type": "CryptographicKey", "id": site.url("/ob2s/key.json"),
+        "owner": site.url("/ob2s/issuer.json"), "publicKeyPem": pem})
+    issuer2 = site.json("/ob2s/issuer.json", {
+        "@context": OB2, "type": "Issuer", "id": site.url("/ob2s/issuer.json"),
+        "name": "Signed Institute", "url": site.base, "email": "sig@loopback.test",
+        "publicKey": key_url})
+    badge2 = site.json("/ob2s/badge.json", {
+        "@context": OB2, "type": "BadgeClass", "id": site.url("/ob2s/badge.json"),
+        "name": "Signed Badge", "description": "A signed one.", "image": site.url("/img/badge.png"),
+        "criteria": {"narrative": "Sign."}, "issuer": issuer2})
+    payload = {"@context": OB2, "type": "Assertion", "id": "urn:uuid:0b2b2b2b-0000-4000-8000-000000000001",
+               "recipient": {"type": "email", "hashed": False, "identity": "learner@example.com"},
+               "badge": badge2, "verification": {"type": "SignedBadge", "creator": key_url},
+               "issuedOn": "2024-05-01T00:00:00Z"}
+    private = RSAKey.import_key(rsa_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    token = jws.serialize_compact({"alg": "RS256"}, json.dumps(payload).encode(), private)
+    signed = site.raw("/ob2s/assertion.jws", token.encode(), "text/plain")
+
+    # OB 3.0 with did:web and a status list
+    seed = bytes(range(1, 33))
+    pub = bytes(SigningKey(seed).verify_key)
+    did = f"did:web:127.0.0.1%3A{site.port}:ob3"
+    vm = did + "#key-1"
+    site.json("/ob3/did.json", {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did, "verificationMethod": [{"id": vm, "type": "Multikey", "controller": did,
+                                           "publicKeyMultibase": ed25519_multikey(pub)}],
+        "assertionMethod": [vm]}, ctype="application/did+json")
+
+    def sign(doc: dict[str, Any]) -> dict[str, Any]:
+        return sign_data_integrity(doc, seed=seed, verification_method=vm,
+                                   proof_purpose="assertionMethod", created=SIGNED_AT)
+
+    status_url = site.url("/ob3/status/1")
+    site.json("/ob3/status/1", sign({
+        "@context": [VC2], "id": status_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"], "issuer": did,
+        "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"id": status_url + "#list", "type": "BitstringStatusList",
+                              "statusPurpose": "revocation", "encodedList": status_list({7})}}))
+
+    def ob3(n: int, index: int) -> dict[str, Any]:
+        return sign({
+            "@context": [VC2, OB3], "id": f"urn:uuid:0b3b3b3b-0000-4000-8000-00000000000{n}",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"id": did, "type": ["Profile"], "name": "Loopback DID Issuer"},
+            "validFrom": "2025-01-01T00:00:00Z", "name": f"Loopback OB3 badge {n}",
+            "credentialSubject": {
+                "type": ["AchievementSubject"], "id": "did:example:learner",
+                "achievement": {"id": site.url(f"/ob3/achievements/{n}"), "type": ["Achievement"],
+                                "name": f"Loopback Achievement {n}", "description": "Did it.",
+                                "criteria": {"narrative": "Do it."},
+                                "image": {"id": site.url("/img/badge.png"), "type": "Image"}}},
+            "credentialStatus": {"id": f"{status_url}#{index}", "type": "BitstringStatusListEntry",
+                                 "statusPurpose": "revocation", "statusListIndex": str(index),
+                                 "statusListCredential": status_url}})
+
+    good_doc = ob3(1, 3)
+    good = site.json("/ob3/cred/1.json", good_doc)
+    bad = site.json("/ob3/cred/2.json", ob3(2, 7))
+
+    png_url = site.raw("/baked/ob3.png", baked_png("openbadgecredential",
+                                                   json.dumps(good_doc).encode(), compressed=True),
+                       "image/png")
+    svg_url = site.raw("/baked/ob2.svg", baked_svg(
+        "assertion", json.dumps(ob2_assertion(site, "/ob2/assertions/0.json", badge))),
+        "image/svg+xml")
+    legacy = site.raw("/baked/legacy.png", make_png([(b"tEXt", b"openbadges\0" + assertions[1]
+                                                      .encode())]), "image/png")
+    _hostile(site)
+    return Sites(site, assertions, revoked, gone, gone_doc, signed, key_url, did, seed, good, bad,
+                 status_url, png_url, svg_url, legacy, sign)
+
+
+def _hostile(site: IssuerSite) -> None:
+    def slow(h: BaseHTTPRequestHandler) -> None:
+        time.sleep(3)
+        body = b"{}"
+        h.send_response(200)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    def drip(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", "100000")
+        h.end_headers()
+        try:
+            for _ in range(100):
+                h.wfile.write(b" ")
+                h.wfile.flush()
+                time.sleep(0.3)
+        except OSError:
+            pass
+
+    def endless(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Connection", "close")
+        h.end_headers()
+        chunk = b"[" * 0 + b" " * 65536
+        try:
+            h.wfile.write(b"{")
+            for _ in range(100_000):
+                h.wfile.write(chunk)
+        except OSError:
+            pass
+        h.close_connection = True
+
+    def gzip_bomb(h: BaseHTTPRequestHandler) -> None:
+        body = gzip.compress(b" " * (64 * 1024 * 1024))
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Encoding", "gzip")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    site.custom("/hostile/slow", slow)
+    site.custom("/hostile/drip", drip)
+    site.custom("/hostile/endless", endless)
+    site.custom("/hostile/gzip-bomb", gzip_bomb)
+    site.raw("/hostile/loop-a", b"", "text/plain", status=302,
+             headers={"Location": "/hostile/loop-b"})
+    site.raw("/hostile/loop-b", b"", "text/plain", status=302,
+             headers={"Location": "/hostile/loop-a"})
+    for i in range(10):
+        site.raw(f"/hostile/chain-{i}", b"", "text/plain", status=301,
+                 headers={"Location": f"/hostile/chain-{i + 1}"})
+    site.raw("/hostile/html", b"<!doctype html><html><body>Your badge!</body></html>",
+             "text/html")
+    site.raw("/hostile/500", b"oops", "text/plain", status=500)
+    site.raw("/hostile/410", b"gone", "text/plain", status=410)
+    site.raw("/hostile/badjson", b'{"@context": "https://w3id.org/openbadges/v2", "type": ',
+             "application/json")
+    site.raw("/hostile/bomb.png", png_bomb(), "image/png")
+    site.raw("/hostile/to-private", b"", "text/plain", status=302,
+             headers={"Location": "http://10.0.0.1/secret"})
