@@ -240,10 +240,8 @@ class Evaluator:
 
     def _group(self, g: AllOf | AtLeast, s: _Settings, taken: frozenset[str]) -> _Res:
         need = len(g.of) if isinstance(g, AllOf) else g.count
-        if g.allow_reuse:
-            results = [self._eval(c, s, taken) for c in g.of]
-        else:
-            results = self._assign(g.of, s, taken)
+        results = ([self._eval(c, s, taken) for c in g.of] if g.allow_reuse
+                   else self._assign(g.of, s, taken))
         sat = [r for r in results if r.node.satisfied]
         ok = len(sat) >= need
         fractions = sorted((r.node.progress for r in results), reverse=True)[:need]

@@ -66,7 +66,7 @@ def add_pathway(data: WalletData, pathway: Pathway, *, replace: bool = False) ->
                          hint="use --replace to overwrite it, or --name to store it under "
                               "another name")
     others = [p for p in existing if p.name != pathway.name]
-    cycle = find_cycle([*others, pathway])
+    cycle = find_cycle([pathway, *others])  # start at the new one: clearer message
     if cycle:
         raise PathwayError(f"pathway {pathway.name!r} would create a cycle: "
                            + " -> ".join(cycle))

@@ -1,0 +1,174 @@
+"""CLI tests through the real entry point (subprocess, CREDWALLET_HOME = tmp)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from catalog_creds import REPO, catalog, ob3_document
+
+from credwallet.models import Check, StoredCredential, VerificationResult
+from credwallet.paths import wallet_path
+from credwallet.wallet.store import WalletStore
+
+EXAMPLES = REPO / "examples" / "pathways"
+DATA = Path(__file__).parent / "data"
+PASSPHRASE = "correct horse battery staple"  # tests/conftest.py sets it in the environment
+AT = "2026-11-28T00:00:00Z"
+
+
+def _stored(raw: str, fmt: str, verification: VerificationResult | None) -> StoredCredential:
+    return StoredCredential(
+        id=hashlib.sha256(raw.encode()).hexdigest()[:16], format=fmt, raw=raw, source="test",
+        imported_at=datetime(2026, 11, 1, tzinfo=UTC), verification=verification)
+
+
+def _verification(status: str) -> VerificationResult:
+    checked = datetime(2026, 11, 1, tzinfo=UTC)
+    checks = [Check(check="proof", status="passed")]
+    if status == "revoked":
+        checks.append(Check(check="revocation", status="failed", detail="status list bit is set"))
+    return VerificationResult.from_checks(checks, checked_at=checked)
+
+
+def seed(home: Path, extra: list[StoredCredential] | None = None) -> dict[str, str]:
+    """Put the catalog learner's credentials (unsigned, with stored verification results)."""
+    cat = catalog()
+    creds = []
+    names = {}
+    for h in cat["learners"][0]["holds"]:
+        raw = json.dumps(ob3_document(cat, h))
+        c = _stored(raw, "ob3-ldp", _verification(h["status"]))
+        creds.append(c)
+        names[h["achievement"]] = c.id
+    with WalletStore(wallet_path(home)).transaction(PASSPHRASE) as w:
+        w.credentials.extend(creds + (extra or []))
+    return names
+
+
+@pytest.fixture
+def seeded(wallet_home: Path) -> dict[str, str]:
+    return seed(wallet_home)
+
+
+def add_examples(cli: Any) -> None:
+    for f in ("data-analytics-certificate.toml", "it-support-specialist.ctdl.jsonld",
+              "aas-information-technology.yaml"):
+        res = cli("pathway", "add", str(EXAMPLES / f), "--json")
+        assert res.code == 0, res
+        assert res.json()["schema"] == "credwallet.pathway/1" and res.json()["ok"] is True
+
+
+def test_check_reports_file_and_field(cli: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[[requirements]]\ntype = "at_least"\ncount = -1\n'
+                   'of = [{tag = "a", colour = "red"}]\n')
+    res = cli("pathway", "check", str(bad), "--json")
+    assert res.code == 3, res
+    err = res.json()["error"]
+    assert err["kind"] == "bad_pathway"
+    assert "bad.toml" in err["message"]
+    assert "requirements[0].count" in err["message"]
+    assert "requirements[0].of[0].colour: unknown field" in err["message"]
+    human = cli("pathway", "check", str(bad))
+    assert human.code == 3 and "bad.toml" in human.stderr
+
+
+def test_check_needs_no_wallet(cli: Any) -> None:
+    res = cli("pathway", "check", str(EXAMPLES / "data-analytics-certificate.toml"), "--json")
+    assert res.code == 0, res
+    assert res.json()["pathway"]["name"] == "data-analytics-certificate"
+
+
+def test_add_list_show_progress_remove(cli: Any, seeded: dict[str, str]) -> None:
+    add_examples(cli)
+    listed = cli("pathway", "list", "--json").json()["pathways"]
+    assert [p["name"] for p in listed] == ["data-analytics-certificate",
+                                           "it-support-specialist-pathway",
+                                           "aas-information-technology"]
+    assert listed[2]["stacks"] == ["data-analytics-certificate"]
+    shown = cli("pathway", "show", "aas-information-technology", "--json")
+    assert shown.code == 0 and shown.json()["pathway"]["requirements"][1]["type"] == "credits"
+
+    res = cli("progress", "--at", AT, "--json")
+    assert res.code == 0, res
+    doc = res.json()
+    assert doc["schema"] == "credwallet.progress/1" and doc["ok"] is True
+    got = {p["name"]: p for p in doc["pathways"]}
+    for expected in catalog()["pathways"]:
+        p = got[expected["name"]]
+        exp = expected["expected"]
+        assert (p["complete"], p["satisfied"], p["required"]) == (
+            exp["complete"], exp["satisfied"], exp["required"]), p["name"]
+        if "credits" in exp:
+            assert p["credits"] == exp["credits"]
+    cert = got["data-analytics-certificate"]
+    electives = cert["requirements"][1]
+    spreadsheet = next(n for n in electives["requirements"] if n["id"] == "spreadsheets")
+    assert spreadsheet["satisfied"] is False and spreadsheet["matched_by"] == []
+    assert spreadsheet["not_counted"][0]["status"] == "revoked"
+    ml = next(n for n in electives["requirements"] if n["id"] == "machine-learning")
+    assert ml["not_counted"][0]["status"] == "expired"
+    assert cert["requirements"][0]["requirements"][0]["matched_by"] == [
+        seeded["python-foundations"]]
+
+    one = cli("progress", "data-analytics-certificate", "--at", AT, "--json").json()
+    assert [p["name"] for p in one["pathways"]] == ["data-analytics-certificate"]
+
+    human = cli("progress", "--at", AT)
+    assert human.code == 0, human
+    assert "Next steps" in human.stdout and "does not count" in human.stdout
+    assert "https://lakeshore.example.edu/achievements/it-290/criteria" in human.stdout
+
+    rm = cli("pathway", "remove", "data-analytics-certificate", "--json")
+    assert rm.code == 0 and rm.json()["stacked_by"] == ["aas-information-technology"]
+    after = cli("progress", "aas-information-technology", "--at", AT, "--json").json()
+    assert "unknown pathway" in after["pathways"][0]["problems"][0]
+
+
+def test_unknown_names_exit_6(cli: Any, seeded: dict[str, str]) -> None:
+    for args in (("progress", "nope"), ("pathway", "show", "nope"),
+                 ("pathway", "remove", "nope")):
+        res = cli(*args, "--json")
+        assert res.code == 6, res
+        assert res.json()["error"]["kind"] == "not_found"
+
+
+def test_duplicate_replace_and_cycles(cli: Any, seeded: dict[str, str], tmp_path: Path) -> None:
+    f = EXAMPLES / "data-analytics-certificate.toml"
+    assert cli("pathway", "add", str(f), "--json").code == 0
+    assert cli("pathway", "add", str(f), "--json").code == 2
+    assert cli("pathway", "add", str(f), "--replace", "--json").json()["replaced"] is True
+    a = tmp_path / "a.yaml"
+    a.write_text("name: a\nrequirements:\n  - pathway: b\n")
+    b = tmp_path / "b.yaml"
+    b.write_text("name: b\nrequirements:\n  - pathway: a\n")
+    first = cli("pathway", "add", str(a), "--json")
+    assert first.code == 0 and "not in the wallet yet" in first.json()["warnings"][0]
+    res = cli("pathway", "add", str(b), "--json")
+    assert res.code == 3, res
+    assert "cycle" in res.json()["error"]["message"]
+    assert "b -> a -> b" in res.json()["error"]["message"]
+
+
+def test_from_clr(cli: Any, wallet_home: Path) -> None:
+    raw = (DATA / "clr-spec-example.json").read_text("utf-8")
+    clr = _stored(raw, "clr-ldp", _verification("valid"))
+    seed(wallet_home, [clr])
+    res = cli("pathway", "add", "--from-clr", clr.id[:10], "--json")
+    assert res.code == 0, res
+    name = res.json()["pathway"]["name"]
+    assert res.json()["pathway"]["origin"]["kind"] == "clr"
+    shown = cli("pathway", "show", name, "--json").json()["pathway"]
+    leaf = shown["requirements"][0]["of"][0]
+    assert leaf["achievement_id"] == "urn:uuid:dd887f0a-56cb-11ec-bf63-0242ac130002"
+    not_clr = cli("pathway", "add", "--from-clr", "zzzz", "--json")
+    assert not_clr.code == 6
+
+
+def test_add_needs_exactly_one_source(cli: Any, seeded: dict[str, str]) -> None:
+    assert cli("pathway", "add", "--json").code == 2
