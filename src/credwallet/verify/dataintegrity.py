@@ -191,6 +191,26 @@ def _previous_proofs(proof: dict[str, Any], proofs: list[Any]) -> list[dict[str,
     return found
 
 
+ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+
+
+def _add_suite_context(doc: dict[str, Any], cryptosuite: str) -> None:
+    """Make the proof's terms defined, as reference signers do (VC 2.0 already defines them)."""
+    ctx = doc.get("@context")
+    if not isinstance(ctx, list):
+        return
+    if cryptosuite == "Ed25519Signature2020":
+        needed = ED25519_2020_CONTEXT
+    elif VC_V2_CONTEXT in ctx:
+        return
+    else:
+        needed = DATA_INTEGRITY_CONTEXT
+    if needed not in ctx:
+        ctx.append(needed)
+
+
 def sign_data_integrity(
     document: dict[str, Any],
     *,
@@ -223,6 +243,7 @@ def sign_data_integrity(
     if domain is not None:
         options["domain"] = domain
     out = copy.deepcopy(document)
+    _add_suite_context(out, cryptosuite)
     existing = proofs_of(out)
     unsecured = {k: v for k, v in out.items() if k != "proof"}
     store = ContextStore(extra=extra_contexts)

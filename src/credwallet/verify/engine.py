@@ -242,7 +242,7 @@ def _canon_failure(checks: list[Check]) -> None:
     if proof.status == "failed" and "cannot be checked:" in proof.detail and ctx.status == "passed":
         reason = proof.detail.split("cannot be checked:", 1)[1].split(";")[0].strip()
         ctx.status = "failed"
-        ctx.detail = f"JSON-LD safe mode: {reason}"
+        ctx.detail = f"JSON-LD processing refused the document: {reason}"
 
 
 def _ldp_credential(
