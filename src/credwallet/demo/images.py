@@ -61,4 +61,4 @@ def badge_svg(label: str, color: str, *, credential: str | None = None,
         f'  <text x="60" y="66" font-size="14" text-anchor="middle" fill="#ffffff">'
         f"{escape(label[:14])}</text>\n"
         "</svg>\n"
-    ).encode("utf-8")
+    ).encode()

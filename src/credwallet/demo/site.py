@@ -132,8 +132,8 @@ def build_site(base_url: str, holder_did: str, now: datetime) -> Site:
     learner = catalog["learners"][0]
     created = now.replace(microsecond=0)
 
-    for k, ik in keys.items():
-        site.put(f"/issuers/{k}/did.json", ik.did_document(), "application/did+ld+json")
+    for k, issuer_keys in keys.items():
+        site.put(f"/issuers/{k}/did.json", issuer_keys.did_document(), "application/did+ld+json")
     for a in catalog["achievements"]:
         site.put(f"/images/{a['key']}.png", badge_png(COLORS.get(a["issuer"], (80, 80, 80))),
                  "image/png")
@@ -188,7 +188,8 @@ def build_site(base_url: str, holder_did: str, now: datetime) -> Site:
             url = site.put(f"/ob3/badges/{entry['key']}.png", png, "image/png")
             site.sources.append((label + ", baked PNG", url))
         elif how == "ob3-svg":
-            svg = badge_svg(entry["name"], "#%02x%02x%02x" % COLORS[ik], credential=json.dumps(signed))
+            color = "#{:02x}{:02x}{:02x}".format(*COLORS[ik])
+            svg = badge_svg(entry["name"], color, credential=json.dumps(signed))
             url = site.put(f"/ob3/badges/{entry['key']}.svg", svg, "image/svg+xml")
             site.sources.append((label + ", baked SVG", url))
         else:
