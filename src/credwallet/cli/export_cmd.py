@@ -1,0 +1,176 @@
+"""`credwallet export --format FMT [ID...]`: hand verified credentials to someone else."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.errors import BadInput, UsageError
+
+MAX_MERGE_BYTES = 5 * 1024 * 1024
+_JSON_FORMATS = ("vp", "jsonresume", "json")
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="FMT",
+                                        help="vp, bundle, html, linkedin, markdown, jsonresume "
+                                             "or json.")]
+
+
+def _parse_org_ids(values: list[str]) -> dict[str, str]:
+    from credwallet.export.linkedin import ORG_ID_RE
+
+    out: dict[str, str] = {}
+    for value in values:
+        issuer, sep, org = value.rpartition("=")
+        if not sep or not issuer.strip() or not ORG_ID_RE.match(org.strip()):
+            raise UsageError(f"--org-id expects ISSUER=ID with a numeric LinkedIn id, got {value!r}")
+        out[issuer.strip()] = org.strip()
+    return out
+
+
+def _read_merge(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_MERGE_BYTES + 1)
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+    if len(data) > MAX_MERGE_BYTES:
+        raise BadInput(f"{path} is too large for a resume")
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadInput(f"{path} is not a JSON file") from None
+    if not isinstance(doc, dict):
+        raise BadInput(f"{path} is not a JSON Resume (expected an object)")
+    return doc
+
+
+def _write(path: str, data: bytes) -> str:
+    """Write `data` to `path` via a temp file in the same directory and a rename."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise UsageError(f"{path} is a directory; give a file name")
+    parent = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".credwallet-export-", dir=parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+    return str(target)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("export")
+    def export(
+        fmt: FormatOpt,
+        ids: Annotated[list[str] | None, typer.Argument(metavar="[ID...]",
+                                                        help="Wallet ids or unique prefixes "
+                                                             "(default: all).")] = None,
+        pathway: Annotated[str | None, typer.Option("--pathway", metavar="NAME",
+                                                    help="Export the credentials that satisfy "
+                                                         "this pathway, with its progress.")] = None,
+        tag: Annotated[list[str] | None, typer.Option("--tag", metavar="TAG",
+                                                      help="Only credentials with this tag "
+                                                           "(repeatable).")] = None,
+        output: Annotated[str | None, typer.Option("--output", "-o", metavar="PATH",
+                                                   help="Write here instead of stdout.")] = None,
+        include_unverified: Annotated[bool, typer.Option(
+            "--include-unverified", help="Also export credentials that did not verify "
+                                         "(marked as such).")] = False,
+        include_identity: Annotated[bool, typer.Option(
+            "--include-identity", help="Allow your e-mail/phone identifiers in the output.")] = False,
+        challenge: Annotated[str | None, typer.Option("--challenge", metavar="C",
+                                                      help="vp: the verifier's challenge.")] = None,
+        domain: Annotated[str | None, typer.Option("--domain", metavar="D",
+                                                   help="vp: the verifier's domain.")] = None,
+        merge: Annotated[str | None, typer.Option("--merge", metavar="FILE",
+                                                  help="jsonresume: merge into this resume.")] = None,
+        org_id: Annotated[list[str] | None, typer.Option(
+            "--org-id", metavar="ISSUER=ID",
+            help="linkedin: LinkedIn organization id for an issuer (id or name).")] = None,
+        remember_org_ids: Annotated[bool, typer.Option(
+            "--remember-org-ids", help="Save the --org-id mappings in the wallet.")] = False,
+        json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
+    ) -> None:
+        """Export verified credentials: signed presentation, zip bundle, web page, resume,
+        LinkedIn links or JSON."""
+        ctx = Ctx("export", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.export import FORMATS, ExportOptions, run_export
+            from credwallet.export.linkedin import SETTING
+            from credwallet.importer import default_verifier
+
+            if fmt not in FORMATS:
+                raise UsageError(f"unknown format {fmt!r}", hint="one of: " + ", ".join(FORMATS))
+            if ids and pathway:
+                raise UsageError("give credential ids or --pathway, not both")
+            if merge and fmt != "jsonresume":
+                raise UsageError("--merge only applies to --format jsonresume")
+            if (challenge or domain) and fmt not in ("vp", "bundle"):
+                raise UsageError("--challenge and --domain only apply to vp and bundle")
+            to_stdout = output in (None, "-")
+            if fmt == "bundle" and to_stdout and (ctx.json or sys.stdout.isatty()):
+                raise UsageError("a bundle is a zip file; write it with -o PATH")
+            org_ids = _parse_org_ids(org_id or [])
+            if remember_org_ids and not org_ids:
+                raise UsageError("--remember-org-ids needs at least one --org-id ISSUER=ID")
+            opts = ExportOptions(
+                fmt=fmt, now=ctx.now(), ids=list(ids or []), pathway=pathway, tags=list(tag or []),
+                include_unverified=include_unverified, include_identity=include_identity,
+                challenge=challenge, domain=domain,
+                merge=_read_merge(merge) if merge else None, org_ids=org_ids)
+            if remember_org_ids:
+                with ctx.transaction() as wallet:
+                    saved = wallet.settings.get(SETTING)
+                    wallet.settings[SETTING] = {**(saved if isinstance(saved, dict) else {}),
+                                                **org_ids}
+            wallet = ctx.open_wallet()
+            result = run_export(wallet, opts, verifier=default_verifier())
+            written = None if to_stdout else _write(str(output), result.content)
+            payload = result.contract_dict(written)
+            if ctx.json:
+                if written is None:
+                    text = result.content.decode("utf-8")
+                    payload["document"] = json.loads(text) if fmt in _JSON_FORMATS else text
+                emit(ctx, payload)
+                return 0
+            if written is None:
+                sys.stdout.buffer.write(result.content)
+                sys.stdout.flush()
+                _notes(result.skipped, sys.stderr)
+            else:
+                _human(result, written)
+            return 0
+
+        run_command(ctx, body)
+
+
+def _notes(skipped: list[Any], stream: Any) -> None:
+    for s in skipped:
+        stream.write(f"skipped {s.id}: {s.reason}\n")
+
+
+def _human(result: Any, written: str) -> None:
+    from rich.markup import escape
+
+    from credwallet.cli.common import stdout_console
+
+    console = stdout_console()
+    console.print(f"Wrote {escape(result.fmt)} with {len(result.credentials)} credential(s) "
+                  f"to {escape(written)}")
+    for s in result.skipped:
+        console.print(f"[yellow]skipped[/yellow] {escape(s.id)}: {escape(s.reason)}")

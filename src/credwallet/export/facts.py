@@ -1,0 +1,118 @@
+"""The displayable facts of one exported credential, already scrubbed of private identifiers.
+
+Every text renderer (page, resume, LinkedIn, plain JSON) reads these, so a value withheld
+here is withheld everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from credwallet.export.identity import Scrubber
+from credwallet.export.model import ExportItem
+from credwallet.models.results import VerificationResult
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """ISO-8601 date or date-time as written in credentials ('Z', offsets, bare dates)."""
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip().replace("z", "Z")
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            dt = datetime.strptime(text[:10], "%Y-%m-%d")
+        except ValueError:
+            return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def day(value: str | None) -> str | None:
+    dt = parse_date(value)
+    return dt.date().isoformat() if dt else None
+
+
+def public_https(url: str | None) -> str | None:
+    """`url` if it is an https URL on a public-looking host (not localhost or an IP literal)."""
+    if not url or not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or not host or "." not in host or parts.username or parts.password:
+        return None
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".test",
+                                             ".example", ".invalid")):
+        return None
+    if host.replace(".", "").isdigit() or ":" in host:
+        return None
+    return url.strip()
+
+
+def skills(item: ExportItem) -> list[str]:
+    ach = item.view.achievement
+    out: list[str] = []
+    for value in [*ach.tags, *(a.target_name for a in ach.alignments), ach.field_of_study]:
+        if value and value.strip() and value.strip().lower() not in (s.lower() for s in out):
+            out.append(value.strip())
+    return out
+
+
+def verification_facts(result: VerificationResult | None) -> dict[str, Any]:
+    if result is None:
+        return {"verified": False, "checked_at": None, "signer": None, "suite": None,
+                "summary": "not verified", "checks": []}
+    failed = [c for c in result.checks if c.status == "failed"]
+    warnings = [c for c in result.checks if c.status == "warning"]
+    summary = "verified" if result.verified else "NOT verified"
+    if failed:
+        summary += " (" + "; ".join(f"{c.check}: {c.detail}" for c in failed[:3]) + ")"
+    return {
+        "verified": result.verified,
+        "checked_at": result.checked_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "signer": result.signer, "suite": result.suite, "summary": summary,
+        "warnings": [f"{c.check}: {c.detail}" for c in warnings],
+        "checks": [c.model_dump(mode="json") for c in result.checks],
+    }
+
+
+def facts(item: ExportItem, scrub: Scrubber, *, include_identity: bool) -> dict[str, Any]:
+    v = item.view
+    ach = v.achievement
+    out: dict[str, Any] = {
+        "id": item.cred.id,
+        "credential_id": v.credential_id,
+        "format": v.format,
+        "name": item.title,
+        "description": v.description,
+        "issuer": {"name": v.issuer.name, "id": v.issuer.id, "url": v.issuer.url,
+                   "signed": v.issuer.signed},
+        "issued": v.issued, "valid_from": v.valid_from, "expires": v.expires,
+        "achievement": {
+            "id": ach.id, "name": ach.name, "type": ach.achievement_type,
+            "description": ach.description, "criteria_url": ach.criteria_url,
+            "criteria": ach.criteria_narrative, "credits_available": ach.credits_available,
+            "field_of_study": ach.field_of_study, "tags": list(ach.tags),
+            "alignments": [a.model_dump(mode="json", exclude_none=True) for a in ach.alignments],
+            "signed": ach.signed,
+        },
+        "credits_earned": v.credits_earned,
+        "results": v.results,
+        "evidence": v.evidence,
+        "skills": skills(item),
+        "public_url": public_https(v.public_url),
+        "verification": verification_facts(item.result),
+        "unverified": not item.verified,
+        "parent": item.cred.parent_id,
+    }
+    if include_identity:
+        out["subject"] = {"id": v.subject_id, "recipient": v.recipient}
+    result: dict[str, Any] = scrub.deep(out)
+    return result

@@ -1,0 +1,84 @@
+"""LinkedIn "Add license or certification" links, one per credential, plus the values for
+entering them by hand. Every parameter is percent-encoded (RFC 3986, UTF-8), so non-ASCII
+names survive; `certUrl` is only given for a public https URL of the credential.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from credwallet.export.facts import parse_date
+
+ADD_URL = "https://www.linkedin.com/profile/add"
+ORG_ID_RE = re.compile(r"^[0-9]{1,20}$")
+SETTING = "linkedin_org_ids"
+
+
+def org_id_for(fact: dict[str, Any], org_ids: dict[str, str]) -> str | None:
+    issuer = fact["issuer"]
+    for key in (issuer.get("id"), issuer.get("name")):
+        if key and key in org_ids:
+            return org_ids[key]
+    return None
+
+
+def link_fields(fact: dict[str, Any], org_ids: dict[str, str]) -> list[tuple[str, str]]:
+    """The query parameters, in LinkedIn's documented order."""
+    fields: list[tuple[str, str]] = [("startTask", "CERTIFICATION_NAME"), ("name", fact["name"])]
+    org = org_id_for(fact, org_ids)
+    if org:
+        fields.append(("organizationId", org))
+    else:
+        issuer = fact["issuer"]
+        fields.append(("organizationName", issuer.get("name") or issuer.get("id") or ""))
+    issued = parse_date(fact.get("issued") or fact.get("valid_from"))
+    if issued:
+        fields += [("issueYear", str(issued.year)), ("issueMonth", str(issued.month))]
+    expires = parse_date(fact.get("expires"))
+    if expires:
+        fields += [("expirationYear", str(expires.year)), ("expirationMonth", str(expires.month))]
+    if fact.get("public_url"):
+        fields.append(("certUrl", fact["public_url"]))
+    if fact.get("credential_id"):
+        fields.append(("certId", fact["credential_id"]))
+    return fields
+
+
+def link(fields: list[tuple[str, str]]) -> str:
+    return f"{ADD_URL}?{urlencode(fields, quote_via=quote)}"
+
+
+def entries(facts: list[dict[str, Any]], org_ids: dict[str, str]) -> list[dict[str, Any]]:
+    out = []
+    for f in facts:
+        fields = link_fields(f, org_ids)
+        out.append({"id": f["id"], "unverified": f["unverified"], "url": link(fields),
+                    "fields": dict(fields)})
+    return out
+
+
+_LABELS = [("name", "Name"), ("organizationName", "Issuing organization"),
+           ("organizationId", "Issuing organization (LinkedIn id)"), ("issueYear", "Issue year"),
+           ("issueMonth", "Issue month"), ("expirationYear", "Expiration year"),
+           ("expirationMonth", "Expiration month"), ("certId", "Credential ID"),
+           ("certUrl", "Credential URL")]
+
+
+def render_text(facts: list[dict[str, Any]], org_ids: dict[str, str]) -> str:
+    """Plain text: a link per credential, then a table of values for manual entry."""
+    lines = ["# Add to LinkedIn: Licenses & certifications", "",
+             "Open each link while signed in to LinkedIn, check the values, and save.", ""]
+    for entry in entries(facts, org_ids):
+        fields = entry["fields"]
+        mark = "  [NOT VERIFIED]" if entry["unverified"] else ""
+        lines += [f"## {fields['name']}{mark}", "", entry["url"], ""]
+        width = max(len(label) for _, label in _LABELS)
+        for key, label in _LABELS:
+            if key in fields:
+                lines.append(f"  {label.ljust(width)}  {fields[key]}")
+        if not any(k == "certUrl" for k in fields):
+            lines.append(f"  {'Credential URL'.ljust(width)}  (none public; leave empty)")
+        lines.append("")
+    return "\n".join(lines)

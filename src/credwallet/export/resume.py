@@ -1,0 +1,88 @@
+"""Resume formats: a Markdown section and the JSON Resume `certificates` section."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from credwallet.errors import BadInput
+from credwallet.export.facts import day
+
+JSON_RESUME_SCHEMA = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+
+
+def md_escape(text: str) -> str:
+    """Inline Markdown text: special characters escaped, line breaks folded."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def md_url(url: str) -> str:
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C") \
+        .replace(">", "%3E")
+
+
+def render_markdown(facts: list[dict[str, Any]]) -> str:
+    lines = ["## Licenses & Certifications", ""]
+    for f in facts:
+        issuer = f["issuer"].get("name") or f["issuer"].get("id") or "unknown issuer"
+        parts = [f"**{md_escape(f['name'])}**", md_escape(issuer)]
+        when = day(f.get("issued") or f.get("valid_from"))
+        if when:
+            parts.append(when)
+        line = "- " + " · ".join(parts)
+        if f.get("public_url"):
+            line += f" · [credential]({md_url(f['public_url'])})"
+        if f["unverified"]:
+            line += " · *not verified*"
+        lines.append(line)
+        if f["skills"]:
+            lines.append("  Skills: " + ", ".join(md_escape(s) for s in f["skills"]))
+    lines.append("")
+    return "\n".join(lines)
+
+
+def certificate(f: dict[str, Any]) -> dict[str, str]:
+    name = f["name"] + (" (not verified)" if f["unverified"] else "")
+    cert = {"name": name, "issuer": f["issuer"].get("name") or f["issuer"].get("id") or ""}
+    when = day(f.get("issued") or f.get("valid_from"))
+    if when:
+        cert["date"] = when
+    if f.get("public_url"):
+        cert["url"] = f["public_url"]
+    return cert
+
+
+def _fold(value: Any) -> str:
+    return " ".join(str(value).split()).casefold() if value else ""
+
+
+def _same(a: Any, b: dict[str, str]) -> bool:
+    """Same certificate: same URL, or same name and issuer with no conflicting dates."""
+    if not isinstance(a, dict):
+        return False
+    if a.get("url") and a.get("url") == b.get("url"):
+        return True
+    if _fold(a.get("name")) != _fold(b.get("name")) or _fold(a.get("issuer")) != _fold(b.get("issuer")):
+        return False
+    return not (a.get("date") and b.get("date")) or _fold(a.get("date"))[:10] == _fold(b.get("date"))[:10]
+
+
+def json_resume(facts: list[dict[str, Any]], merge: dict[str, Any] | None) -> dict[str, Any]:
+    """`{"certificates": [...]}`, or `merge` with its certificates extended (no duplicates,
+    every other section untouched)."""
+    new = [certificate(f) for f in facts]
+    if merge is None:
+        return {"$schema": JSON_RESUME_SCHEMA, "certificates": new}
+    if not isinstance(merge, dict):
+        raise BadInput("the resume to merge into must be a JSON object")
+    existing = merge.get("certificates", [])
+    if not isinstance(existing, list):
+        raise BadInput("the resume's `certificates` is not a list")
+    out = dict(merge)
+    certs: list[Any] = list(existing)
+    for cert in new:
+        if not any(_same(c, cert) for c in certs):
+            certs.append(cert)
+    out["certificates"] = certs
+    return out

@@ -1,0 +1,118 @@
+"""Which credentials an export holds, and why the others were left out.
+
+Selection order: explicit ids, else a pathway's satisfying credentials, else every
+credential; `--tag` narrows any of these. Only verified credentials go out unless the
+user asks for unverified ones too (they are then marked as such in every format).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from credwallet.errors import BadInput, UsageError
+from credwallet.export.identity import Scrubber, plaintext_identity, private_values
+from credwallet.export.images import make_safe, original_image
+from credwallet.export.model import CARRIES_ORIGINALS, ExportItem, ExportOptions, Skipped
+from credwallet.ingest.describe import credential_view, document_of
+from credwallet.models.entry import StoredCredential, WalletData
+from credwallet.models.results import VerificationResult
+
+if TYPE_CHECKING:
+    from credwallet.pathways.progress import NodeProgress, PathwayProgress
+
+Verifier = Callable[[StoredCredential, WalletData, datetime], VerificationResult]
+
+
+@dataclass
+class Selection:
+    items: list[ExportItem] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    progress: PathwayProgress | None = None
+    scrub: Scrubber = field(default_factory=lambda: Scrubber([], enabled=False))
+
+
+def _matched_ids(nodes: list[NodeProgress]) -> list[str]:
+    out: list[str] = []
+    for n in nodes:
+        out.extend(i for i in n.matched_by if i not in out)
+        out.extend(i for i in _matched_ids(n.requirements) if i not in out)
+    return out
+
+
+def _why_not_verified(result: VerificationResult | None) -> str:
+    if result is None:
+        return "not verified yet (run `credwallet verify`)"
+    failed = [c for c in result.checks if c.status == "failed"]
+    if failed:
+        return "did not verify (" + "; ".join(f"{c.check}: {c.detail}" for c in failed[:3]) + ")"
+    return "did not verify"
+
+
+def _raw_text(cred: StoredCredential, document: Any) -> str:
+    import json
+
+    text = cred.raw_bytes().decode("utf-8", "replace")
+    return text + "\n" + json.dumps(document, ensure_ascii=False)
+
+
+def select(wallet: WalletData, opts: ExportOptions, *,
+           verifier: Verifier | None = None) -> Selection:
+    """Pick the credentials to export. `verifier` re-checks each one offline as of `opts.now`;
+    without one the stored verification result is used."""
+    sel = Selection(scrub=Scrubber(private_values(wallet), enabled=not opts.include_identity))
+    by_id = {c.id: c for c in wallet.credentials}
+    if opts.ids:
+        chosen: list[StoredCredential] = []
+        for ref in opts.ids:
+            cred = wallet.find(ref)
+            if cred not in chosen:
+                chosen.append(cred)
+    elif opts.pathway:
+        from credwallet.pathways.store import wallet_progress
+
+        sel.progress = wallet_progress(wallet, opts.now, [opts.pathway])[0]
+        chosen = [by_id[i] for i in _matched_ids(sel.progress.requirements) if i in by_id]
+    else:
+        chosen = list(wallet.credentials)
+    if opts.tags:
+        wanted = {t.lower() for t in opts.tags}
+        chosen = [c for c in chosen if wanted & {t.lower() for t in c.tags}]
+    if not chosen:
+        raise UsageError("nothing to export: no credential matches the selection",
+                         hint="see `credwallet list`; ids, --pathway and --tag select credentials")
+    chosen_ids = {c.id for c in chosen}
+    secrets = private_values(wallet)
+    for cred in chosen:
+        item_or_reason = _prepare(cred, wallet, opts, verifier, secrets, chosen_ids)
+        if isinstance(item_or_reason, str):
+            sel.skipped.append(Skipped(cred.id, item_or_reason))
+        else:
+            sel.items.append(item_or_reason)
+    return sel
+
+
+def _prepare(cred: StoredCredential, wallet: WalletData, opts: ExportOptions,
+             verifier: Verifier | None, secrets: list[str],
+             chosen_ids: set[str]) -> ExportItem | str:
+    if cred.format.startswith("image"):
+        return "an image without a credential inside"
+    if opts.fmt == "vp" and cred.parent_id in chosen_ids:
+        return f"already inside {cred.parent_id}, which is exported too"
+    try:
+        document = document_of(cred)
+        view = credential_view(cred, wallet.cache)
+    except BadInput as exc:
+        return f"unreadable stored credential ({exc.message})"
+    result = verifier(cred, wallet, opts.now) if verifier is not None else cred.verification
+    if not (result is not None and result.verified) and not opts.include_unverified:
+        return _why_not_verified(result) + "; pass --include-unverified to export it marked as such"
+    if opts.fmt in CARRIES_ORIGINALS and not opts.include_identity:
+        leak = plaintext_identity(document, _raw_text(cred, document), secrets)
+        if leak:
+            return f"{leak}; pass --include-identity to export it anyway"
+    raw_image = original_image(cred, view, wallet.cache)
+    image = make_safe(raw_image) if raw_image else None
+    return ExportItem(cred=cred, view=view, result=result, image=image)

@@ -1,0 +1,172 @@
+"""A W3C Verifiable Presentation of the selected credentials, signed by the holder.
+
+The credentials go in unchanged: JSON-LD credentials as parsed from their original bytes,
+JWT credentials as `EnvelopedVerifiableCredential` data: URLs (VC Data Model 2.0 §4.13).
+Open Badges 2.0 assertions are not verifiable credentials, so they are not put in
+`verifiableCredential`; their originals travel in a separate, signed `openBadges2Assertions`
+field (a JSON literal) with a note on how to check them.
+
+The presentation uses the VC 2.0 context unless a contained credential uses 1.1 (a 2.0
+presentation may not hold 1.1 credentials); JWT credentials then cannot be enveloped and
+are skipped with that reason. It is signed with Data Integrity `eddsa-rdfc-2022`, proof
+purpose `authentication`, by the holder's did:key.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from credwallet.errors import BadInput, CredwalletError
+from credwallet.export.model import ExportItem, ExportOptions, Skipped
+from credwallet.ingest.sniff import as_list
+from credwallet.models.entry import WalletData
+
+V1 = "https://www.w3.org/2018/credentials/v1"
+V2 = "https://www.w3.org/ns/credentials/v2"
+OB2_TERM = "openBadges2Assertions"
+OB2_CONTEXT = {OB2_TERM: {"@id": "urn:credwallet:terms:openBadges2Assertions",
+                          "@type": "@json"}}
+OB2_NOTE = ("Open Badges 2.0 assertions are not W3C verifiable credentials. The holder's proof "
+            "on this presentation covers these originals, but each one's authenticity comes from "
+            "Open Badges 2.0 verification: for a hosted assertion, fetch its id URL and compare; "
+            "for a signed assertion, check the JWS against the public key in the issuer's profile.")
+
+
+class PresentationError(CredwalletError):
+    exit_code = 70
+    kind = "presentation_failed"
+
+
+@dataclass
+class Presentation:
+    document: dict[str, Any]
+    included: list[ExportItem] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def to_bytes(self) -> bytes:
+        return (json.dumps(self.document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _kind(item: ExportItem) -> str:
+    fmt = item.cred.format
+    if fmt.startswith("ob2"):
+        return "ob2"
+    if fmt.startswith("vp"):
+        return "vp"
+    if fmt.endswith("-jwt"):
+        return "jwt"
+    return "ldp"
+
+
+def _ldp_document(item: ExportItem) -> dict[str, Any]:
+    doc = json.loads(item.cred.raw_bytes().decode("utf-8"))
+    if not isinstance(doc, dict):
+        raise BadInput("stored credential is not a JSON object")
+    return doc
+
+
+def _data_model(doc: dict[str, Any]) -> str:
+    first = as_list(doc.get("@context"))[:1]
+    return "1.1" if first == [V1] else "2.0"
+
+
+def _cached_contexts(wallet: WalletData) -> dict[str, dict[str, Any]]:
+    """Contexts the wallet cached at import, so credentials using them can be canonicalized."""
+    out: dict[str, dict[str, Any]] = {}
+    for url, doc in wallet.cache.items():
+        if doc.kind != "context":
+            continue
+        try:
+            parsed = json.loads(doc.body_bytes())
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(parsed, dict):
+            out[url] = parsed
+    return out
+
+
+def build_presentation(items: list[ExportItem], wallet: WalletData,
+                       opts: ExportOptions) -> Presentation:
+    from credwallet.verify import sign_data_integrity
+    from credwallet.wallet.holder import holder_seed, holder_verification_method
+
+    pres = Presentation(document={})
+    ldp: list[tuple[ExportItem, dict[str, Any]]] = []
+    jwts: list[ExportItem] = []
+    ob2: list[ExportItem] = []
+    for item in items:
+        kind = _kind(item)
+        if kind == "vp":
+            pres.skipped.append(Skipped(item.cred.id, "a presentation; export the credentials "
+                                                      "it holds instead"))
+        elif kind == "jwt":
+            jwts.append(item)
+        elif kind == "ob2":
+            ob2.append(item)
+        else:
+            try:
+                ldp.append((item, _ldp_document(item)))
+            except (ValueError, UnicodeDecodeError, BadInput):
+                pres.skipped.append(Skipped(item.cred.id, "stored credential is not JSON"))
+    version = "1.1" if any(_data_model(d) == "1.1" for _, d in ldp) else "2.0"
+    if version == "1.1":
+        for item in jwts:
+            pres.skipped.append(Skipped(item.cred.id, "a JWT credential can only be enveloped in "
+                                "a VC 2.0 presentation, and this one holds VC 1.1 credentials; "
+                                "export it separately"))
+        jwts = []
+    contexts: list[Any] = [V1 if version == "1.1" else V2]
+    if ob2:
+        contexts.append(OB2_CONTEXT)
+    vcs: list[Any] = [d for _, d in ldp]
+    for item in jwts:
+        token = item.cred.raw_bytes().decode("ascii").strip()
+        vcs.append({"@context": V2, "id": f"data:application/vc+jwt,{token}",
+                    "type": "EnvelopedVerifiableCredential"})
+    doc: dict[str, Any] = {"@context": contexts, "id": f"urn:uuid:{uuid.uuid4()}",
+                           "type": ["VerifiablePresentation"], "holder": wallet.holder.did}
+    if vcs:
+        doc["verifiableCredential"] = vcs
+    if ob2:
+        doc[OB2_TERM] = {"note": OB2_NOTE, "assertions": [_ob2_entry(i) for i in ob2]}
+    pres.included = [i for i, _ in ldp] + jwts + ob2
+    if not pres.included:
+        return pres
+    try:
+        pres.document = sign_data_integrity(
+            doc, seed=holder_seed(wallet), verification_method=holder_verification_method(wallet),
+            proof_purpose="authentication", created=opts.now, challenge=opts.challenge,
+            domain=opts.domain, cryptosuite="eddsa-rdfc-2022",
+            extra_contexts=_cached_contexts(wallet))
+    except ValueError as exc:
+        raise PresentationError(f"cannot sign the presentation: {exc}") from None
+    return pres
+
+
+def _ob2_entry(item: ExportItem) -> dict[str, Any]:
+    raw = item.cred.raw_bytes().decode("utf-8", "replace")
+    signed = item.cred.format == "ob2-signed"
+    entry: dict[str, Any] = {
+        "format": "Open Badges 2.0 signed assertion (JWS)" if signed
+        else "Open Badges 2.0 hosted assertion",
+        "original": raw.strip() if signed else raw,
+    }
+    if item.view.credential_id:
+        entry["id"] = item.view.credential_id
+    return entry
+
+
+def check_presentation(pres: Presentation, wallet: WalletData, opts: ExportOptions) -> None:
+    """Verify what was just signed, with credwallet's own verifier, before handing it out."""
+    from credwallet.verify import DictMaterial, verify_bytes
+
+    result = verify_bytes(pres.to_bytes(), now=opts.now, material=DictMaterial(wallet.cache),
+                          holder_did=wallet.holder.did, format="vp-ldp")
+    bad = [c for c in result.checks if c.check in ("proof", "key_binding", "contexts")
+           and c.status == "failed"]
+    if bad:
+        raise PresentationError("the signed presentation does not verify: "
+                                + "; ".join(f"{c.check}: {c.detail}" for c in bad))

@@ -1,0 +1,395 @@
+"""Every export format from an in-memory wallet of credentials signed in the test."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+import zipfile
+from hashlib import sha256
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from credwallet.errors import UsageError
+from credwallet.export import ExportOptions, ExportResult, run_export
+from credwallet.export.runner import NothingToExport
+from credwallet.export.vp import OB2_TERM
+from credwallet.models.entry import StoredCredential, WalletData
+from credwallet.models.results import Check, VerificationResult
+from credwallet.verify import DictMaterial, verify_bytes, verify_stored
+from tests.export.helpers import (
+    HOSTILE_SVG,
+    NOW,
+    V2,
+    Issuer,
+    add,
+    data_uri,
+    ob3,
+    png,
+    wallet_with,
+)
+
+EMAIL = "learner.private@example.net"
+
+
+def export(wallet: WalletData, fmt: str, **kw: Any) -> ExportResult:
+    before = wallet.model_dump_json()
+    result = run_export(wallet, ExportOptions(fmt=fmt, now=NOW, **kw))
+    assert wallet.model_dump_json() == before, "exporting must never modify the wallet"
+    return result
+
+
+def text(result: ExportResult) -> str:
+    return result.content.decode("utf-8")
+
+
+def reverify(wallet: WalletData, raw: bytes) -> VerificationResult:
+    return verify_bytes(raw, now=NOW, material=DictMaterial(wallet.cache),
+                        holder_did=wallet.holder.did)
+
+
+@pytest.fixture(scope="module")
+def issuer() -> Issuer:
+    return Issuer("Université de Genève — Faculté des sciences")
+
+
+def ob2_hosted(name: str = "Community Mentor") -> StoredCredential:
+    doc = {"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
+           "id": "https://badges.example.org/assertions/42",
+           "recipient": {"type": "email", "hashed": True,
+                         "identity": "sha256$" + sha256(EMAIL.encode()).hexdigest()},
+           "badge": {"type": "BadgeClass", "id": "https://badges.example.org/badges/mentor",
+                     "name": name, "description": "Mentored ten newcomers.",
+                     "criteria": {"narrative": "Mentor ten people."},
+                     "issuer": {"type": "Profile", "id": "https://badges.example.org/issuer",
+                                "name": "Example Badges", "url": "https://badges.example.org"}},
+           "verification": {"type": "hosted"}, "issuedOn": "2023-09-01T00:00:00Z"}
+    raw = json.dumps(doc)
+    return StoredCredential(
+        id="0b2000000000aaaa", format="ob2-hosted", raw=raw, source=doc["id"], imported_at=NOW,
+        name=name, verification=VerificationResult.from_checks(
+            [Check(check="proof", status="passed", detail="hosted assertion matches its URL")],
+            checked_at=NOW))
+
+
+# --- vp ---------------------------------------------------------------------------------------
+
+def test_vp_holds_originals_unchanged_and_verifies(issuer: Issuer) -> None:
+    cred = ob3(issuer, image=data_uri(png(), "image/png"))
+    wallet = wallet_with(cred)
+    res = export(wallet, "vp", challenge="c-123", domain="jobs.example.com")
+    vp = json.loads(res.content)
+    assert vp["@context"] == [V2] and vp["type"] == ["VerifiablePresentation"]
+    assert vp["holder"] == wallet.holder.did
+    assert vp["verifiableCredential"] == [cred]
+    proof = vp["proof"]
+    assert proof["cryptosuite"] == "eddsa-rdfc-2022" and proof["proofPurpose"] == "authentication"
+    assert proof["challenge"] == "c-123" and proof["domain"] == "jobs.example.com"
+    assert proof["verificationMethod"].startswith(wallet.holder.did + "#")
+    result = reverify(wallet, res.content)
+    assert result.verified, result.checks
+    assert res.credentials == [wallet.credentials[0].id] and res.skipped == []
+
+
+def test_vp_fails_after_one_byte_of_a_credential_changes(issuer: Issuer) -> None:
+    wallet = wallet_with(ob3(issuer))
+    res = export(wallet, "vp")
+    tampered = res.content.replace(b"Data Analysis Fundamentals", b"Data Analysis Fundamentalz", 1)
+    assert tampered != res.content
+    result = reverify(wallet, tampered)
+    assert not result.verified
+    failed = {c.check for c in result.checks if c.status == "failed"}
+    assert failed & {"proof", "nested"}
+
+
+def test_vp_envelopes_jwt_credentials(issuer: Issuer) -> None:
+    from tests.export.helpers import jwt_credential
+
+    token = jwt_credential(issuer)
+    wallet = wallet_with(ob3(issuer), token.encode())
+    vp = json.loads(export(wallet, "vp").content)
+    env = vp["verifiableCredential"][1]
+    assert env == {"@context": V2, "id": f"data:application/vc+jwt,{token}",
+                   "type": "EnvelopedVerifiableCredential"}
+    assert reverify(wallet, json.dumps(vp).encode()).verified
+
+
+def test_vp_uses_vc_1_1_when_a_credential_needs_it(issuer: Issuer) -> None:
+    from tests.export.helpers import jwt_credential, vc_v1
+
+    wallet = wallet_with(vc_v1(issuer), jwt_credential(issuer).encode())
+    res = export(wallet, "vp")
+    vp = json.loads(res.content)
+    assert vp["@context"][0] == "https://www.w3.org/2018/credentials/v1"
+    assert len(vp["verifiableCredential"]) == 1
+    assert [s.id for s in res.skipped] == [wallet.credentials[1].id]
+    assert "VC 1.1" in res.skipped[0].reason
+    assert reverify(wallet, res.content).verified
+
+
+def test_vp_puts_open_badges_2_apart_with_a_note(issuer: Issuer) -> None:
+    wallet = wallet_with(ob3(issuer))
+    wallet.credentials.append(ob2_hosted())
+    res = export(wallet, "vp")
+    vp = json.loads(res.content)
+    assert len(vp["verifiableCredential"]) == 1
+    section = vp[OB2_TERM]
+    assert "not W3C verifiable credentials" in section["note"]
+    assert section["assertions"][0]["original"] == wallet.credentials[1].raw
+    assert reverify(wallet, res.content).verified
+    # The OB 2.0 section is covered by the holder's signature too.
+    section["assertions"][0]["original"] = section["assertions"][0]["original"].replace("42", "43")
+    assert not reverify(wallet, json.dumps(vp).encode()).verified
+
+
+# --- selection, verification and identity ------------------------------------------------------
+
+def test_unverified_skipped_unless_asked_then_marked_everywhere(issuer: Issuer) -> None:
+    good = ob3(issuer)
+    bad = ob3(issuer, name="Forged Badge", cred_id="urn:uuid:bad")
+    bad["name"] = "Forged Badge (edited)"
+    wallet = wallet_with(good)
+    bad_id = add(wallet, bad, keep_invalid=True)
+    res = export(wallet, "markdown")
+    assert [s.id for s in res.skipped] == [bad_id]
+    assert "did not verify" in res.skipped[0].reason and "--include-unverified" in res.skipped[0].reason
+    assert "Forged" not in text(res)
+    marks = {"markdown": "*not verified*", "html": "NOT VERIFIED", "linkedin": "[NOT VERIFIED]",
+             "jsonresume": "(not verified)", "json": '"unverified": true'}
+    for fmt, mark in marks.items():
+        out = text(export(wallet, fmt, include_unverified=True))
+        assert "Forged" in out and mark in out, fmt
+    with pytest.raises(NothingToExport):
+        export(wallet, "html", ids=[bad_id])
+
+
+def test_private_identifiers_are_withheld(issuer: Issuer) -> None:
+    plain = ob3(issuer, name="Named In Clear", cred_id="urn:uuid:clear",
+                identifier={"type": "IdentityObject", "identityType": "emailAddress",
+                            "hashed": False, "identityHash": EMAIL})
+    wallet = wallet_with(ob3(issuer), plain, email=EMAIL)
+    for fmt in ("vp", "bundle", "json"):
+        res = export(wallet, fmt)
+        assert [s.id for s in res.skipped] == [wallet.credentials[1].id], fmt
+        assert "--include-identity" in res.skipped[0].reason
+        assert EMAIL.encode() not in res.content
+    for fmt in ("html", "markdown", "linkedin", "jsonresume"):
+        res = export(wallet, fmt)
+        assert res.skipped == [] and EMAIL not in text(res), fmt
+    allowed = export(wallet, "vp", include_identity=True)
+    assert allowed.skipped == [] and EMAIL.encode() in allowed.content
+
+
+def test_selection_by_id_prefix_tag_and_errors(issuer: Issuer) -> None:
+    wallet = wallet_with()
+    a = add(wallet, ob3(issuer, name="Alpha", cred_id="urn:uuid:a"), tags=["data"])
+    b = add(wallet, ob3(issuer, name="Beta", cred_id="urn:uuid:b"))
+    assert export(wallet, "markdown", ids=[b[:8]]).credentials == [b]
+    assert export(wallet, "markdown", tags=["DATA"]).credentials == [a]
+    assert export(wallet, "markdown").credentials == [a, b]
+    with pytest.raises(UsageError):
+        export(wallet, "markdown", tags=["none"])
+    with pytest.raises(UsageError):
+        export(wallet, "pdf")
+
+
+def test_pathway_selects_satisfying_credentials_and_shows_progress(issuer: Issuer) -> None:
+    wallet = wallet_with()
+    a = add(wallet, ob3(issuer, name="SQL Basics", cred_id="urn:uuid:sql"))
+    add(wallet, ob3(issuer, name="Unrelated", cred_id="urn:uuid:other"))
+    wallet.pathways = [{"schema": "credwallet.pathway/1", "name": "data-analyst",
+                        "title": "Data Analyst Certificate",
+                        "requirements": [{"type": "credential", "name": "SQL Basics"},
+                                         {"type": "credential", "name": "Statistics"}]}]
+    res = export(wallet, "html", pathway="data-analyst")
+    assert res.credentials == [a]
+    page = text(res)
+    assert "Pathway: Data Analyst Certificate" in page
+    assert "1 of 2 requirements met" in page and "Not yet:</span> credential with name Statistics" in page
+    doc = json.loads(export(wallet, "json", pathway="data-analyst").content)
+    assert doc["pathway"]["name"] == "data-analyst" and doc["pathway"]["complete"] is False
+
+
+def test_fresh_verification_is_used_when_a_verifier_is_given(issuer: Issuer) -> None:
+    wallet = wallet_with(ob3(issuer, valid_until="2026-07-01T00:00:00Z"))
+    later = NOW.replace(year=2027)
+    with pytest.raises(NothingToExport, match="expir"):
+        run_export(wallet, ExportOptions(fmt="markdown", now=later), verifier=verify_stored)
+    ok = run_export(wallet, ExportOptions(fmt="markdown", now=NOW), verifier=verify_stored)
+    assert ok.credentials == [wallet.credentials[0].id]
+
+
+# --- html ---------------------------------------------------------------------------------------
+
+def _data_uris(page: str) -> list[tuple[str, bytes]]:
+    return [(m, base64.b64decode(d)) for m, d in
+            re.findall(r'src="data:([a-z/+]+);base64,([A-Za-z0-9+/=]+)"', page)]
+
+
+def test_html_escapes_and_never_runs_issuer_script() -> None:
+    hostile = Issuer('<script>alert("issuer")</script>')
+    name = 'Badge <img src=x onerror=alert(1)> "quoted" & more'
+    wallet = wallet_with(ob3(hostile, name=name, image=data_uri(HOSTILE_SVG, "image/svg+xml"),
+                             description="</p><script>alert(2)</script>",
+                             alignments=[{"targetName": "Evil", "targetUrl": "javascript:alert(3)"}]))
+    page = text(export(wallet, "html"))
+    assert "<script" not in page.lower()
+    assert "onerror=alert" not in page.replace("onerror=alert(1)&gt;", "")
+    assert "&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot; &amp; more" in page
+    assert 'href="javascript' not in page
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert csp and "default-src 'none'" in csp.group(1) and "script-src" not in csp.group(1)
+    images = _data_uris(page)
+    assert len(images) == 1 and images[0][0] == "image/svg+xml"
+    svg = images[0][1].lower()
+    for bad in (b"script", b"onload", b"onclick", b"foreignobject", b"iframe", b"evil.test",
+                b"javascript"):
+        assert bad not in svg
+    assert b"circle" in svg and b"#0000ff" in svg  # the harmless drawing survives
+
+
+def test_html_unicode_long_description_missing_fields_no_image() -> None:
+    unnamed = Issuer(None)
+    long_text = "Ünïcødé 学习 😀 " + "very long description " * 800
+    wallet = wallet_with(ob3(unnamed, name="Données & 数据分析 ✓", description=long_text,
+                             criteria=None, image=None))
+    page = text(export(wallet, "html"))
+    assert "Données &amp; 数据分析 ✓" in page
+    assert long_text.strip() in page
+    assert unnamed.did in page  # issuer without a name falls back to its id
+    assert "<img" not in page
+    assert "How to verify this yourself" in page
+
+
+def test_html_strips_text_chunks_from_baked_png(issuer: Issuer) -> None:
+    wallet = wallet_with(ob3(issuer, image=data_uri(png(text=b"secret " + EMAIL.encode()), "image/png")))
+    page = text(export(wallet, "html"))
+    (media, data), = _data_uris(page)
+    assert media == "image/png" and b"tEXt" not in data and EMAIL.encode() not in data
+    assert data.startswith(b"\x89PNG") and b"IDAT" in data
+
+
+def test_html_shows_verdict_date_and_key(issuer: Issuer) -> None:
+    wallet = wallet_with(ob3(issuer))
+    page = text(export(wallet, "html"))
+    assert "Verified" in page and "2026-06-01T12:00:00Z" in page
+    assert issuer.did in page and "eddsa-rdfc-2022" in page
+    assert 'lang="en"' in page and "<h1>" in page and "<h2" in page
+
+
+# --- linkedin ------------------------------------------------------------------------------------
+
+def _links(out: str) -> list[str]:
+    return re.findall(r"^https://www\.linkedin\.com/profile/add\?\S+$", out, re.MULTILINE)
+
+
+def test_linkedin_link_round_trips_every_value(issuer: Issuer) -> None:
+    name = "Ingénieur·e données & IA: 数据 #1 + 100% / ?=&"
+    wallet = wallet_with(ob3(issuer, name=name, valid_until="2028-02-29T00:00:00Z",
+                             cred_id="https://creds.example.edu/c/123?x=1&y=2"))
+    out = text(export(wallet, "linkedin"))
+    (link,) = _links(out)
+    parts = urlsplit(link)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "www.linkedin.com", "/profile/add")
+    assert " " not in link and "&y=2" not in link  # every value encoded
+    fields = dict(parse_qsl(parts.query, strict_parsing=True))
+    assert fields == {
+        "startTask": "CERTIFICATION_NAME", "name": name, "organizationName": issuer.name,
+        "issueYear": "2024", "issueMonth": "3", "expirationYear": "2028", "expirationMonth": "2",
+        "certUrl": "https://creds.example.edu/c/123?x=1&y=2",
+        "certId": "https://creds.example.edu/c/123?x=1&y=2"}
+    assert "Issuing organization" in out and name in out
+
+
+def test_linkedin_org_id_mapping_and_no_private_cert_url(issuer: Issuer) -> None:
+    wallet = wallet_with(ob3(issuer, cred_id="https://127.0.0.1/c/1"))
+    wallet.settings["linkedin_org_ids"] = {issuer.did: "1234"}
+    (link,) = _links(text(export(wallet, "linkedin")))
+    fields = dict(parse_qsl(urlsplit(link).query))
+    assert fields["organizationId"] == "1234" and "organizationName" not in fields
+    assert "certUrl" not in fields
+    (link2,) = _links(text(export(wallet, "linkedin", org_ids={issuer.name or "": "777"})))
+    assert dict(parse_qsl(urlsplit(link2).query))["organizationId"] == "1234"  # id wins over name
+
+
+# --- resume formats --------------------------------------------------------------------------------
+
+def test_markdown_resume_section(issuer: Issuer) -> None:
+    wallet = wallet_with(ob3(issuer, name="C++ *Advanced* [Part 1]", tags=["C++", "Templates"],
+                             alignments=[{"targetName": "Software Engineering",
+                                          "targetUrl": "https://example.org/se"}],
+                             cred_id="https://creds.example.edu/c/(7)"))
+    md = text(export(wallet, "markdown"))
+    assert md.startswith("## Licenses & Certifications")
+    assert r"**C\+\+ \*Advanced\* \[Part 1\]**" in md
+    assert "[credential](https://creds.example.edu/c/%287%29)" in md
+    assert "Skills: C\\+\\+, Templates, Software Engineering" in md
+    assert "2024-03-15" in md
+
+
+def test_jsonresume_and_merge_without_clobbering(issuer: Issuer) -> None:
+    wallet = wallet_with(ob3(issuer, name="Alpha", cred_id="https://creds.example.edu/a"),
+                         ob3(issuer, name="Beta", cred_id="urn:uuid:beta"))
+    doc = json.loads(export(wallet, "jsonresume").content)
+    assert doc["certificates"] == [
+        {"name": "Alpha", "issuer": issuer.name, "date": "2024-03-15",
+         "url": "https://creds.example.edu/a"},
+        {"name": "Beta", "issuer": issuer.name, "date": "2024-03-15"}]
+    existing = {"basics": {"name": "Ada"}, "work": [{"name": "ACME"}],
+                "certificates": [{"name": "alpha", "issuer": issuer.name, "date": "2024-03-15"},
+                                 {"name": "Other", "issuer": "Elsewhere"}]}
+    merged = json.loads(export(wallet, "jsonresume", merge=existing).content)
+    assert merged["basics"] == {"name": "Ada"} and merged["work"] == [{"name": "ACME"}]
+    assert [c["name"] for c in merged["certificates"]] == ["alpha", "Other", "Beta"]
+    assert existing["certificates"][0] == {"name": "alpha", "issuer": issuer.name, "date": "2024-03-15"}
+
+
+def test_json_bundle_has_views_reports_and_originals(issuer: Issuer) -> None:
+    cred = ob3(issuer)
+    wallet = wallet_with(cred)
+    doc = json.loads(export(wallet, "json").content)
+    assert doc["schema"] == "credwallet.export-json/1" and doc["holder"] == wallet.holder.did
+    (entry,) = doc["credentials"]
+    assert entry["name"] == "Data Analysis Fundamentals" and entry["verification"]["verified"]
+    assert entry["verification"]["signer"].startswith(issuer.did)
+    assert json.loads(entry["original"]["data"]) == cred
+    assert "subject" not in entry
+
+
+# --- bundle ------------------------------------------------------------------------------------------
+
+def test_bundle_contents_and_manifest_digests(issuer: Issuer) -> None:
+    wallet = wallet_with(ob3(issuer, name="../../etc/passwd ✓", image=data_uri(png(), "image/png")))
+    from tests.export.helpers import baked_svg
+
+    add(wallet, baked_svg(ob3(issuer, name="Baked", cred_id="urn:uuid:baked")), source="b.svg")
+    res = export(wallet, "bundle")
+    zf = zipfile.ZipFile(io.BytesIO(res.content))
+    names = zf.namelist()
+    for required in ("manifest.json", "presentation.json", "portfolio.html", "resume.md",
+                     "resume.json", "linkedin.txt", "verification-report.json",
+                     "verification-report.txt", "README.txt"):
+        assert required in names
+    for n in names:
+        assert re.fullmatch(r"[A-Za-z0-9.\-]+(/[a-z0-9.\-]+)?", n), n
+        assert ".." not in n.split("/")
+    manifest = json.loads(zf.read("manifest.json"))
+    listed = {f["path"]: f for f in manifest["files"]}
+    assert set(listed) == set(names) - {"manifest.json"}
+    for path, f in listed.items():
+        data = zf.read(path)
+        assert sha256(data).hexdigest() == f["sha256"] and len(data) == f["size"]
+    originals = {c.id: c.raw_bytes() for c in wallet.credentials}
+    for cid, raw in originals.items():
+        (match,) = [n for n in names if n.startswith("credentials/") and cid in n and n.endswith(".json")]
+        assert zf.read(match) == raw
+    baked = [n for n in names if n.endswith(".baked.svg")]
+    assert len(baked) == 1
+    assert zf.read(baked[0]) == wallet.cache[wallet.credentials[1].image_key or ""].body_bytes()
+    assert reverify(wallet, zf.read("presentation.json")).verified
+    report = json.loads(zf.read("verification-report.json"))
+    assert report["presentation"]["verified"] is True
+    assert all(c["verification"]["verified"] for c in report["credentials"])
