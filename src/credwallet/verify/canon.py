@@ -86,8 +86,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
     @staticmethod
     def _dropped(prop: str | None) -> None:
         raise CanonError(
-            f"property {prop!r} is not defined by any @context (it would be dropped "
-            "from the signed data)"
+            f"property {prop!r} is not defined by any @context (it would be dropped from the signed data)"
         )
 
     def expand(self, input_: Any, options: Any) -> Any:

@@ -57,9 +57,7 @@ def expiry_check(value: Any, field: str, now: datetime) -> Check:
         return Check(check="expiry", status="passed", detail="no expiration date")
     end = parse_datetime(value)
     if end is None:
-        return Check(
-            check="expiry", status="failed", detail=f"{field} {value!r} is not a valid date-time"
-        )
+        return Check(check="expiry", status="failed", detail=f"{field} {value!r} is not a valid date-time")
     if end <= now:
         return Check(
             check="expiry",
@@ -120,9 +118,7 @@ def vc_schema_check(doc: dict[str, Any], *, presentation: bool = False) -> Check
                     break
     if problems:
         return Check(check="schema", status="failed", detail="; ".join(problems))
-    return Check(
-        check="schema", status="passed", detail="required fields present, dates well formed"
-    )
+    return Check(check="schema", status="passed", detail="required fields present, dates well formed")
 
 
 def _hash_matches(identity_hash: str, salt: str | None, candidate: str) -> bool:
@@ -147,9 +143,7 @@ def _normalise(kind: str | None, value: str) -> list[str]:
     return forms
 
 
-def identity_matches(
-    claimed: str, hashed: bool, salt: str | None, mine: Sequence[str]
-) -> str | None:
+def identity_matches(claimed: str, hashed: bool, salt: str | None, mine: Sequence[str]) -> str | None:
     """Which of `mine` the claimed recipient identity is (None if none)."""
     for value in mine:
         for form in _normalise(None, value):

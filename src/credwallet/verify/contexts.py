@@ -58,15 +58,12 @@ def bundled_context_hashes() -> dict[str, set[str]]:
     root = resources.files("credwallet.data") / "contexts"
     index = json.loads((root / "index.json").read_text(encoding="utf-8"))
     return {
-        url: {e["sha256_of_canonical_json"]}
-        | {v["sha256_of_canonical_json"] for v in e.get("variants", [])}
+        url: {e["sha256_of_canonical_json"]} | {v["sha256_of_canonical_json"] for v in e.get("variants", [])}
         for url, e in index.items()
     }
 
 
-def cached_context(
-    material: MaterialSource, url: str
-) -> tuple[dict[str, Any], CachedDocument] | None:
+def cached_context(material: MaterialSource, url: str) -> tuple[dict[str, Any], CachedDocument] | None:
     """A context cached at import, if present, of kind "context", and matching its digest."""
     doc = lookup(material, url)
     if doc is None or doc.kind != "context" or doc.http_status != 200:
@@ -92,9 +89,7 @@ def context_urls(doc: Any, limit: int = 10_000) -> list[str]:
             for c in ctx if isinstance(ctx, list) else [ctx]:
                 if isinstance(c, str) and c not in found:
                     found.append(c)
-            stack.extend(
-                v for k, v in node.items() if k != "@context" or isinstance(v, (list, dict))
-            )
+            stack.extend(v for k, v in node.items() if k != "@context" or isinstance(v, (list, dict)))
         elif isinstance(node, list):
             stack.extend(node)
     return found

@@ -83,9 +83,7 @@ def verify_proofs(
     proofs = proofs_of(doc)
     unsecured = {k: v for k, v in doc.items() if k != "proof"}
     for i, proof in enumerate(proofs[:MAX_PROOFS]):
-        report.outcomes.append(
-            _verify_one(i, proof, proofs, unsecured, material, store, now, purpose)
-        )
+        report.outcomes.append(_verify_one(i, proof, proofs, unsecured, material, store, now, purpose))
     if len(proofs) > MAX_PROOFS:
         report.outcomes.append(
             ProofOutcome(
@@ -134,14 +132,10 @@ def _verify_one(
         )
     for name in ("created", "expires"):
         if name in proof and parse_datetime(proof[name]) is None:
-            return ProofOutcome(
-                i, suite.name, "invalid", f"proof {name} is not a valid date-time", vm_id=vm
-            )
+            return ProofOutcome(i, suite.name, "invalid", f"proof {name} is not a valid date-time", vm_id=vm)
     expires = parse_datetime(proof.get("expires"))
     if expires is not None and expires < now:
-        return ProofOutcome(
-            i, suite.name, "invalid", f"proof expired at {proof['expires']}", vm_id=vm
-        )
+        return ProofOutcome(i, suite.name, "invalid", f"proof expired at {proof['expires']}", vm_id=vm)
     try:
         key = resolve(vm_id, material, purpose)
     except KeyUnavailable as exc:

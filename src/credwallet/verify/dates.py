@@ -6,9 +6,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-_DT = re.compile(
-    r"^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$"
-)
+_DT = re.compile(r"^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$")
 
 
 def parse_datetime(value: Any) -> datetime | None:

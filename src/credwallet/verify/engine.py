@@ -131,9 +131,7 @@ def _verify(rec: Recognised, env: _Env, format_hint: str | None = None) -> Verif
     elif fmt in ("ob2-hosted", "ob2-assertion-json"):
         out = _ob2_hosted(_doc(rec), env, fmt)
     else:
-        out = _Outcome(
-            [Check(check="format", status="failed", detail=f"format {fmt!r} cannot be verified")]
-        )
+        out = _Outcome([Check(check="format", status="failed", detail=f"format {fmt!r} cannot be verified")])
     if rec.is_container:
         out.nested = _nested(rec, env)
         out.checks.append(_nested_check(out.nested, rec.format))
@@ -182,9 +180,7 @@ def _proof_checks(
     if not proofs_of(doc):
         return (
             [
-                Check(
-                    check="proof", status="failed", detail="no proof: the document is not signed"
-                ),
+                Check(check="proof", status="failed", detail="no proof: the document is not signed"),
                 Check(check="key_binding", status="skipped", detail="no proof"),
             ],
             None,
@@ -203,9 +199,7 @@ def _proof_checks(
             None,
             None,
         )
-    report = verify_proofs(
-        doc, material=env.material, store=env.store, now=env.now, purpose=purpose
-    )
+    report = verify_proofs(doc, material=env.material, store=env.store, now=env.now, purpose=purpose)
     best = report.best(expected)
     others = [o.line() for o in report.outcomes if o is not best]
     if best is None:
@@ -245,16 +239,12 @@ def _canon_failure(checks: list[Check]) -> None:
         ctx.detail = f"JSON-LD processing refused the document: {reason}"
 
 
-def _ldp_credential(
-    doc: dict[str, Any], env: _Env, fmt: str, *, check_status: bool = True
-) -> _Outcome:
+def _ldp_credential(doc: dict[str, Any], env: _Env, fmt: str, *, check_status: bool = True) -> _Outcome:
     checks = [Check(check="format", status="passed", detail=_FORMAT_LABELS.get(fmt, fmt))]
     contexts = _contexts_check(doc, env)
     checks.append(contexts)
     issuer = issuer_id(doc)
-    proof_checks, signer, suite = _proof_checks(
-        doc, env, issuer, "issuer", "assertionMethod", contexts
-    )
+    proof_checks, signer, suite = _proof_checks(doc, env, issuer, "issuer", "assertionMethod", contexts)
     checks += proof_checks
     _canon_failure(checks)
     checks += _vc_common(doc, env, check_status)
@@ -298,16 +288,10 @@ def _ldp_presentation(doc: dict[str, Any], env: _Env) -> _Outcome:
     holder_id = (
         holder
         if isinstance(holder, str)
-        else (
-            holder.get("id")
-            if isinstance(holder, dict) and isinstance(holder.get("id"), str)
-            else None
-        )
+        else (holder.get("id") if isinstance(holder, dict) and isinstance(holder.get("id"), str) else None)
     )
     if proofs_of(doc):
-        proof_checks, signer, suite = _proof_checks(
-            doc, env, holder_id, "holder", "authentication", contexts
-        )
+        proof_checks, signer, suite = _proof_checks(doc, env, holder_id, "holder", "authentication", contexts)
     else:
         # An unsigned presentation is only an envelope: its credentials carry their own proofs.
         proof_checks, signer, suite = (
@@ -334,11 +318,7 @@ def _nested(rec: Recognised, env: _Env) -> list[VerificationResult]:
         if env.depth >= MAX_DEPTH:
             results.append(
                 VerificationResult.from_checks(
-                    [
-                        Check(
-                            check="format", status="failed", detail="credentials nested too deeply"
-                        )
-                    ],
+                    [Check(check="format", status="failed", detail="credentials nested too deeply")],
                     checked_at=env.now,
                     format=child.format,
                 )
@@ -386,11 +366,7 @@ def _jwt_key(header: dict[str, Any], iss: str | None, env: _Env, purpose: str) -
             resolved = resolve(ref, env.material, purpose)
         except KeyUnavailable as exc:
             kid_error = str(exc)
-    if (
-        resolved is not None
-        and embedded is not None
-        and not jose.same_public_key(resolved, embedded)
-    ):
+    if resolved is not None and embedded is not None and not jose.same_public_key(resolved, embedded):
         raise jose.JwsError(f"header jwk differs from the key {kid} names")
     if resolved is not None:
         return resolved
@@ -484,9 +460,7 @@ def _claims_agree(payload: dict[str, Any], cred: dict[str, Any]) -> list[str]:
     pairs.append(("sub", sub))
     for claim, value in pairs:
         if claim in payload and value is not None and payload[claim] != value:
-            problems.append(
-                f"JWT {claim} {payload[claim]!r} does not match the credential ({value!r})"
-            )
+            problems.append(f"JWT {claim} {payload[claim]!r} does not match the credential ({value!r})")
     (start, _), (end, _) = vc_dates(cred)
     from credwallet.verify.dates import parse_datetime
 
@@ -508,9 +482,7 @@ def _jwt_credential(rec: Recognised, env: _Env, fmt: str) -> _Outcome:
     payload = rec.jwt_payload or {}
     checks = [Check(check="format", status="passed", detail=_FORMAT_LABELS.get(fmt, fmt))]
     checks.append(_contexts_check(cred, env))
-    issuer = issuer_id(cred) or (
-        payload.get("iss") if isinstance(payload.get("iss"), str) else None
-    )
+    issuer = issuer_id(cred) or (payload.get("iss") if isinstance(payload.get("iss"), str) else None)
     sig_checks, signer, suite = _jwt_signature(rec, env, issuer, "issuer", "assertionMethod")
     checks += sig_checks
     common = _vc_common(cred, env, True, extra_schema=_claims_agree(payload, cred))
@@ -619,17 +591,13 @@ def _ob2_schema(
         problems.append("assertion image is a data: URI (not allowed in OB 2.0 assertions)")
     if problems:
         return Check(check="schema", status="failed", detail="; ".join(problems))
-    return Check(
-        check="schema", status="passed", detail="Assertion, BadgeClass and Issuer well formed"
-    )
+    return Check(check="schema", status="passed", detail="Assertion, BadgeClass and Issuer well formed")
 
 
 def _ob2_contexts(assertion: dict[str, Any], env: _Env) -> Check:
     urls = context_urls(assertion)
     if not any(u in OB2_CONTEXTS for u in urls):
-        return Check(
-            check="contexts", status="failed", detail="the Open Badges 2.0 context is missing"
-        )
+        return Check(check="contexts", status="failed", detail="the Open Badges 2.0 context is missing")
     unknown = env.store.check(urls)
     if unknown:
         return Check(
@@ -796,9 +764,7 @@ def _ob2_hosted(assertion: dict[str, Any], env: _Env, fmt: str) -> _Outcome:
     )
     revocations: list[EntryResult] = []
     if aid is None or not aid.startswith(("https://", "http://")):
-        proof = Check(
-            check="proof", status="failed", detail="hosted assertion id is not an HTTP(S) URL"
-        )
+        proof = Check(check="proof", status="failed", detail="hosted assertion id is not an HTTP(S) URL")
     elif isinstance(vtype, str) and vtype.rsplit(":", 1)[-1] not in ("hosted", "HostedBadge"):
         proof = Check(
             check="proof",
@@ -852,15 +818,12 @@ def _ob2_hosted(assertion: dict[str, Any], env: _Env, fmt: str) -> _Outcome:
                     status="passed",
                     detail=f"issuer hosts an identical copy at {aid} (as of {as_of(cached)})",
                 )
-                revocations.append(
-                    EntryResult("passed", f"hosted copy not revoked (as of {as_of(cached)})")
-                )
+                revocations.append(EntryResult("passed", f"hosted copy not revoked (as of {as_of(cached)})"))
             else:
                 proof = Check(
                     check="proof",
                     status="failed",
-                    detail=f"the copy hosted at {aid} (as of {as_of(cached)}) differs from "
-                    "this one",
+                    detail=f"the copy hosted at {aid} (as of {as_of(cached)}) differs from this one",
                 )
     checks.append(proof)
     checks.append(

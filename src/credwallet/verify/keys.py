@@ -72,11 +72,7 @@ def key_from_vm_object(vm: dict[str, Any], vm_id: str) -> ResolvedKey:
             if "d" in jwk:
                 raise KeyUnavailable("verification method publishes a private key; refusing it")
             key.jwk = dict(jwk)
-            if (
-                jwk.get("kty") == "OKP"
-                and jwk.get("crv") == "Ed25519"
-                and isinstance(jwk.get("x"), str)
-            ):
+            if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519" and isinstance(jwk.get("x"), str):
                 key.ed25519 = _b64url(jwk["x"])
         elif isinstance(b58, str):
             raw = bytes(base58.b58decode(b58)) if len(b58) < 100 else b""
@@ -84,9 +80,7 @@ def key_from_vm_object(vm: dict[str, Any], vm_id: str) -> ResolvedKey:
         elif isinstance(pem, str):
             key.pem = pem
         else:
-            raise KeyUnavailable(
-                f"verification method {vm_id} has no supported public key property"
-            )
+            raise KeyUnavailable(f"verification method {vm_id} has no supported public key property")
     except (MultibaseError, ValueError) as exc:
         raise KeyUnavailable(f"verification method {vm_id}: {exc}") from exc
     if key.ed25519 is not None and len(key.ed25519) != 32:
@@ -211,9 +205,7 @@ def _resolve_controlled(
     elif ctrl_doc is None:
         key.notes.append(f"no cached controller document for {key.controller}")
     elif not _listed(ctrl_doc, purpose, vm_id):
-        key.notes.append(
-            f"controller document {key.controller} does not list the key for {purpose}"
-        )
+        key.notes.append(f"controller document {key.controller} does not list the key for {purpose}")
     else:
         key.bound_controller = key.controller
     return key
@@ -227,9 +219,7 @@ def _fragment_key(vm_id: str, reason: str) -> ResolvedKey:
     try:
         pub = ed25519_from_multikey(fragment)
     except MultibaseError as exc:
-        raise KeyUnavailable(
-            f"{reason}, and the URL fragment is not an Ed25519 key ({exc})"
-        ) from exc
+        raise KeyUnavailable(f"{reason}, and the URL fragment is not an Ed25519 key ({exc})") from exc
     key = ResolvedKey(
         vm_id=vm_id,
         ed25519=pub,
@@ -241,9 +231,7 @@ def _fragment_key(vm_id: str, reason: str) -> ResolvedKey:
     return key
 
 
-def binding_detail(
-    key: ResolvedKey, expected: str | None, role: str = "issuer"
-) -> tuple[bool, str]:
+def binding_detail(key: ResolvedKey, expected: str | None, role: str = "issuer") -> tuple[bool, str]:
     """Is the key bound to `expected` (the issuer or holder)? Returns (ok, detail)."""
     if expected is None:
         return False, f"the credential names no {role}; the key cannot be bound to one"

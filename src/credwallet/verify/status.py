@@ -100,8 +100,7 @@ def _bitstring_entry(
     if cached is None:
         return EntryResult(
             "warning",
-            f"{purpose} not checked: status list {url} was not cached "
-            "at import (run `credwallet refresh`)",
+            f"{purpose} not checked: status list {url} was not cached at import (run `credwallet refresh`)",
         )
     if cached.http_status != 200:
         return EntryResult(
@@ -124,9 +123,7 @@ def _bitstring_entry(
         return EntryResult("failed", f"status list {url} is not a BitstringStatusList")
     list_purposes = as_list(subject.get("statusPurpose"))
     if list_purposes and purpose not in list_purposes:
-        return EntryResult(
-            "failed", f"status list purpose {list_purposes} does not match {purpose!r}"
-        )
+        return EntryResult("failed", f"status list purpose {list_purposes} does not match {purpose!r}")
     size = entry.get("statusSize", 1)
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 16:
         return EntryResult("failed", "statusSize is not an integer between 1 and 16")
@@ -138,9 +135,7 @@ def _bitstring_entry(
         word = "revoked" if purpose == "revocation" else "suspended"
         return EntryResult("failed", f"{word}: bit {index} is set in {url} (as of {when})")
     if value:
-        return EntryResult(
-            "warning", f"status {purpose} value {value} at index {index} (as of {when})"
-        )
+        return EntryResult("warning", f"status {purpose} value {value} at index {index} (as of {when})")
     if not bound:
         return EntryResult(
             "warning",
@@ -162,9 +157,7 @@ def _onedtech_entry(
         return EntryResult("failed", "1EdTechRevocationList entry has no id URL")
     cached = lookup(material, url)
     if cached is None or cached.http_status != 200:
-        state = (
-            "was not cached at import" if cached is None else f"answered HTTP {cached.http_status}"
-        )
+        state = "was not cached at import" if cached is None else f"answered HTTP {cached.http_status}"
         return EntryResult("warning", f"revocation not checked: revocation list {url} {state}")
     doc = json_of(cached)
     when = as_of(cached)
@@ -189,9 +182,7 @@ def _revoked_ids(doc: dict[str, Any], keys: tuple[str, ...]) -> set[str]:
     return out
 
 
-def vc_revocation_check(
-    doc: dict[str, Any], material: MaterialSource, verify_list: ListVerifier
-) -> Check:
+def vc_revocation_check(doc: dict[str, Any], material: MaterialSource, verify_list: ListVerifier) -> Check:
     entries = as_list(doc.get("credentialStatus"))
     if not entries:
         return Check(
@@ -241,9 +232,7 @@ def ob2_revocation_list_check(
         return EntryResult("failed", "issuer revocationList is not a URL")
     cached = lookup(material, url)
     if cached is None or cached.http_status != 200:
-        state = (
-            "was not cached at import" if cached is None else f"answered HTTP {cached.http_status}"
-        )
+        state = "was not cached at import" if cached is None else f"answered HTTP {cached.http_status}"
         return EntryResult("warning", f"revocation not checked: revocation list {url} {state}")
     doc = json_of(cached)
     when = as_of(cached)

@@ -64,9 +64,7 @@ class DataIntegritySuite:
         except MultibaseError as exc:
             raise SuiteError(f"proofValue is not base58btc multibase: {exc}") from exc
         if len(signature) != 64:
-            raise SuiteError(
-                f"proofValue decodes to {len(signature)} bytes, not a 64-byte Ed25519 signature"
-            )
+            raise SuiteError(f"proofValue decodes to {len(signature)} bytes, not a 64-byte Ed25519 signature")
         if len(public_key) != 32:
             raise SuiteError("Ed25519 public key is not 32 bytes")
         proof_hash, doc_hash = self.hash_data(unsecured, self.proof_config(unsecured, proof), store)
@@ -83,9 +81,7 @@ class DataIntegritySuite:
         seed: bytes,
         store: ContextStore,
     ) -> str:
-        proof_hash, doc_hash = self.hash_data(
-            unsecured, self.proof_config(unsecured, proof_options), store
-        )
+        proof_hash, doc_hash = self.hash_data(unsecured, self.proof_config(unsecured, proof_options), store)
         signed = nacl.signing.SigningKey(seed).sign(proof_hash + doc_hash)
         return multibase_encode(signed.signature)
 

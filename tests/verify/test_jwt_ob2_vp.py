@@ -1,0 +1,198 @@
+"""VC-JWT, Open Badges 2.0 hosted assertions, and presentations."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from joserfc import jws
+from joserfc.jwk import ECKey, OKPKey, RSAKey
+from tests.verify.vutil import (
+    FETCHED,
+    NOW,
+    cached,
+    did_key_of,
+    manifest,
+    material_for,
+    ob3_credential,
+    signed_ob3,
+    vector,
+)
+
+from credwallet.verify import DictMaterial, EmptyMaterial, sign_data_integrity, verify_bytes
+
+SEED = bytes(range(32))
+
+
+def run(data: bytes, material: Any = None) -> Any:
+    return verify_bytes(data, now=NOW, material=material or EmptyMaterial())
+
+
+def _okp_from_seed(seed: bytes) -> OKPKey:
+    import base64
+
+    import nacl.signing
+
+    sk = nacl.signing.SigningKey(seed)
+    b = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()  # noqa: E731
+    return OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": b(bytes(sk.verify_key)),
+                              "d": b(bytes(sk))})
+
+
+def _vc_jwt(header: dict[str, Any], payload: dict[str, Any], key: Any) -> bytes:
+    return jws.serialize_compact(header, json.dumps(payload).encode(), key,
+                                 algorithms=[header["alg"]]).encode()
+
+
+def _payload(issuer: str, **claims: Any) -> dict[str, Any]:
+    cred = ob3_credential(issuer)
+    base = {"iss": issuer, "jti": cred["id"], "sub": "did:example:learner",
+            "nbf": int(FETCHED.timestamp()) - 86400 * 365, "vc": cred}
+    base["vc"]["validFrom"] = "2025-01-01T00:00:00Z"
+    base["nbf"] = 1735689600
+    base.update(claims)
+    return base
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_eddsa_vc_jwt_with_did_key_kid_is_verified() -> None:
+    did, vm = did_key_of(SEED)
+    token = _vc_jwt({"alg": "EdDSA", "kid": vm, "typ": "JWT"}, _payload(did), _okp_from_seed(SEED))
+    result = run(token)
+    assert result.verified, result.checks
+    assert result.format == "ob3-jwt"
+    assert result.suite == "JWS EdDSA"
+    head, payload, sig = token.split(b".")
+    bad_sig = sig[:-3] + (b"AAA" if sig[-3:] != b"AAA" else b"BBB")
+    assert run(b".".join([head, payload, bad_sig])).check("proof").status == "failed"
+    # Re-encode a changed payload under the old signature.
+    other = _payload(did)
+    other["vc"]["name"] = "Changed"
+    forged = b".".join([head, _vc_jwt({"alg": "EdDSA", "kid": vm}, other,
+                                       _okp_from_seed(SEED)).split(b".")[1], sig])
+    assert run(forged).check("proof").status == "failed"
+
+
+def test_es256_with_embedded_jwk_is_not_bound() -> None:
+    key = ECKey.generate_key("P-256")
+    token = _vc_jwt({"alg": "ES256", "jwk": key.as_dict(private=False)},
+                    _payload("https://issuer.example/"), key)
+    result = run(token)
+    assert result.check("proof").status == "passed"
+    assert result.check("key_binding").status == "failed"
+    assert "carries its own key" in result.check("key_binding").detail
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_small_rsa_key_refused_and_2048_accepted() -> None:
+    for bits, ok in ((1024, False), (2048, True)):
+        raw = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+        key = RSAKey.import_key(raw)
+        header = {"alg": "RS256", "jwk": key.as_dict(private=False)}
+        try:
+            token = _vc_jwt(header, _payload("https://issuer.example/"), key)
+        except Exception:  # joserfc itself may refuse to sign with a weak key
+            assert not ok
+            continue
+        proof = run(token).check("proof")
+        assert (proof.status == "passed") is ok, proof
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_jwt_claims_must_agree() -> None:
+    did, vm = did_key_of(SEED)
+    token = _vc_jwt({"alg": "EdDSA", "kid": vm}, _payload(did, iss="did:example:other"),
+                    _okp_from_seed(SEED))
+    result = run(token)
+    assert result.check("schema").status == "failed"
+    assert "iss" in result.check("schema").detail
+    expired = _vc_jwt({"alg": "EdDSA", "kid": vm}, _payload(did, exp=1700000000),
+                      _okp_from_seed(SEED))
+    assert run(expired).check("expiry").status == "failed"
+
+
+def test_baked_jwt_vectors_verify_signature() -> None:
+    entry = next(e for e in manifest()["entries"] if e["file"].endswith("ob30/simple-jwt.svg"))
+    result = run(vector(entry["file"]))
+    assert result.check("proof").status == "passed"
+
+
+def _hosted_entry() -> dict[str, Any]:
+    return next(e for e in manifest()["entries"] if e["file"].endswith("ob20/basic-assertion.json"))
+
+
+def test_ob2_hosted_with_cached_copy() -> None:
+    entry = _hosted_entry()
+    raw = vector(entry["file"])
+    assertion = json.loads(raw)
+    material = material_for(entry)
+    material.add(cached(assertion["id"], raw, kind="assertion"))
+    result = run(raw, material)
+    assert result.check("proof").status == "passed"
+    assert "hosts an identical copy" in result.check("proof").detail
+    assert result.check("revocation").status == "passed"
+    assert result.check("key_binding").status == "passed"
+
+    gone = material_for(entry)
+    gone.add(cached(assertion["id"], b"", kind="assertion", status=410))
+    result = run(raw, gone)
+    assert result.check("revocation").status == "failed"
+    assert "410" in result.check("revocation").detail
+
+    changed = material_for(entry)
+    changed.add(cached(assertion["id"], {**assertion, "issuedOn": "2016-01-01T00:00:00Z"}))
+    assert run(raw, changed).check("proof").status == "failed"
+
+
+def test_presentation_and_nested_credentials() -> None:
+    holder_seed = bytes(range(5, 37))
+    holder, holder_vm = did_key_of(holder_seed)
+    vp = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+          "type": ["VerifiablePresentation"], "holder": holder,
+          "verifiableCredential": [signed_ob3(SEED)]}
+    signed = sign_data_integrity(vp, seed=holder_seed, verification_method=holder_vm,
+                                 proof_purpose="authentication", created=FETCHED,
+                                 challenge="abc", domain="example.org")
+    result = run(json.dumps(signed).encode())
+    assert result.verified, result.checks
+    assert result.format == "vp-ldp"
+    assert len(result.nested) == 1 and result.nested[0].verified
+    assert result.check("nested").status == "passed"
+
+    # Signed by someone who is not the holder.
+    _, other_vm = did_key_of(SEED)
+    forged = sign_data_integrity(vp, seed=SEED, verification_method=other_vm,
+                                 proof_purpose="authentication", created=FETCHED)
+    assert run(json.dumps(forged).encode()).check("key_binding").status == "failed"
+
+    # A tampered credential inside a validly signed presentation still fails.
+    inner = signed_ob3(SEED)
+    inner["name"] = "Something else"
+    vp2 = sign_data_integrity({**vp, "verifiableCredential": [inner]}, seed=holder_seed,
+                              verification_method=holder_vm, proof_purpose="authentication",
+                              created=FETCHED)
+    result = run(json.dumps(vp2).encode())
+    assert result.check("proof").status == "passed"
+    assert result.check("nested").status == "failed"
+    assert not result.verified
+
+
+def test_verify_never_needs_material_methods_beyond_get() -> None:
+    class OnlyGet:
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def get(self, url: str) -> Any:
+            self.asked.append(url)
+            return None
+
+    src = OnlyGet()
+    data = json.dumps(signed_ob3(SEED, credentialStatus={
+        "type": "BitstringStatusListEntry", "statusListIndex": "1",
+        "statusListCredential": "https://x.example/list"})).encode()
+    result = verify_bytes(data, now=NOW, material=src)
+    assert "https://x.example/list" in src.asked
+    assert result.check("revocation").status == "warning"
+    assert isinstance(DictMaterial().get("x"), type(None))
