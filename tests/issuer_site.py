@@ -13,6 +13,8 @@ Sites (all generated here, keys made fresh per test session):
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import gzip
 import json
 import struct
@@ -20,7 +22,7 @@ import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -143,6 +145,7 @@ def baked_svg(element: str, text: str, *, verify: str | None = None) -> bytes:
             f'xmlns:openbadges="{ns}" viewBox="0 0 10 10">{inner}<circle r="4"/></svg>').encode()
 
 
+@functools.cache
 def png_bomb() -> bytes:
     """A compressed iTXt openbadgecredential chunk that inflates to 64 MiB of spaces."""
     z = zlib.compressobj(9)
@@ -302,6 +305,7 @@ def build_sites(site: IssuerSite, n_ob2: int = 3) -> Sites:
     svg_url = site.raw("/baked/ob2.svg", baked_svg(
         "assertion", json.dumps(ob2_assertion(site, "/ob2/assertions/0.json", badge))),
         "image/svg+xml")
+    site.raw("/baked/gone.svg", baked_svg("assertion", json.dumps(gone_doc)), "image/svg+xml")
     legacy = site.raw("/baked/legacy.png", make_png([(b"tEXt", b"openbadges\0" + assertions[1]
                                                       .encode())]), "image/png")
     _hostile(site)
@@ -346,7 +350,7 @@ def _hostile(site: IssuerSite) -> None:
         h.close_connection = True
 
     def gzip_bomb(h: BaseHTTPRequestHandler) -> None:
-        body = gzip.compress(b" " * (64 * 1024 * 1024))
+        body = _gzip_bomb_body()
         h.send_response(200)
         h.send_header("Content-Type", "application/json")
         h.send_header("Content-Encoding", "gzip")
@@ -374,3 +378,17 @@ def _hostile(site: IssuerSite) -> None:
     site.raw("/hostile/bomb.png", png_bomb(), "image/png")
     site.raw("/hostile/to-private", b"", "text/plain", status=302,
              headers={"Location": "http://10.0.0.1/secret"})
+
+
+@functools.cache
+def _gzip_bomb_body() -> bytes:
+    return gzip.compress(b" " * (64 * 1024 * 1024))
+
+
+@contextlib.contextmanager
+def running_sites(n_ob2: int = 3) -> Iterator[Sites]:
+    site = IssuerSite().start()
+    try:
+        yield build_sites(site, n_ob2)
+    finally:
+        site.stop()

@@ -2,13 +2,55 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
 from credwallet.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+
+class RichProgress:
+    """Progress bar on stderr for fetches (an observer `credwallet.fetch` calls)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def start(self, total: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        from credwallet.cli.common import stderr_console
+
+        console = stderr_console()
+        # A bar only helps for several sources on a terminal; it never touches stdout.
+        if total < 2 or not console.is_terminal:
+            return
+        self._progress = Progress(f"[bold]{self.label}", BarColumn(), MofNCompleteColumn(),
+                                  TimeElapsedColumn(), console=console, transient=True)
+        self._progress.start()
+        self._task = self._progress.add_task(self.label, total=total)
+
+    def advance(self, source: str) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.advance(self._task)
+
+    def finish(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+def print_warnings(lines: list[tuple[str, str]]) -> None:
+    """Warnings go to stderr in both output modes (stdout may carry the JSON document)."""
+    for where, text in lines:
+        sys.stderr.write(f"warning: {where}: {text}\n")
 
 
 def read_source_list(path: str) -> list[str]:
@@ -52,8 +94,9 @@ def register(app: typer.Typer) -> None:
             with ctx.transaction() as wallet:
                 items = import_all(wallet, all_sources, now=ctx.now(), keep_invalid=keep_invalid,
                                    insecure_http=insecure_http, tags=tag or [],
-                                   progress=not ctx.json)
+                                   progress=RichProgress("fetching"))
             code = exit_code_of(items)
+            print_warnings([(i.source, w) for i in items for w in i.warnings])
             emit(ctx, {"items": [i.contract_dict() for i in items]},
                  lambda: render_import(items), ok=code == 0)
             return code

@@ -42,6 +42,7 @@ class Gathered:
     material: dict[str, CachedDocument] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     network_errors: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # every fetch that failed, any reason
     image_url: str | None = None  # the badge / achievement image, if one was fetched
 
 
@@ -109,6 +110,7 @@ class Walker:
                                     allow_status=allow_status)
         except CredwalletError as exc:
             self.out.warnings.append(f"{kind} {url} not cached: {exc.message}")
+            self.out.failures.append(exc.message)
             transient = not isinstance(exc, HttpStatusError) or exc.status >= 500
             if isinstance(exc, NetworkError) and transient:
                 self.out.network_errors.append(exc.message)
@@ -159,6 +161,7 @@ class Walker:
         except CredwalletError as exc:
             self.out.warnings.append(f"did {bare} not cached: {exc.message}")
             self.out.network_errors.append(exc.message)
+            self.out.failures.append(exc.message)
             return None
         parsed = await self.doc(url, "did", accept=ACCEPT_DID, fetch_url=fetch_url)
         cached = self.out.material.get(url)

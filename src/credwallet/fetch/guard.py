@@ -101,13 +101,8 @@ async def system_resolver(host: str, port: int) -> list[IPAddress]:
     return out
 
 
-def _literal_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _offline() -> bool:
+    return os.environ.get("CREDWALLET_OFFLINE") == "1"
 
 
 class Guard:
@@ -119,7 +114,11 @@ class Guard:
         self._cache: dict[tuple[str, int], list[IPAddress]] = {}
 
     async def addresses(self, host: str, port: int) -> list[IPAddress]:
-        if os.environ.get("CREDWALLET_OFFLINE") == "1" and not _literal_loopback(host):
+        try:
+            return [ipaddress.ip_address(host)]
+        except ValueError:
+            pass
+        if _offline() and host != "localhost":
             raise NetworkError(f"network access is disabled (CREDWALLET_OFFLINE=1); not "
                                f"contacting {host}")
         key = (host, port)
@@ -144,6 +143,9 @@ class Guard:
                               hint="use https, or --insecure-http to allow it")
             warnings.append(f"fetched {url} over plain http (--insecure-http): it could "
                             "have been altered in transit")
+        if _offline() and not loopback:
+            raise NetworkError(f"network access is disabled (CREDWALLET_OFFLINE=1); not "
+                               f"contacting {host}")
         return warnings
 
     async def is_loopback(self, url: str) -> bool:

@@ -1,0 +1,74 @@
+"""`credwallet refresh [ID...]`: the one online re-check (status lists, hosted assertions, DIDs)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.fetch.refresh import RefreshItem
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("refresh")
+    def refresh(
+        ids: Annotated[list[str] | None, typer.Argument(
+            help="Wallet ids (or unique prefixes); default: every credential.")] = None,
+        insecure_http: Annotated[bool, typer.Option(
+            "--insecure-http", help="Allow plain http:// to non-loopback hosts.")] = False,
+        json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
+    ) -> None:
+        """Re-fetch status lists, hosted assertions and DID documents; re-verify; report changes."""
+        ctx = Ctx("refresh", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.cli.import_cmd import RichProgress
+            from credwallet.errors import most_serious
+            from credwallet.fetch.refresh import refresh_wallet
+            from credwallet.importer import default_verifier
+
+            with ctx.transaction() as wallet:
+                if ids:
+                    chosen = []
+                    for ref in ids:
+                        cred = wallet.find(ref)
+                        if cred not in chosen:
+                            chosen.append(cred)
+                else:
+                    chosen = list(wallet.credentials)
+                items = refresh_wallet(wallet, chosen, now=ctx.now(), insecure_http=insecure_http,
+                                       progress=RichProgress("refreshing"),
+                                       verifier=default_verifier())
+            code = most_serious([i.exit_code for i in items])
+            emit(ctx, {"results": [i.contract_dict() for i in items],
+                       "checked_at": ctx.now().isoformat().replace("+00:00", "Z")},
+                 lambda: _human(items), ok=code == 0)
+            return code
+
+        run_command(ctx, body)
+
+
+def _human(items: list[RefreshItem]) -> None:
+    from rich.markup import escape
+
+    from credwallet.cli.common import stdout_console
+    from credwallet.cli.render import verdict_style, verdict_text
+
+    console = stdout_console()
+    if not items:
+        console.print("Nothing to refresh: the wallet is empty.")
+        return
+    for it in items:
+        fetched = len(it.fetched)
+        head = f"{it.id}  {escape(it.name or '(unnamed)')}  ({fetched} document(s) re-fetched)"
+        console.print(("[red]failed[/red]    " if it.errors else "refreshed ") + head)
+        for line in it.changes + it.key_rotations:
+            console.print(f"          [yellow]{escape(line)}[/yellow]")
+        for err in it.errors:
+            console.print(f"          [red]{escape(err)}[/red] (kept the previous copy)")
+        if it.signing_key:
+            console.print(f"          signed by {escape(it.signing_key)}")
+        if it.verification is not None:
+            console.print(f"          [{verdict_style(it.verification)}]"
+                          f"{escape(verdict_text(it.verification))}[/]")
