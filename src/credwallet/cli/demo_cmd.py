@@ -1,61 +1,106 @@
-"""`credwallet demo`: the whole job on bundled examples, in a throwaway wallet."""
+"""`credwallet demo`: the whole journey on bundled examples, in a throwaway wallet, offline."""
 
 from __future__ import annotations
 
-import secrets
 import tempfile
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, emit, run_command
-
-
-def example_credentials() -> list[Path]:
-    root = Path(str(resources.files("credwallet") / "data" / "examples" / "credentials"))
-    return sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith("."))
+from credwallet.errors import VerificationFailed
 
 
 def register(app: typer.Typer) -> None:
     @app.command("demo")
-    def demo(json_out: JsonOpt = False, home: HomeOpt = None) -> None:
-        """Run the whole journey on bundled examples in a throwaway wallet (no internet)."""
+    def demo(
+        output: Annotated[str, typer.Option(
+            "-o", "--output", metavar="DIR", help="Where the exported bundle and page go.")
+        ] = "credwallet-demo",
+        json_out: JsonOpt = False, home: HomeOpt = None,
+    ) -> None:
+        """Run the whole journey on bundled examples in a throwaway wallet (no internet needed).
+
+        A local issuer site on 127.0.0.1 serves example credentials (Open Badges 2.0 hosted and
+        signed, Open Badges 3.0 with did:web and a status list, baked PNG and SVG, a CLR record);
+        they are imported, verified offline, matched against example pathways and exported to
+        DIR (default ./credwallet-demo/).
+        """
         ctx = Ctx("demo", json_out, home)
 
         def body() -> int:
-            from credwallet.cli.list_cmd import row
-            from credwallet.importer import exit_code_of, import_all
-            from credwallet.wallet.holder import new_wallet
+            from credwallet.demo.journey import run_journey
 
             with tempfile.TemporaryDirectory(prefix="credwallet-demo-") as tmp:
-                work = Ctx("demo", True, home or tmp)
-                work._passphrase = secrets.token_urlsafe(24)  # throwaway wallet, never shown
-                wallet = new_wallet(work.now())
-                work.store.create(work.passphrase(), wallet)
-                sources = [str(p) for p in example_credentials()]
-                with work.transaction() as w:
-                    items = import_all(w, sources, now=work.now())
-                final = work.open_wallet()
-                rows = [row(c) for c in final.credentials]
-            payload: dict[str, Any] = {
-                "holder": final.holder.did,
-                "imported": [i.contract_dict() for i in items],
-                "credentials": rows,
-            }
-            code = exit_code_of(items)
-
-            def human() -> None:
-                from credwallet.cli.list_cmd import _human
-                from credwallet.cli.render import render_import
-
-                print(f"Throwaway wallet created; holder {final.holder.did}")
-                print(f"Importing {len(sources)} bundled example credential(s)...")
-                render_import(items)
-                _human(final.credentials)
-
-            emit(ctx, payload, human, ok=code in (0, 1))
-            return 0 if code in (0, 1) else code
+                wallet_home = Path(home) if home else Path(tmp)
+                report = run_journey(wallet_home, Path(output), ctx.now(), progress=not ctx.json)
+            payload = _payload(report)
+            emit(ctx, payload, lambda: _human(report), ok=not report.surprises)
+            if report.surprises:
+                raise VerificationFailed("demo outcomes differ from what the example site intended: "
+                                         + "; ".join(report.surprises))
+            return 0
 
         run_command(ctx, body)
+
+
+def _payload(report: Any) -> dict[str, Any]:
+    return {
+        "holder": report.holder,
+        "site": report.site_url,
+        "imported": [i.contract_dict() for i in report.imported],
+        "results": [r.contract_dict() for r in report.results],
+        "progress": [p.contract_dict() for p in report.progress],
+        "exports": report.exports,
+        "surprises": report.surprises,
+    }
+
+
+def _human(report: Any) -> None:
+    from rich.markup import escape
+    from rich.rule import Rule
+    from rich.table import Table
+
+    from credwallet.cli.common import stdout_console
+    from credwallet.cli.progress_cmd import render_progress
+    from credwallet.cli.render import render_import, verdict_style, verdict_text
+
+    console = stdout_console()
+    console.print(Rule("1. A throwaway wallet and a local issuer site"))
+    console.print(f"Wallet holder: {report.holder}")
+    console.print(f"Example issuers publish on {report.site_url} (did:web documents, a status list, "
+                  "Open Badges 2.0 profiles and keys).")
+    console.print(Rule("2. Import from the issuers' URLs"))
+    render_import(report.imported)
+    console.print("[dim]The tampered copy was refused: its signature does not match its content.[/dim]")
+    console.print(Rule("3. Verify offline (the issuer site is shut down now)"))
+    table = Table(show_lines=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("credential", ratio=3)
+    table.add_column("verdict", ratio=3)
+    for r in report.results:
+        reason = "; ".join(f"{c.check}: {c.detail}" for c in r.checks if c.status == "failed")
+        table.add_row(r.id[:12] if r.id else "", escape(report.names.get(r.id, "")),
+                      f"[{verdict_style(r)}]{escape(verdict_text(r))}[/]"
+                      + (f"\n[dim]{escape(reason[:160])}[/dim]" if reason else ""))
+    console.print(table)
+    console.print(Rule("4. Progress toward stacked goals"))
+    render_progress(report.progress)
+    console.print(Rule("5. Verified exports"))
+    for fmt, path in report.exports.items():
+        console.print(f"{fmt:<7} {escape(path)}")
+    console.print(Rule("Try it yourself"))
+    console.print(
+        "credwallet init                           # your own wallet (asks for a passphrase)\n"
+        "credwallet identity add you@example.org   # so badges issued to you are recognised\n"
+        "credwallet import <badge URL, file, PNG or SVG>\n"
+        "credwallet verify --all                   # offline\n"
+        "credwallet pathway add examples/pathways/data-analytics-certificate.toml\n"
+        "credwallet progress\n"
+        "credwallet export --format html -o portfolio.html\n"
+        "credwallet verify --file credwallet-demo/...  # anyone can check what you send them")
+    if report.surprises:
+        console.print("[red]Unexpected outcomes:[/red]")
+        for s in report.surprises:
+            console.print(f"  {escape(s)}")
