@@ -48,6 +48,7 @@ color:var(--bad);font-weight:600}
 .narrative{white-space:pre-wrap}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid var(--line);padding:.25rem .4rem;text-align:left;vertical-align:top}
+td.k{white-space:nowrap;overflow-wrap:normal}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em;
 overflow-wrap:anywhere}
 progress{width:100%;height:1rem}
@@ -100,7 +101,7 @@ def _verification(fact: dict[str, Any]) -> str:
             ("Signed by", f'<span class="mono">{e(v["signer"])}</span>' if v["signer"] else ""),
             ("Proof", e(v["suite"]))]
     checks = "".join(
-        f'<tr><td>{e(c["check"])}</td><td><span class="{_status_class(c["status"])}">'
+        f'<tr><td class="k">{e(c["check"])}</td><td class="k"><span class="{_status_class(c["status"])}">'
         f'{e(c["status"])}</span></td><td>{e(c["detail"])}</td></tr>' for c in v["checks"])
     table = ("<table><caption class=\"muted\">Checks</caption><thead><tr><th scope=\"col\">Check"
              "</th><th scope=\"col\">Status</th><th scope=\"col\">Detail</th></tr></thead>"

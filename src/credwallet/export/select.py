@@ -7,6 +7,7 @@ user asks for unverified ones too (they are then marked as such in every format)
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,6 +41,14 @@ def _matched_ids(nodes: list[NodeProgress]) -> list[str]:
         out.extend(i for i in n.matched_by if i not in out)
         out.extend(i for i in _matched_ids(n.requirements) if i not in out)
     return out
+
+
+def _tags_of(cred: StoredCredential, wallet: WalletData) -> set[str]:
+    """The wallet's own tags plus the achievement's keywords (`tag` in Open Badges)."""
+    tags = {t.casefold() for t in cred.tags}
+    with contextlib.suppress(BadInput):
+        tags |= {t.casefold() for t in credential_view(cred, wallet.cache).achievement.tags}
+    return tags
 
 
 def _why_not_verified(result: VerificationResult | None) -> str:
@@ -78,8 +87,8 @@ def select(wallet: WalletData, opts: ExportOptions, *,
     else:
         chosen = list(wallet.credentials)
     if opts.tags:
-        wanted = {t.lower() for t in opts.tags}
-        chosen = [c for c in chosen if wanted & {t.lower() for t in c.tags}]
+        wanted = {t.casefold() for t in opts.tags}
+        chosen = [c for c in chosen if wanted & _tags_of(c, wallet)]
     if not chosen:
         raise UsageError("nothing to export: no credential matches the selection",
                          hint="see `credwallet list`; ids, --pathway and --tag select credentials")
