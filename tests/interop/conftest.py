@@ -1,0 +1,34 @@
+"""Interop tests need node and the pinned reference stack (tests/interop/setup.sh); else skip."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+SCRIPT = HERE / "reference.mjs"
+
+
+def node_available() -> bool:
+    return shutil.which("node") is not None and (HERE / "node_modules" / "@digitalbazaar" /
+                                                 "vc").is_dir()
+
+
+def reference(*args: str, timeout: float = 120) -> Any:
+    """Run the Digital Bazaar reference script; returns its JSON output."""
+    proc = subprocess.run(["node", str(SCRIPT), *args], capture_output=True, timeout=timeout,
+                          cwd=HERE)
+    if proc.returncode != 0:
+        raise AssertionError(f"reference.mjs {args[0]} failed: {proc.stderr.decode()[-2000:]}")
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(autouse=True)
+def _need_node() -> None:
+    if not node_available():
+        pytest.skip("node or tests/interop/node_modules missing (run tests/interop/setup.sh)")

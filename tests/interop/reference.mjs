@@ -1,0 +1,153 @@
+// Digital Bazaar's reference stack, offline: issue credentials, verify credentials and
+// presentations, and time verification. Contexts come from credwallet's bundled set only.
+//   node reference.mjs issue N SUITE SEEDHEX   -> JSON array of signed credentials on stdout
+//   node reference.mjs verify FILE             -> JSON [{verified, error}] for a JSON array
+//   node reference.mjs verify-vp FILE CHALLENGE DOMAIN -> JSON {verified, error}
+//   node reference.mjs bench FILE              -> JSON {count, seconds, per_credential_ms}
+import {readFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import * as vc from '@digitalbazaar/vc';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
+import {Ed25519VerificationKey2020} from '@digitalbazaar/ed25519-verification-key-2020';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ctxDir = join(here, '..', '..', 'src', 'credwallet', 'data', 'contexts');
+const index = JSON.parse(readFileSync(join(ctxDir, 'index.json'), 'utf8'));
+const contexts = new Map();
+for (const [url, entry] of Object.entries(index)) {
+  contexts.set(url, JSON.parse(readFileSync(join(ctxDir, entry.file), 'utf8')));
+}
+
+function didKeyDocument(did) {
+  const mb = did.slice('did:key:'.length);
+  const vmId = `${did}#${mb}`;
+  const vm = {id: vmId, type: 'Ed25519VerificationKey2020', controller: did,
+    publicKeyMultibase: mb};
+  return {
+    '@context': ['https://www.w3.org/ns/did/v1',
+      'https://w3id.org/security/suites/ed25519-2020/v1'],
+    id: did, verificationMethod: [vm], assertionMethod: [vmId], authentication: [vmId]
+  };
+}
+
+async function documentLoader(url) {
+  if(contexts.has(url)) {
+    return {contextUrl: null, documentUrl: url, document: contexts.get(url)};
+  }
+  if(url.startsWith('did:key:')) {
+    const [did, fragment] = url.split('#');
+    const doc = didKeyDocument(did);
+    if(fragment) {
+      const vm = doc.verificationMethod[0];
+      return {contextUrl: null, documentUrl: url,
+        document: {'@context': 'https://w3id.org/security/suites/ed25519-2020/v1', ...vm}};
+    }
+    return {contextUrl: null, documentUrl: url, document: doc};
+  }
+  throw new Error(`offline document loader: ${url} is not available`);
+}
+
+function template(i, issuer) {
+  return {
+    '@context': ['https://www.w3.org/ns/credentials/v2',
+      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+    id: `urn:uuid:7a1b2c3d-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    issuer: {id: issuer, type: ['Profile'], name: 'Reference Issuer'},
+    validFrom: '2025-01-01T00:00:00Z',
+    name: `Reference badge ${i}`,
+    credentialSubject: {
+      id: 'did:example:learner', type: ['AchievementSubject'],
+      achievement: {id: `https://example.com/achievements/${i}`, type: ['Achievement'],
+        name: `Achievement ${i}`, description: 'Issued by the reference implementation.',
+        criteria: {narrative: 'Do the thing.'}}
+    }
+  };
+}
+
+async function keyPair(seedHex) {
+  const seed = Uint8Array.from(Buffer.from(seedHex, 'hex'));
+  const key = await Ed25519Multikey.generate({seed});
+  const did = `did:key:${key.publicKeyMultibase}`;
+  key.controller = did;
+  key.id = `${did}#${key.publicKeyMultibase}`;
+  return {key, did};
+}
+
+async function issue(n, suiteName, seedHex) {
+  const {key, did} = await keyPair(seedHex);
+  let suite;
+  if(suiteName === 'Ed25519Signature2020') {
+    const k2020 = await Ed25519VerificationKey2020.from({
+      id: key.id, controller: did, type: 'Ed25519VerificationKey2020',
+      publicKeyMultibase: key.publicKeyMultibase, privateKeyMultibase: key.secretKeyMultibase});
+    suite = new Ed25519Signature2020({key: k2020, date: '2025-06-01T00:00:00Z'});
+  } else {
+    suite = new DataIntegrityProof({signer: key.signer(), cryptosuite: eddsaRdfc2022,
+      date: '2025-06-01T00:00:00Z'});
+  }
+  const out = [];
+  for(let i = 0; i < n; i++) {
+    const credential = template(i, did);
+    if(suiteName === 'Ed25519Signature2020') {
+      credential['@context'].push('https://w3id.org/security/suites/ed25519-2020/v1');
+    }
+    out.push(await vc.issue({credential, suite, documentLoader}));
+  }
+  return out;
+}
+
+function verifySuites() {
+  return [new DataIntegrityProof({cryptosuite: eddsaRdfc2022}), new Ed25519Signature2020()];
+}
+
+async function verifyOne(credential) {
+  const result = await vc.verifyCredential({credential, suite: verifySuites(), documentLoader});
+  return {verified: result.verified, error: result.verified ? null :
+    String(result.error?.errors?.[0]?.message || result.error?.message || result.error)};
+}
+
+async function main() {
+  const [cmd, ...args] = process.argv.slice(2);
+  let out;
+  if(cmd === 'issue') {
+    out = await issue(Number(args[0]), args[1], args[2]);
+  } else if(cmd === 'verify') {
+    const creds = JSON.parse(readFileSync(args[0], 'utf8'));
+    out = [];
+    for(const c of creds) {
+      out.push(await verifyOne(c));
+    }
+  } else if(cmd === 'verify-vp') {
+    const presentation = JSON.parse(readFileSync(args[0], 'utf8'));
+    const result = await vc.verify({presentation, suite: verifySuites(), documentLoader,
+      challenge: args[1], domain: args[2]});
+    out = {verified: result.verified, error: result.verified ? null :
+      String(result.error?.errors?.[0]?.message || result.error?.message || result.error)};
+  } else if(cmd === 'bench') {
+    const creds = JSON.parse(readFileSync(args[0], 'utf8'));
+    await verifyOne(creds[0]);  // warm-up (context processing caches)
+    const start = process.hrtime.bigint();
+    let ok = 0;
+    for(const c of creds) {
+      if((await verifyOne(c)).verified) {
+        ok++;
+      }
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    out = {count: creds.length, verified: ok, seconds,
+      per_credential_ms: seconds * 1000 / creds.length};
+  } else {
+    throw new Error(`unknown command ${cmd}`);
+  }
+  process.stdout.write(JSON.stringify(out));
+}
+
+main().catch(e => {
+  process.stderr.write(String(e?.stack || e) + '\n');
+  process.exit(2);
+});

@@ -1,0 +1,81 @@
+"""Interoperability with Digital Bazaar's reference implementation (@digitalbazaar/vc).
+
+Both directions, offline on both sides: their issuer -> our verifier (including tampering),
+our signer -> their verifier (credentials and a holder-signed presentation).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.interop.conftest import reference
+from tests.verify.vutil import FETCHED, NOW, did_key_of, signed_ob3
+
+from credwallet.verify import EmptyMaterial, sign_data_integrity, verify_bytes
+
+SEED_HEX = "07" * 32
+
+
+def ours(doc: dict[str, Any]) -> Any:
+    return verify_bytes(json.dumps(doc).encode(), now=NOW, material=EmptyMaterial())
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "Ed25519Signature2020"])
+def test_reference_issued_credentials_verify(suite: str) -> None:
+    creds = reference("issue", "3", suite, SEED_HEX)
+    for cred in creds:
+        result = ours(cred)
+        assert result.verified, result.checks
+        assert result.check("key_binding").status == "passed"
+        assert result.suite == suite
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "Ed25519Signature2020"])
+def test_reference_issued_tampered_do_not_verify(suite: str) -> None:
+    (cred,) = reference("issue", "1", suite, SEED_HEX)
+    changed = copy.deepcopy(cred)
+    changed["credentialSubject"]["achievement"]["name"] += "!"
+    swapped = copy.deepcopy(cred)
+    swapped["issuer"]["id"] = did_key_of(bytes(32))[0]
+    corrupted = copy.deepcopy(cred)
+    pv = corrupted["proof"]["proofValue"]
+    corrupted["proof"]["proofValue"] = pv[:-1] + ("2" if pv[-1] != "2" else "3")
+    for doc in (changed, swapped, corrupted):
+        result = ours(doc)
+        assert not result.verified
+        assert result.check("proof").status == "failed"
+
+
+@pytest.mark.interop
+def test_our_credentials_verify_in_the_reference(tmp_path: Path) -> None:
+    docs = [signed_ob3(bytes([9] * 32)),
+            signed_ob3(bytes([9] * 32), cryptosuite="Ed25519Signature2020")]
+    tampered = copy.deepcopy(docs[0])
+    tampered["name"] = "Forged"
+    path = tmp_path / "ours.json"
+    path.write_text(json.dumps([*docs, tampered]))
+    results = reference("verify", str(path))
+    assert [r["verified"] for r in results] == [True, True, False]
+
+
+@pytest.mark.interop
+def test_our_presentation_verifies_in_the_reference(tmp_path: Path) -> None:
+    holder_seed = bytes([11] * 32)
+    holder, vm = did_key_of(holder_seed)
+    vp = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+          "type": ["VerifiablePresentation"], "holder": holder,
+          "verifiableCredential": [signed_ob3(bytes([9] * 32))]}
+    signed = sign_data_integrity(vp, seed=holder_seed, verification_method=vm,
+                                 proof_purpose="authentication", created=FETCHED,
+                                 challenge="c-123", domain="employer.example")
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(signed))
+    assert reference("verify-vp", str(path), "c-123", "employer.example")["verified"] is True
+    assert reference("verify-vp", str(path), "other", "employer.example")["verified"] is False
+    assert ours(signed).verified
