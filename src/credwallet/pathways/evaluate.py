@@ -246,7 +246,10 @@ class Evaluator:
         ok = len(sat) >= need
         fractions = sorted((r.node.progress for r in results), reverse=True)[:need]
         progress = min(1.0, sum(fractions) / need)
-        counted = sat[:need] if ok else results
+        # Over-satisfied: count the children that use fewest credentials (then most
+        # credits) and free the rest for siblings.
+        counted = (sorted(sat, key=lambda r: (len(r.used), -r.credit_value))[:need] if ok
+                   else results)
         used = frozenset().union(*(r.used for r in counted)) if counted else frozenset()
         title = g.title or (f"all of {len(g.of)}" if isinstance(g, AllOf)
                             else f"at least {need} of {len(g.of)}")
@@ -297,7 +300,10 @@ class Evaluator:
     def _match_leaves(self, leaves: list[tuple[int, CredentialRequirement]], s: _Settings,
                       taken: frozenset[str]) -> dict[int, _Res]:
         """Maximum bipartite matching of leaves to distinct credentials (Kuhn's algorithm)."""
-        cands = {i: self._counting(leaf, s, taken) for i, leaf in leaves}
+        # Most credits first, so a credits group above gets the most out of each leaf.
+        cands = {i: sorted(self._counting(leaf, s, taken),
+                           key=lambda h, leaf=leaf: -credit_value(h, leaf.credits))
+                 for i, leaf in leaves}
         owner: dict[str, int] = {}
         assigned: dict[int, HeldCredential] = {}
 
