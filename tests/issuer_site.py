@@ -309,13 +309,14 @@ def build_sites(site: IssuerSite, n_ob2: int = 3) -> Sites:
     legacy = site.raw("/baked/legacy.png", make_png([(b"tEXt", b"openbadges\0" + assertions[1]
                                                       .encode())]), "image/png")
     _hostile(site)
+    png_bomb(), _gzip_bomb_body()  # build now: compressing 64 MiB in a handler stalls the server
     return Sites(site, assertions, revoked, gone, gone_doc, signed, key_url, did, seed, good, bad,
                  status_url, png_url, svg_url, legacy, sign)
 
 
 def _hostile(site: IssuerSite) -> None:
     def slow(h: BaseHTTPRequestHandler) -> None:
-        time.sleep(3)
+        time.sleep(6)
         body = b"{}"
         h.send_response(200)
         h.send_header("Content-Length", str(len(body)))

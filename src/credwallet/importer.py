@@ -169,6 +169,8 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
         top.verification = result
         item.verification = result
         reason = proof_failed(result)
+        if reason is not None and _withdrawn(rec, cache):
+            reason = None  # a hosted assertion answering 410 is revoked: kept and marked
         if reason is not None:
             if not keep_invalid:
                 item.status, item.error, item.exit_code = "failed", f"not imported: {reason}", 1
@@ -186,6 +188,13 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
     wallet.cache = cache
     wallet.credentials.extend([top, *[c for c in children if _duplicate_of(wallet, c) is None]])
     return item
+
+
+def _withdrawn(rec: Recognised, cache: dict[str, CachedDocument]) -> bool:
+    """OB 2.0 hosted assertion whose issuer now answers 410 Gone at its id."""
+    aid = rec.document.get("id") if rec.document is not None else None
+    doc = cache.get(aid) if rec.format == "ob2-hosted" and isinstance(aid, str) else None
+    return doc is not None and doc.http_status == 410
 
 
 def failed_item(source: str, exc: CredwalletError) -> ImportItem:

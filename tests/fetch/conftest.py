@@ -9,7 +9,7 @@ import pytest
 from credwallet.fetch.policy import FetchPolicy
 from tests.issuer_site import Sites, running_sites
 
-FAST = FetchPolicy(connect_timeout=1.0, read_timeout=1.0, total_timeout=1.5, backoff=0.01,
+FAST = FetchPolicy(connect_timeout=2.0, read_timeout=2.0, total_timeout=2.5, backoff=0.01,
                    max_retry_after=1.0)
 
 

@@ -48,15 +48,15 @@ def test_slow_server_times_out(sites: Sites) -> None:
     start = time.monotonic()
     with pytest.raises(NetworkError, match="timed out"):
         get(sites.site.url("/hostile/slow"))
-    assert time.monotonic() - start < 2.9
+    assert time.monotonic() - start < 4.5
 
 
 def test_dripping_body_hits_the_wall_clock_deadline(sites: Sites) -> None:
-    # One byte every 0.3 s never trips the 1 s read timeout; the 1.5 s deadline stops it.
+    # One byte every 0.3 s never trips the 2 s read timeout; the 2.5 s deadline stops it.
     start = time.monotonic()
-    with pytest.raises(NetworkError, match=r"timed out after 1\.5 s"):
+    with pytest.raises(NetworkError, match=r"timed out after 2\.5 s"):
         get(sites.site.url("/hostile/drip"))
-    assert time.monotonic() - start < 3
+    assert time.monotonic() - start < 4
 
 
 def test_endless_body_is_capped(sites: Sites) -> None:

@@ -86,6 +86,14 @@ def test_other_schemes_and_credentials_refused(url: str) -> None:
 
 def test_offline_mode_refuses_names_without_resolving(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CREDWALLET_OFFLINE", "1")
+    guard = Guard(insecure_http=False)  # the real resolver: must not be called
+
+    async def boom(*a: object, **k: object) -> None:
+        raise AssertionError("resolved a name in offline mode")
+
+    monkeypatch.setattr("credwallet.fetch.guard.system_resolver", boom)
     with pytest.raises(NetworkError, match="disabled"):
-        check("https://issuer.example/x", user_given=True)
-    assert check("http://127.0.0.1:1/x", user_given=True) == []
+        asyncio.run(guard.check("https://issuer.example/x", NO_ORIGIN, user_given=True))
+    with pytest.raises(NetworkError, match="disabled"):
+        asyncio.run(guard.check("https://10.0.0.1/x", NO_ORIGIN, user_given=True))
+    assert asyncio.run(guard.check("http://127.0.0.1:1/x", NO_ORIGIN, user_given=True)) == []

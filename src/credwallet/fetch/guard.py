@@ -101,16 +101,14 @@ async def system_resolver(host: str, port: int) -> list[IPAddress]:
     return out
 
 
-def _offline() -> bool:
-    return os.environ.get("CREDWALLET_OFFLINE") == "1"
-
-
 class Guard:
     """Checks each URL before it is requested; caches name resolution for one run."""
 
     def __init__(self, *, insecure_http: bool, resolver: Resolver | None = None) -> None:
         self.insecure_http = insecure_http
         self._resolver = resolver or system_resolver
+        # Offline mode guards real sockets; an injected resolver (tests) means no real DNS.
+        self.offline = resolver is None and os.environ.get("CREDWALLET_OFFLINE") == "1"
         self._cache: dict[tuple[str, int], list[IPAddress]] = {}
 
     async def addresses(self, host: str, port: int) -> list[IPAddress]:
@@ -118,7 +116,7 @@ class Guard:
             return [ipaddress.ip_address(host)]
         except ValueError:
             pass
-        if _offline() and host != "localhost":
+        if self.offline and host != "localhost":
             raise NetworkError(f"network access is disabled (CREDWALLET_OFFLINE=1); not "
                                f"contacting {host}")
         key = (host, port)
@@ -143,7 +141,7 @@ class Guard:
                               hint="use https, or --insecure-http to allow it")
             warnings.append(f"fetched {url} over plain http (--insecure-http): it could "
                             "have been altered in transit")
-        if _offline() and not loopback:
+        if self.offline and not loopback:
             raise NetworkError(f"network access is disabled (CREDWALLET_OFFLINE=1); not "
                                f"contacting {host}")
         return warnings
