@@ -301,8 +301,7 @@ class Evaluator:
                       taken: frozenset[str]) -> dict[int, _Res]:
         """Maximum bipartite matching of leaves to distinct credentials (Kuhn's algorithm)."""
         # Most credits first, so a credits group above gets the most out of each leaf.
-        cands = {i: sorted(self._counting(leaf, s, taken),
-                           key=lambda h, leaf=leaf: -credit_value(h, leaf.credits))
+        cands = {i: _by_credits(self._counting(leaf, s, taken), leaf.credits)
                  for i, leaf in leaves}
         owner: dict[str, int] = {}
         assigned: dict[int, HeldCredential] = {}
@@ -379,6 +378,10 @@ class Evaluator:
             requirements=[results[i].node for i in range(len(g.of))],
         )
         return _Res(node, used, earned)
+
+
+def _by_credits(hs: list[HeldCredential], assigned: float | None) -> list[HeldCredential]:
+    return sorted(hs, key=lambda h: -credit_value(h, assigned))
 
 
 def _score(res: dict[int, _Res]) -> tuple[int, float]:
