@@ -9,6 +9,7 @@ context can never leak into another verification under the same URL.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import threading
@@ -146,7 +147,10 @@ class ContextStore:
         doc = self._get(url)
         if doc is None:
             raise UnknownContext(url)
-        return {"contextUrl": None, "documentUrl": url, "document": doc}
+        # tag "static" lets pyld keep the processed context in the shared cache (it is keyed by
+        # the set of extra contexts, see resolver()); a copy because pyld edits documents in place.
+        return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(doc),
+                "tag": "static"}
 
     def resolver(self) -> ContextResolver:
         key = frozenset(
