@@ -393,3 +393,49 @@ def test_bundle_contents_and_manifest_digests(issuer: Issuer) -> None:
     report = json.loads(zf.read("verification-report.json"))
     assert report["presentation"]["verified"] is True
     assert all(c["verification"]["verified"] for c in report["credentials"])
+
+
+def test_vp_does_not_repeat_credentials_inside_an_exported_clr() -> None:
+    from pathlib import Path
+
+    clr = (Path(__file__).resolve().parents[1] / "data" / "clr-simple.json").read_bytes()
+    wallet = wallet_with()
+    clr_id = add(wallet, clr, source="clr-simple.json")
+    children = [c.id for c in wallet.credentials if c.parent_id == clr_id]
+    assert children
+    res = export(wallet, "vp", include_unverified=True)
+    assert res.credentials == [clr_id]
+    assert {s.id for s in res.skipped} == set(children)
+    assert all("already inside" in s.reason for s in res.skipped)
+    vp = json.loads(res.content)
+    assert vp["verifiableCredential"] == [json.loads(clr)]
+    # Other formats list the achievements one by one.
+    assert export(wallet, "markdown", include_unverified=True).credentials == [clr_id, *children]
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_page_colours_meet_wcag_aa_contrast() -> None:
+    from credwallet.export.html import CSS
+
+    var = dict(re.findall(r"--(\w+):(#[0-9a-f]{6})", CSS))
+    pairs = [("ink", "#ffffff"), ("muted", "#ffffff"), ("link", "#ffffff"), ("ok", var["okbg"]),
+             ("bad", var["badbg"]), ("warn", var["warnbg"]), ("muted", var["badbg"])]
+    for fg, bg in pairs:
+        a, b = _luminance(var[fg]), _luminance(bg)
+        ratio = (max(a, b) + 0.05) / (min(a, b) + 0.05)
+        assert ratio >= 4.5, (fg, bg, ratio)
+
+
+def test_include_identity_shows_the_recipient(issuer: Issuer) -> None:
+    wallet = wallet_with(ob3(issuer, subject_id=f"mailto:{EMAIL}"), email=EMAIL)
+    assert EMAIL not in text(export(wallet, "html"))
+    page = text(export(wallet, "html", include_identity=True))
+    assert f"mailto:{EMAIL}" in page and "Recipient" in page
+    with pytest.raises(NothingToExport, match="--include-identity"):
+        export(wallet, "vp")
+    assert export(wallet, "vp", include_identity=True).credentials == [wallet.credentials[0].id]

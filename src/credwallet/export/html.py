@@ -141,7 +141,8 @@ def _credential(fact: dict[str, Any], item: ExportItem) -> str:
             ("Credits", e(_credits(fact))),
             ("Credential id", f'<span class="mono">{e(fact["credential_id"])}</span>'
              if fact["credential_id"] else ""),
-            ("Public URL", _link(fact["public_url"]))]
+            ("Public URL", _link(fact["public_url"])),
+            ("Recipient", _recipient(fact.get("subject")))]
     img = ""
     if item.image is not None:
         img = f'<img src="{e(data_uri(item.image))}" alt="Badge image: {e(fact["name"])}">'
@@ -176,6 +177,15 @@ def _credential(fact: dict[str, Any], item: ExportItem) -> str:
                      f'{e(item.cred.parent_id)}</span> in this export\'s source wallet.</p>')
     parts.append("</article>")
     return "".join(parts)
+
+
+def _recipient(subject: dict[str, Any] | None) -> str:
+    """Only present with --include-identity."""
+    if not subject:
+        return ""
+    recipient = subject.get("recipient") or {}
+    value = subject.get("id") or recipient.get("identity")
+    return f'<span class="mono">{e(value)}</span>' if value else ""
 
 
 def _credits(fact: dict[str, Any]) -> str:

@@ -92,10 +92,9 @@ def select(wallet: WalletData, opts: ExportOptions, *,
     if not chosen:
         raise UsageError("nothing to export: no credential matches the selection",
                          hint="see `credwallet list`; ids, --pathway and --tag select credentials")
-    chosen_ids = {c.id for c in chosen}
     secrets = private_values(wallet)
     for cred in chosen:
-        item_or_reason = _prepare(cred, wallet, opts, verifier, secrets, chosen_ids)
+        item_or_reason = _prepare(cred, wallet, opts, verifier, secrets)
         if isinstance(item_or_reason, str):
             sel.skipped.append(Skipped(cred.id, item_or_reason))
         else:
@@ -104,12 +103,9 @@ def select(wallet: WalletData, opts: ExportOptions, *,
 
 
 def _prepare(cred: StoredCredential, wallet: WalletData, opts: ExportOptions,
-             verifier: Verifier | None, secrets: list[str],
-             chosen_ids: set[str]) -> ExportItem | str:
+             verifier: Verifier | None, secrets: list[str]) -> ExportItem | str:
     if cred.format.startswith("image"):
         return "an image without a credential inside"
-    if opts.fmt == "vp" and cred.parent_id in chosen_ids:
-        return f"already inside {cred.parent_id}, which is exported too"
     try:
         document = document_of(cred)
         view = credential_view(cred, wallet.cache)

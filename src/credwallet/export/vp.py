@@ -97,9 +97,14 @@ def build_presentation(items: list[ExportItem], wallet: WalletData,
     ldp: list[tuple[ExportItem, dict[str, Any]]] = []
     jwts: list[ExportItem] = []
     ob2: list[ExportItem] = []
+    # A CLR carries its achievement credentials inside it: do not repeat them next to it.
+    containers = {i.cred.id for i in items if _kind(i) in ("ldp", "jwt")}
     for item in items:
         kind = _kind(item)
-        if kind == "vp":
+        if item.cred.parent_id in containers:
+            pres.skipped.append(Skipped(item.cred.id, f"already inside {item.cred.parent_id}, "
+                                                      "which is in the presentation"))
+        elif kind == "vp":
             pres.skipped.append(Skipped(item.cred.id, "a presentation; export the credentials "
                                                       "it holds instead"))
         elif kind == "jwt":
