@@ -164,6 +164,10 @@ def test_unverified_skipped_unless_asked_then_marked_everywhere(issuer: Issuer) 
         assert "Forged" in out and mark in out, fmt
     with pytest.raises(NothingToExport):
         export(wallet, "html", ids=[bad_id])
+    vp = json.loads(export(wallet, "vp", include_unverified=True).content)
+    assert len(vp["verifiableCredential"]) == 2
+    assert [n["id"] for n in vp["exportNotes"]["unverified"]] == ["urn:uuid:bad"]
+    assert "exportNotes" not in json.loads(export(wallet, "vp").content)
 
 
 def test_private_identifiers_are_withheld(issuer: Issuer) -> None:

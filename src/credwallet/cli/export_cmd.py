@@ -62,7 +62,9 @@ def _write(path: str, data: bytes) -> str:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.chmod(tmp, 0o644)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; honour umask like any new file
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -29,6 +29,8 @@ V2 = "https://www.w3.org/ns/credentials/v2"
 OB2_TERM = "openBadges2Assertions"
 OB2_CONTEXT = {OB2_TERM: {"@id": "urn:credwallet:terms:openBadges2Assertions",
                           "@type": "@json"}}
+NOTES_TERM = "exportNotes"
+NOTES_CONTEXT = {NOTES_TERM: {"@id": "urn:credwallet:terms:exportNotes", "@type": "@json"}}
 OB2_NOTE = ("Open Badges 2.0 assertions are not W3C verifiable credentials. The holder's proof "
             "on this presentation covers these originals, but each one's authenticity comes from "
             "Open Badges 2.0 verification: for a hosted assertion, fetch its id URL and compare; "
@@ -123,9 +125,11 @@ def build_presentation(items: list[ExportItem], wallet: WalletData,
                                 "a VC 2.0 presentation, and this one holds VC 1.1 credentials; "
                                 "export it separately"))
         jwts = []
+    included = [i for i, _ in ldp] + jwts + ob2
+    unverified = [i for i in included if not i.verified]
     contexts: list[Any] = [V1 if version == "1.1" else V2]
-    if ob2:
-        contexts.append(OB2_CONTEXT)
+    if ob2 or unverified:
+        contexts.append({**(OB2_CONTEXT if ob2 else {}), **(NOTES_CONTEXT if unverified else {})})
     vcs: list[Any] = [d for _, d in ldp]
     for item in jwts:
         token = item.cred.raw_bytes().decode("ascii").strip()
@@ -137,7 +141,13 @@ def build_presentation(items: list[ExportItem], wallet: WalletData,
         doc["verifiableCredential"] = vcs
     if ob2:
         doc[OB2_TERM] = {"note": OB2_NOTE, "assertions": [_ob2_entry(i) for i in ob2]}
-    pres.included = [i for i, _ in ldp] + jwts + ob2
+    if unverified:
+        # Included at the holder's request (--include-unverified): say so inside the signed data.
+        doc[NOTES_TERM] = {"unverified": [
+            {"id": i.view.credential_id or i.cred.id,
+             "reason": "did not pass the holder wallet's verification; do not rely on it"}
+            for i in unverified]}
+    pres.included = included
     if not pres.included:
         return pres
     try:
