@@ -306,7 +306,7 @@ def build_sites(site: IssuerSite, n_ob2: int = 3) -> Sites:
         "assertion", json.dumps(ob2_assertion(site, "/ob2/assertions/0.json", badge))),
         "image/svg+xml")
     site.raw("/baked/gone.svg", baked_svg("assertion", json.dumps(gone_doc)), "image/svg+xml")
-    legacy = site.raw("/baked/legacy.png", make_png([(b"tEXt", b"openbadges\0" + assertions[1]
+    legacy = site.raw("/baked/legacy.png", make_png([(b"tEXt", b"openbadges\0" + assertions[-1]
                                                       .encode())]), "image/png")
     _hostile(site)
     png_bomb(), _gzip_bomb_body()  # build now: compressing 64 MiB in a handler stalls the server
