@@ -443,3 +443,48 @@ def test_include_identity_shows_the_recipient(issuer: Issuer) -> None:
     with pytest.raises(NothingToExport, match="--include-identity"):
         export(wallet, "vp")
     assert export(wallet, "vp", include_identity=True).credentials == [wallet.credentials[0].id]
+
+
+def test_every_format_copes_with_minimal_credentials() -> None:
+    from tests.export.helpers import jwt_credential
+
+    bare = Issuer(None)
+    doc = ob3(bare, name="Bare", description=None, criteria=None, cred_id="urn:uuid:bare")
+    wallet = wallet_with(doc, jwt_credential(bare).encode())
+    minimal_ob2 = ob2_hosted()
+    minimal_ob2.raw = json.dumps({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
+                                  "id": "https://badges.example.org/a/1",
+                                  "badge": "https://badges.example.org/b/1",
+                                  "recipient": {"type": "email", "hashed": True,
+                                                "identity": "sha256$00"},
+                                  "verification": {"type": "hosted"}})
+    wallet.credentials.append(minimal_ob2)
+    for fmt in ("vp", "bundle", "html", "linkedin", "markdown", "jsonresume", "json"):
+        res = export(wallet, fmt)
+        assert len(res.credentials) == 3 and res.skipped == [], fmt
+    page = text(export(wallet, "html"))
+    assert "unknown issuer" in page  # OB 2.0 badge and issuer were never cached
+    md = text(export(wallet, "markdown"))
+    assert "**Bare**" in md and bare.did in md
+
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a test extra
+    pass
+else:
+    @settings(max_examples=200, deadline=None)
+    @given(name=st.text(min_size=1, max_size=80), org=st.text(min_size=1, max_size=40),
+           cert_id=st.text(min_size=1, max_size=60))
+    def test_linkedin_values_survive_encoding(name: str, org: str, cert_id: str) -> None:
+        from credwallet.export.linkedin import link, link_fields
+
+        fact = {"name": name, "issuer": {"name": org, "id": None}, "issued": "2021-12-31",
+                "valid_from": None, "expires": None, "public_url": None, "credential_id": cert_id}
+        url = link(link_fields(fact, {}))
+        assert url.isascii() and " " not in url and "#" not in url
+        back = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+        assert back == [("startTask", "CERTIFICATION_NAME"), ("name", name),
+                        ("organizationName", org), ("issueYear", "2021"), ("issueMonth", "12"),
+                        ("certId", cert_id)]
