@@ -1,0 +1,199 @@
+"""`credwallet trust ...`: the issuers and known-issuer registries the user trusts.
+
+    trust add VALUE [--label L]        trust an issuer id (DID, issuer URL, OB 2.0 profile id)
+    trust remove VALUE
+    trust list                         trusted issuers and registries
+    trust registry add URL [--label L] follow a registry (fetched by `credwallet refresh`)
+    trust registry remove URL
+    trust registry list
+
+Settings live in the encrypted wallet. Only `refresh` goes online to fetch registries.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, iso, run_command
+from credwallet.errors import NotFound
+
+LabelOpt = Annotated[str | None, typer.Option("--label", metavar="L",
+                                              help="Your own name for it.")]
+
+
+def _issuer_dict(entry: Any) -> dict[str, Any]:
+    return {"value": entry.value, "kind": entry.kind, "label": entry.label,
+            "added_at": iso(entry.added_at)}
+
+
+def _registry_dict(reg: Any) -> dict[str, Any]:
+    snap = reg.snapshot
+    return {
+        "url": reg.url, "label": reg.label, "added_at": iso(reg.added_at),
+        "status": reg.status, "error": reg.error, "last_attempt_at": iso(reg.last_attempt_at),
+        "as_of": iso(snap.fetched_at) if snap else None,
+        "name": snap.name if snap else None, "updated": snap.updated if snap else None,
+        "format": snap.format if snap else None, "issuers": len(snap.issuers) if snap else 0,
+    }
+
+
+def _print_registries(rows: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
+
+    from credwallet.cli.common import stdout_console
+
+    console = stdout_console()
+    if not rows:
+        console.print("No registries. Add one with `credwallet trust registry add URL`.")
+    for r in rows:
+        label = f" ({escape(r['label'])})" if r["label"] else ""
+        console.print(f"registry {escape(r['url'])}{label}", soft_wrap=True)
+        if r["as_of"]:
+            console.print(f"         {r['issuers']} issuer(s), as of {r['as_of']}"
+                          + (f", registry updated {escape(r['updated'])}" if r["updated"] else ""))
+        if r["status"] == "pending":
+            console.print("         [yellow]not fetched yet: run `credwallet refresh`[/yellow]")
+        elif r["status"] != "ok":
+            console.print(f"         [yellow]last refresh: {r['status']}"
+                          f" ({escape(r['error'] or '')})[/yellow]")
+
+
+def register(app: typer.Typer) -> None:
+    trust_app = typer.Typer(help="Issuers and known-issuer registries you trust.",
+                            no_args_is_help=True)
+    registry_app = typer.Typer(help="Known-issuer registries (fetched by `credwallet refresh`).",
+                               no_args_is_help=True)
+    app.add_typer(trust_app, name="trust")
+    trust_app.add_typer(registry_app, name="registry")
+
+    @trust_app.command("add")
+    def add(value: str = typer.Argument(..., metavar="VALUE",
+                                        help="Issuer DID, issuer id URL or OB 2.0 profile id."),
+            label: LabelOpt = None, json_out: JsonOpt = False, home: HomeOpt = None,
+            passphrase_file: PassFileOpt = None) -> None:
+        """Trust an issuer (matched by its id, never by its name)."""
+        ctx = Ctx("trust", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.trust.model import dump_trust, load_trust
+
+            with ctx.transaction() as wallet:
+                settings = load_trust(wallet.trust)
+                entry, added = settings.add_issuer(value, label, ctx.now())
+                wallet.trust = dump_trust(settings)
+            row = _issuer_dict(entry)
+            emit(ctx, {"issuer": row, "added": added},
+                 lambda: print(f"{'Trusted' if added else 'Already trusted'}: {row['value']}"
+                               + (f" ({row['label']})" if row["label"] else "")))
+            return 0
+
+        run_command(ctx, body)
+
+    @trust_app.command("remove")
+    def remove(value: str = typer.Argument(..., metavar="VALUE"), json_out: JsonOpt = False,
+               home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
+        """Stop trusting an issuer."""
+        ctx = Ctx("trust", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.trust.model import dump_trust, load_trust
+
+            with ctx.transaction() as wallet:
+                settings = load_trust(wallet.trust)
+                gone = settings.remove_issuer(value)
+                if gone is None:
+                    raise NotFound(f"{value.strip()!r} is not on your trust list",
+                                   hint="see `credwallet trust list`")
+                wallet.trust = dump_trust(settings)
+            emit(ctx, {"removed": _issuer_dict(gone)}, lambda: print(f"Removed {gone.value}"))
+            return 0
+
+        run_command(ctx, body)
+
+    @trust_app.command("list")
+    def list_(json_out: JsonOpt = False, home: HomeOpt = None,
+              passphrase_file: PassFileOpt = None) -> None:
+        """List trusted issuers and followed registries."""
+        ctx = Ctx("trust", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.trust.model import load_trust
+
+            settings = load_trust(ctx.open_wallet().trust)
+            issuers = [_issuer_dict(i) for i in settings.issuers]
+            registries = [_registry_dict(r) for r in settings.registries]
+
+            def human() -> None:
+                if not issuers:
+                    print("No trusted issuers. Add one with `credwallet trust add ISSUER-ID`.")
+                for r in issuers:
+                    print(f"{r['kind']:<4} {r['value']}" + (f"  ({r['label']})" if r["label"]
+                                                            else ""))
+                _print_registries(registries)
+
+            emit(ctx, {"issuers": issuers, "registries": registries}, human)
+            return 0
+
+        run_command(ctx, body)
+
+    @registry_app.command("add")
+    def registry_add(url: str = typer.Argument(..., metavar="URL"), label: LabelOpt = None,
+                     json_out: JsonOpt = False, home: HomeOpt = None,
+                     passphrase_file: PassFileOpt = None) -> None:
+        """Follow a known-issuer registry (DCC registry.json or a credwallet list)."""
+        ctx = Ctx("trust", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.trust.model import dump_trust, load_trust
+
+            with ctx.transaction() as wallet:
+                settings = load_trust(wallet.trust)
+                reg, added = settings.add_registry(url, label, ctx.now())
+                wallet.trust = dump_trust(settings)
+            row = _registry_dict(reg)
+            note = "fetched by `credwallet refresh`; until then it lists nobody"
+            emit(ctx, {"registry": row, "added": added, "note": note},
+                 lambda: print(f"{'Added' if added else 'Already followed'}: {row['url']} "
+                               f"({note})"))
+            return 0
+
+        run_command(ctx, body)
+
+    @registry_app.command("remove")
+    def registry_remove(url: str = typer.Argument(..., metavar="URL"), json_out: JsonOpt = False,
+                        home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
+        """Stop following a registry (its cached copy is deleted)."""
+        ctx = Ctx("trust", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.trust.model import dump_trust, load_trust
+
+            with ctx.transaction() as wallet:
+                settings = load_trust(wallet.trust)
+                gone = settings.remove_registry(url)
+                if gone is None:
+                    raise NotFound(f"{url.strip()!r} is not a followed registry",
+                                   hint="see `credwallet trust registry list`")
+                wallet.trust = dump_trust(settings)
+            emit(ctx, {"removed": _registry_dict(gone)}, lambda: print(f"Removed {gone.url}"))
+            return 0
+
+        run_command(ctx, body)
+
+    @registry_app.command("list")
+    def registry_list(json_out: JsonOpt = False, home: HomeOpt = None,
+                      passphrase_file: PassFileOpt = None) -> None:
+        """List followed registries with their as-of times."""
+        ctx = Ctx("trust", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.trust.model import load_trust
+
+            settings = load_trust(ctx.open_wallet().trust)
+            rows = [_registry_dict(r) for r in settings.registries]
+            emit(ctx, {"registries": rows}, lambda: _print_registries(rows))
+            return 0
+
+        run_command(ctx, body)
