@@ -38,6 +38,7 @@ def test_hostile_svg_is_rebuilt_without_active_content() -> None:
                 b"evil.test", b"<a"):
         assert bad not in out, bad
     assert b"<circle" in out and b"<rect" in out
+    assert b'fill="#00aa00"' in out  # the linked shape stays, without its link
 
 
 @pytest.mark.parametrize("svg", [

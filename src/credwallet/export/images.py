@@ -148,6 +148,8 @@ def sanitize_svg(data: bytes) -> bytes:
     def copy(src: ET.Element) -> ET.Element | None:
         nonlocal count
         ns, name = _local(src.tag)
+        if ns == SVG_NS and name == "a":
+            name = "g"  # keep a link's drawing, drop the link
         if ns != SVG_NS or name not in _SVG_ELEMENTS:
             return None
         count += 1
