@@ -20,10 +20,12 @@ POOL_THRESHOLD = 8  # below this, process start-up costs more than it saves
 _worker_state: dict[str, Any] = {}
 
 
-def _init_worker(cache: dict[str, CachedDocument], identities: list[str], holder: str | None) -> None:
+def _init_worker(
+    cache: dict[str, CachedDocument], identities: list[str], holder: str | None, trust: Any = None
+) -> None:
     from credwallet.verify import DictMaterial
 
-    _worker_state.update(material=DictMaterial(cache), identities=identities, holder=holder)
+    _worker_state.update(material=DictMaterial(cache), identities=identities, holder=holder, trust=trust)
 
 
 def _verify_task(raw: bytes, fmt: str, wallet_id: str, source: str, now: datetime) -> str:
@@ -39,6 +41,7 @@ def _verify_task(raw: bytes, fmt: str, wallet_id: str, source: str, now: datetim
             format=fmt,
             wallet_id=wallet_id,
             source=source,
+            trust=_worker_state.get("trust"),
         )
     except BadInput as exc:
         result = _unreadable(exc, now, wallet_id=wallet_id, source=source)
@@ -94,6 +97,12 @@ def _verify_files(paths: list[str], now: datetime) -> tuple[list[VerificationRes
     return results, codes
 
 
+def wallet_trust(wallet: Any) -> Any:
+    from credwallet.verify.engine import wallet_trust as policy_of
+
+    return policy_of(wallet)
+
+
 def _verify_stored(
     ctx: Ctx, refs: list[str], all_: bool, now: datetime, store_results: bool
 ) -> tuple[list[VerificationResult], list[int]]:
@@ -104,12 +113,13 @@ def _verify_stored(
             if cred not in creds:
                 creds.append(cred)
         identities = [i.value for i in wallet.identities]
+        trust = wallet_trust(wallet)
         jobs = [(c.raw_bytes(), c.format, c.id, c.source, now) for c in creds]
         if len(jobs) > POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
             with ProcessPoolExecutor(
                 max_workers=os.cpu_count(),
                 initializer=_init_worker,
-                initargs=(wallet.cache, identities, wallet.holder.did),
+                initargs=(wallet.cache, identities, wallet.holder.did, trust),
             ) as pool:
                 dumped = list(
                     pool.map(
@@ -119,7 +129,7 @@ def _verify_stored(
                     )
                 )
         else:
-            _init_worker(wallet.cache, identities, wallet.holder.did)
+            _init_worker(wallet.cache, identities, wallet.holder.did, trust)
             dumped = [_verify_task(*job) for job in jobs]
         results = [VerificationResult.model_validate_json(d) for d in dumped]
         if store_results:

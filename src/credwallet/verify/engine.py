@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credwallet.errors import BadInput
 from credwallet.ingest import Recognised, recognise
@@ -40,6 +40,9 @@ from credwallet.verify.status import (
     vc_revocation_check,
 )
 from credwallet.verify.suites import jose
+
+if TYPE_CHECKING:
+    from credwallet.trust.check import TrustPolicy
 
 MAX_DEPTH = 3  # CLR in a presentation, plus a status list's own verification
 
@@ -89,8 +92,14 @@ def verify_bytes(
     format: str | None = None,
     wallet_id: str | None = None,
     source: str | None = None,
+    trust: TrustPolicy | None = None,
+    endorsements: bool = True,
 ) -> VerificationResult:
-    """Verify one credential from its original bytes. Raises BadInput if unreadable."""
+    """Verify one credential from its original bytes. Raises BadInput if unreadable.
+
+    `trust` and `endorsements` feed the quality signals added after the checks proper (the
+    `issuer_trust` check and `extra["endorsements"]`), when that module is installed.
+    """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     now = now.astimezone(UTC)
@@ -100,7 +109,25 @@ def verify_bytes(
     result = _verify(rec, env, format_hint=format)
     result.id = wallet_id
     result.source = source
+    annotate = _annotator()
+    if annotate is not None:
+        annotate(
+            result, rec, now=now, material=material, trust=trust, identities=mine, endorsements=endorsements
+        )
     return result
+
+
+def _annotator() -> Any:
+    """The trust/endorsement annotator (credwallet.verify.endorsement), if present."""
+    import importlib
+
+    try:
+        module = importlib.import_module("credwallet.verify.endorsement")
+    except ModuleNotFoundError as exc:
+        if exc.name != "credwallet.verify.endorsement":
+            raise
+        return None
+    return getattr(module, "annotate", None)
 
 
 def verify_stored(cred: StoredCredential, wallet: WalletData, now: datetime) -> VerificationResult:
@@ -113,7 +140,22 @@ def verify_stored(cred: StoredCredential, wallet: WalletData, now: datetime) -> 
         format=cred.format,
         wallet_id=cred.id,
         source=cred.source,
+        trust=wallet_trust(wallet),
     )
+
+
+def wallet_trust(wallet: WalletData) -> TrustPolicy | None:
+    """The wallet's trust policy (trust lists, registries), when the trust module is present."""
+    import importlib
+
+    try:
+        module = importlib.import_module("credwallet.trust.check")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("credwallet.trust", "credwallet.trust.check"):
+            raise
+        return None
+    policy: TrustPolicy = module.TrustPolicy.from_trust_data(wallet.trust)
+    return policy
 
 
 def _verify(rec: Recognised, env: _Env, format_hint: str | None = None) -> VerificationResult:

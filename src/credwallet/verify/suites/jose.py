@@ -14,11 +14,6 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from joserfc import jws
-from joserfc.errors import JoseError, SecurityWarning
-from joserfc.jwk import import_key
-from joserfc.jws import JWSRegistry
-
 from credwallet.verify.keys import ResolvedKey
 
 ALLOWED_ALGS = frozenset({"RS256", "ES256", "EdDSA"})
@@ -72,6 +67,10 @@ def parse_compact(token: str | bytes, allowed: frozenset[str] = ALLOWED_ALGS) ->
 
 
 def _jose_key(key: ResolvedKey, alg: str) -> Any:
+    # joserfc (and cryptography's hazmat layers) load lazily: most credentials are not JWTs.
+    from joserfc.errors import JoseError
+    from joserfc.jwk import import_key
+
     try:
         if key.jwk is not None:
             jwk = {k: v for k, v in key.jwk.items() if k in ("kty", "crv", "x", "y", "n", "e", "kid")}
@@ -89,6 +88,10 @@ def _jose_key(key: ResolvedKey, alg: str) -> Any:
 
 def verify_signature(parsed: CompactJws, key: ResolvedKey) -> bool:
     """True when the signature verifies with `key` under the header's (allowed) algorithm."""
+    from joserfc import jws
+    from joserfc.errors import JoseError, SecurityWarning
+    from joserfc.jws import JWSRegistry
+
     alg = str(parsed.header["alg"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SecurityWarning)  # weak keys are refused below instead
