@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
     @app.command("export")
     def export(
         fmt: FormatOpt,
-        ids: Annotated[list[str] | None, typer.Argument(metavar="[ID...]",
+        ids: Annotated[list[str] | None, typer.Argument(metavar="ID",
                                                         help="Wallet ids or unique prefixes "
                                                              "(default: all).")] = None,
         pathway: Annotated[str | None, typer.Option("--pathway", metavar="NAME",
