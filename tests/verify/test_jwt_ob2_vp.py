@@ -160,6 +160,14 @@ def test_presentation_and_nested_credentials() -> None:
     assert result.format == "vp-ldp"
     assert len(result.nested) == 1 and result.nested[0].verified
     assert result.check("nested").status == "passed"
+    assert "challenge 'abc' (no expected value)" in result.check("proof").detail
+    data = json.dumps(signed).encode()
+    expected = verify_bytes(data, now=NOW, material=EmptyMaterial(), challenge="abc",
+                            domain="example.org")
+    assert expected.verified
+    replayed = verify_bytes(data, now=NOW, material=EmptyMaterial(), challenge="fresh-nonce")
+    assert replayed.check("proof").status == "failed"
+    assert "not the expected 'fresh-nonce'" in replayed.check("proof").detail
 
     # Signed by someone who is not the holder.
     _, other_vm = did_key_of(SEED)

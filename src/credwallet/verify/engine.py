@@ -54,6 +54,8 @@ class _Env:
     now: datetime
     identities: Sequence[str]
     depth: int = 0
+    challenge: str | None = None  # expected presentation challenge / JWT nonce
+    domain: str | None = None  # expected presentation domain / JWT aud
 
     def deeper(self) -> _Env:
         return _Env(self.material, self.store, self.now, self.identities, self.depth + 1)
@@ -94,9 +96,13 @@ def verify_bytes(
     source: str | None = None,
     trust: TrustPolicy | None = None,
     endorsements: bool = True,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> VerificationResult:
     """Verify one credential from its original bytes. Raises BadInput if unreadable.
 
+    `challenge`/`domain`: for a presentation, the values its proof must carry (a verifier that
+    asked for the presentation knows them); without them they are only reported.
     `trust` and `endorsements` feed the quality signals added after the checks proper (the
     `issuer_trust` check and `extra["endorsements"]`), when that module is installed.
     """
@@ -105,7 +111,7 @@ def verify_bytes(
     now = now.astimezone(UTC)
     rec = recognise(raw, source or "")
     mine = [*identities, *([holder_did] if holder_did else [])]
-    env = _Env(material, ContextStore(material), now, mine)
+    env = _Env(material, ContextStore(material), now, mine, challenge=challenge, domain=domain)
     result = _verify(rec, env, format_hint=format)
     result.id = wallet_id
     result.source = source
@@ -348,10 +354,30 @@ def _ldp_presentation(doc: dict[str, Any], env: _Env) -> _Outcome:
             None,
             None,
         )
+    used = next(
+        (p for p in proofs_of(doc) if isinstance(p, dict) and p.get("verificationMethod") == signer), {}
+    )
+    _audience(proof_checks[0], used.get("challenge"), used.get("domain"), env, "challenge", "domain")
     checks += proof_checks
     _canon_failure(checks)
     checks.append(vc_schema_check(doc, presentation=True))
     return _Outcome(checks, signer, suite)
+
+
+def _audience(proof: Check, challenge: Any, domain: Any, env: _Env, cname: str, dname: str) -> None:
+    """Presentation replay protection: compare with the expected values, else report them."""
+    if proof.status != "passed":
+        return
+    seen: list[str] = []
+    for name, got, want in ((cname, challenge, env.challenge), (dname, domain, env.domain)):
+        values = got if isinstance(got, list) else [got]
+        if want is not None and want not in values:
+            proof.status = "failed"
+            proof.detail += f"; {name} {got!r} is not the expected {want!r}"
+        elif got is not None:
+            seen.append(f"{name} {got!r}" + ("" if want is not None else " (no expected value)"))
+    if seen and proof.status == "passed":
+        proof.detail += "; " + ", ".join(seen)
 
 
 def _nested(rec: Recognised, env: _Env) -> list[VerificationResult]:
@@ -557,6 +583,7 @@ def _jwt_presentation(rec: Recognised, env: _Env) -> _Outcome:
     ]
     sig_checks, signer, suite = _jwt_signature(rec, env, holder_id, "holder", "authentication")
     checks += sig_checks
+    _audience(sig_checks[0], payload.get("nonce"), payload.get("aud"), env, "nonce", "aud")
     exp = _epoch(payload.get("exp"))
     if exp is not None:
         checks.append(expiry_check(iso(exp), "JWT exp", env.now))
