@@ -43,6 +43,7 @@ from credwallet.pathways.progress import (
 
 EPS = 1e-9
 MAX_NEXT_STEPS = 25
+MAX_USED_ELSEWHERE = 10  # "already counted elsewhere" hints shown per requirement
 Node = CredentialRequirement | PathwayRequirement | AllOf | AtLeast | CreditSum
 
 
@@ -172,9 +173,10 @@ class Evaluator:
                 reason = h.reason or h.status
                 if h.status == "expired":
                     reason += " (this pathway does not count expired credentials)"
-                rejected.append(NotCounted(id=h.id, name=h.label, status=h.status, reason=reason))
+                rejected.append(NotCounted.model_construct(id=h.id, name=h.label,
+                                                           status=h.status, reason=reason))
             elif within is not None and older_than(h.view, within, self.now):
-                rejected.append(NotCounted(
+                rejected.append(NotCounted.model_construct(
                     id=h.id, name=h.label, status="too_old",
                     reason=f"issued more than {within:g} years ago (or issue date unknown)"))
             else:
@@ -191,9 +193,11 @@ class Evaluator:
         counting, rejected = self._split(leaf, s)
         not_counted = list(rejected)
         chosen_ids = {h.id for h in chosen}
+        elsewhere = 0
         for h in counting:
-            if h.id in taken and h.id not in chosen_ids:
-                not_counted.append(NotCounted(
+            if h.id in taken and h.id not in chosen_ids and elsewhere < MAX_USED_ELSEWHERE:
+                elsewhere += 1
+                not_counted.append(NotCounted.model_construct(
                     id=h.id, name=h.label, status="used_elsewhere",
                     reason="already counted for another requirement"))
         ok = bool(chosen)
@@ -202,13 +206,18 @@ class Evaluator:
             id=leaf.id or "", type="credential", title=describe(leaf), satisfied=ok,
             state=state_of(ok, 1.0 if ok else 0.0), progress=1.0 if ok else 0.0,
             matched_by=[h.id for h in chosen],
-            matched=[CredRef(id=h.id, name=h.label, credits=credit_value(h, leaf.credits))
+            matched=[CredRef.model_construct(id=h.id, name=h.label,
+                                             credits=credit_value(h, leaf.credits))
                      for h in chosen],
             not_counted=not_counted, criteria_url=leaf.criteria_url or _criteria_hint(rejected,
                                                                                       self.index),
             description=leaf.description,
         )
         return _Res(node, frozenset(chosen_ids), value)
+
+    def _label(self, cid: str) -> str:
+        h = self.index.by_id.get(cid)
+        return h.label if h else cid
 
     def _pathway_leaf(self, req: PathwayRequirement) -> _Res:
         got = self._named(req.pathway)
@@ -220,14 +229,13 @@ class Evaluator:
             return _Res(node, frozenset())
         prog, used = got
         ids = sorted(used)
-        names = {h.id: h.label for h in self.index.held}
         value = 0.0
         if prog.complete:
             value = req.credits if req.credits is not None else _sum_credits(prog.requirements)
         node = NodeProgress(
             id=req.id or "", type="pathway", title=title, satisfied=prog.complete,
             state=state_of(prog.complete, prog.progress), progress=prog.progress,
-            matched_by=ids, matched=[CredRef(id=i, name=names.get(i, i)) for i in ids],
+            matched_by=ids, matched=[CredRef(id=i, name=self._label(i)) for i in ids],
             pathway=req.pathway, criteria_url=req.criteria_url or prog.url,
             description=req.description,
             problem=f"in pathway {req.pathway!r}: {prog.problems[0]}" if prog.problems else None,
@@ -364,7 +372,8 @@ class Evaluator:
                 acc += item[2]
         for i, c in enumerate(g.of):
             if isinstance(c, CredentialRequirement):
-                hs = [h for j, h, _ in leaf_creds if j == i]
+                # Show what is counted; extra matches beyond the sum needed stay free.
+                hs = [h for j, h, _ in chosen if j == i]
                 results[i] = self._leaf_res(c, s, t, hs)
         used = frozenset().union(*(r.used for i, r in results.items()
                                    if not isinstance(g.of[i], CredentialRequirement)))

@@ -6,6 +6,7 @@ result and re-checked against `now` (a credential verified last year may have ex
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -28,6 +29,7 @@ class HeldCredential:
         return self.view.achievement.name or self.view.name or self.id
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def parse_when(value: str | None) -> datetime | None:
     """ISO-8601 as written in credentials (date-only and 'Z' accepted); naive means UTC."""
     if not value:

@@ -9,6 +9,7 @@ name pattern fall back to a scan, cached per distinct criteria.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import re
 from collections import defaultdict
@@ -22,14 +23,17 @@ from credwallet.pathways.model import CredentialRequirement
 CTID_RE = re.compile(r"^ce-[0-9a-fA-F-]{36}$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _fold(s: str | None) -> str:
     return " ".join(s.split()).casefold() if s else ""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _url(s: str | None) -> str:
     return s.strip().rstrip("/") if s else ""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def ctid_of(value: str | None) -> str | None:
     """The CTID in a CTID or a registry URI whose last segment is one."""
     if not value:
@@ -118,8 +122,8 @@ class HeldIndex:
         self.by_id = {h.id: h for h in self.held}
         idx: dict[str, defaultdict[str, list[int]]] = {
             k: defaultdict(list) for k in
-            ("achievement_id", "related", "ctid", "code", "url", "name", "issuer_id",
-             "issuer_name", "type", "tag")
+            ("achievement_id", "related", "ctid", "code", "url", "name", "raw_name",
+             "issuer_id", "issuer_name", "type", "tag")
         }
         for i, h in enumerate(self.held):
             v, a = h.view, h.view.achievement
@@ -137,6 +141,7 @@ class HeldIndex:
                     idx["url"][_url(al.target_url)].append(i)
             for n in _names(v):
                 idx["name"][_fold(n)].append(i)
+                idx["raw_name"][n].append(i)
             if v.issuer.id:
                 idx["issuer_id"][_url(v.issuer.id)].append(i)
             if v.issuer.name:
@@ -177,6 +182,17 @@ class HeldIndex:
             options.append(ix["type"].get(_type(req.achievement_type), []))
         if req.tag is not None:
             options.append(ix["tag"].get(_fold(req.tag), []))
+        if not options and (req.name_pattern is not None or req.name_regex is not None):
+            # Patterns are tried once per distinct name, not once per credential.
+            if req.name_pattern is not None:
+                rx = re.compile(fnmatch.translate(_fold(req.name_pattern)))
+                names = ix["name"]
+            else:
+                rx = re.compile(req.name_regex or "")
+                names = ix["raw_name"]
+            hit = {p for n, ps in names.items() if (rx.match(n) if req.name_pattern is not None
+                                                    else rx.search(n)) for p in ps}
+            options.append(sorted(hit))
         if not options:
             return range(len(self.held))
         return min(options, key=len)
