@@ -181,3 +181,16 @@ def test_status_list_missing_or_gone_is_a_warning() -> None:
     assert gone.check("revocation").status == "warning"
     assert "HTTP 404" in gone.check("revocation").detail
     assert gone.verified  # a warning is not a failure; the report says it was not checked
+
+
+def test_profile_without_keys_leaves_fragment_key_unbound() -> None:
+    """An issuer profile cached at import that publishes no keys binds nothing."""
+    issuer = "https://issuer.example/profile"
+    vm = f"{issuer}#{MB}"
+    doc = sign_data_integrity(ob3_credential(issuer), seed=SEED, verification_method=vm,
+                              proof_purpose="assertionMethod", created=FETCHED)
+    profile = {"id": issuer, "type": ["Profile"], "name": "Issuer"}
+    result = run(doc, cached(issuer, profile, kind="issuer"))
+    assert result.check("proof").status == "passed"
+    binding = result.check("key_binding")
+    assert binding.status == "failed" and "does not list" in binding.detail

@@ -184,7 +184,11 @@ def _resolve_controlled(
     assert cached is not None
     vm = _find_vm(parsed, vm_id)
     if vm is None:
-        raise KeyUnavailable(f"{label} {doc_url} (as of {as_of(cached)}) does not contain {vm_id}")
+        # e.g. an OB 3.0 issuer profile that does not publish its keys: the fragment may still
+        # let us check the maths, but the document binds nothing.
+        return _fragment_key(
+            vm_id, f"{label} {doc_url.split('#', 1)[0]} (as of {as_of(cached)}) does not list {vm_id}"
+        )
     key = key_from_vm_object(vm, vm_id)
     key.as_of = as_of(cached)
     key.how = f"{label} {doc_url} (cached {key.as_of})"
