@@ -22,6 +22,7 @@ def register(app: typer.Typer) -> None:
         def body() -> int:
             from credwallet.errors import BadInput
             from credwallet.ingest.describe import credential_view, document_of
+            from credwallet.trust.assessment import assessment_summary
 
             wallet = ctx.open_wallet()
             cred = wallet.find(cred_id)
@@ -36,7 +37,8 @@ def register(app: typer.Typer) -> None:
                 "source": cred.source, "imported_at": cred.imported_at.isoformat(),
                 "document": document,
                 "verification": cred.verification.contract_dict() if cred.verification else None,
-                "view": view.model_dump(mode="json"), "parent": cred.parent_id,
+                "view": view.model_dump(mode="json"), "assessment": assessment_summary(view),
+                "parent": cred.parent_id,
                 "children": cred.children, "tags": cred.tags, "kept_invalid": cred.kept_invalid,
                 "cached": [{"url": u, "kind": wallet.cache[u].kind,
                             "fetched_at": wallet.cache[u].fetched_at.isoformat(),
@@ -85,10 +87,12 @@ def _human(cred: StoredCredential, view: CredentialView) -> None:
         add(ach, "Alignment", " · ".join(x for x in (a.target_name, a.target_code,
                                                      a.target_framework, a.target_url) if x))
     add(tree, "Credits earned", view.credits_earned)
-    for r in view.results:
-        add(tree, "Result", r.get("value") or r.get("achievedLevel") or r.get("status"))
-    for e in view.evidence:
-        add(tree, "Evidence", e.get("name") or e.get("id") or e.get("narrative"))
+    # Results and evidence are shown in the Assessment group (with their requirements).
+    from credwallet.cli.trust_cmd import add_assessment_tree
+    from credwallet.trust.assessment import assessment_summary
+
+    add_assessment_tree(tree, assessment_summary(view),
+                        cred.verification.extra.get("endorsements") if cred.verification else None)
     add(tree, "Format", cred.format)
     add(tree, "Source", cred.source)
     add(tree, "Imported", cred.imported_at.isoformat())

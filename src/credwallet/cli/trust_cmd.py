@@ -197,3 +197,48 @@ def register(app: typer.Typer) -> None:
             return 0
 
         run_command(ctx, body)
+
+
+def add_assessment_tree(tree: Any, summary: dict[str, Any],
+                        endorsements: list[dict[str, Any]] | None = None) -> None:
+    """`credwallet show`: the assessment and endorsement line groups of the credential tree."""
+    from rich.markup import escape
+
+    node = tree.add(f"[bold]Assessment[/bold]: {escape(summary['assessment'])}")
+    for flag in summary["flags"]:
+        node.add(f"[yellow]{escape(flag)}[/yellow]")
+    for r in summary["results"]:
+        level = (r.get("achieved_level") or {})
+        got = r.get("value") or level.get("name") or level.get("id") or r.get("status") or "?"
+        head = f"{r.get('name') or 'Result'}: {got}"
+        if r.get("meets_requirement") is not None:
+            head += " (meets the requirement)" if r["meets_requirement"] else " (below requirement)"
+        line = node.add(escape(head))
+        if r.get("detail"):
+            line.add(f"[dim]{escape(r['detail'])}[/dim]")
+    for e in summary["evidence"]:
+        node.add("Evidence: " + escape(e.get("name") or e.get("id") or e.get("narrative") or "?"))
+    act = summary["activity"]
+    if act["start"] or act["end"]:
+        node.add(f"Activity: {escape(act['start'] or '?')} to {escape(act['end'] or '?')}")
+    credits = summary["credits"]
+    if credits["earned"] is not None or credits["available"] is not None:
+        node.add(f"Credits: {credits['earned'] if credits['earned'] is not None else '?'} earned"
+                 + (f" of {credits['available']} available"
+                    if credits["available"] is not None else ""))
+    if not endorsements:
+        return
+    enode = tree.add(f"[bold]Endorsements[/bold]: {len(endorsements)}")
+    for e in endorsements:
+        who = e["endorser"].get("name") or e["endorser"].get("id") or "unknown endorser"
+        if e["endorser"].get("name") and not e["endorser"].get("name_verified"):
+            who += " (name not verified)"
+        style = "green" if e["verdict"] == "verified" else "yellow"
+        line = enode.add(f"[{style}]{escape(e['verdict'])}[/{style}] {escape(who)} endorses "
+                         f"{escape((e.get('endorses') or {}).get('what') or 'this ' + e['on'])}")
+        if e.get("comment"):
+            line.add(f"\u201c{escape(e['comment'])}\u201d")
+        failed = [c["check"] for c in e.get("checks", []) if c.get("status") == "failed"]
+        if e["verdict"] != "verified":
+            why = f"failed: {', '.join(failed)}" if failed else (e.get("reason") or "")[:200]
+            line.add(f"[dim]{escape(why)}[/dim]")

@@ -180,5 +180,4 @@ def assessment_summary(view: CredentialView) -> dict[str, Any]:
         "activity": {"start": view.activity_start, "end": view.activity_end},
         "credits": {"earned": view.credits_earned, "available": ach.credits_available},
         "issuer": issuer_display(view),
-        "endorsements": view.endorsement_count,
     }
