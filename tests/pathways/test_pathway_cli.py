@@ -172,3 +172,35 @@ def test_from_clr(cli: Any, wallet_home: Path) -> None:
 
 def test_add_needs_exactly_one_source(cli: Any, seeded: dict[str, str]) -> None:
     assert cli("pathway", "add", "--json").code == 2
+
+
+@pytest.fixture
+def served() -> Any:
+    """A loopback HTTP server serving the example pathways (and a 404)."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(EXAMPLES))
+
+    class Quiet(http.server.ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            pass
+
+    server = Quiet(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_add_from_url(cli: Any, seeded: dict[str, str], served: str) -> None:
+    res = cli("pathway", "add", f"{served}/it-support-specialist.ctdl.jsonld", "--json")
+    assert res.code == 0, res
+    origin = res.json()["pathway"]["origin"]
+    assert origin["kind"] == "ctdl" and origin["ref"].startswith(served)
+    assert origin["ctid"] == "ce-5f0c2a9e-7b1d-4c3a-9e2f-1a2b3c4d5e01"
+    missing = cli("pathway", "check", f"{served}/nope.toml", "--json")
+    assert missing.code == 5, missing

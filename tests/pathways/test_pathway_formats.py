@@ -246,3 +246,12 @@ def test_clr_cycle_and_non_clr() -> None:
         clr_document(b'{"type": ["VerifiableCredential"]}')
     with pytest.raises(PathwayError, match="no achievements"):
         pathway_from_clr(_clr([], {}))
+
+
+def test_docs_example_is_valid() -> None:
+    import re
+
+    text = (REPO / "docs" / "pathways.md").read_text("utf-8")
+    block = re.search(r"```toml\n(.*?)```", text, re.S)
+    assert block is not None
+    assert load(block.group(1)).name == "data-analytics-certificate"

@@ -15,17 +15,30 @@ if TYPE_CHECKING:
 MAX_URL_BYTES = 2 * 1024 * 1024
 
 
-def _fetch_url(url: str) -> bytes:
-    """Download a pathway definition through the fetch module (the only network code)."""
-    from credwallet.errors import BadInput
+ACCEPT_PATHWAY = ("application/ld+json, application/json;q=0.9, application/toml;q=0.8, "
+                  "application/yaml;q=0.8, text/plain;q=0.5, */*;q=0.1")
 
-    try:
-        from credwallet.fetch import fetch_bytes  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        raise BadInput("URL pathways need the fetch module, which this build does not have",
-                       hint="download the file and run `credwallet pathway add FILE`") from None
-    body = fetch_bytes(url, max_bytes=MAX_URL_BYTES)
-    return bytes(body)
+
+def _fetch_url(url: str) -> tuple[bytes, str]:
+    """Download a pathway definition through the fetch module (the only network code).
+
+    Returns the body and a suffix hint from the media type (".json", ".yaml", ".toml" or "")."""
+    import asyncio
+
+    from credwallet.fetch.client import Client
+    from credwallet.fetch.guard import Origin
+
+    async def get() -> tuple[bytes, str | None]:
+        async with Client() as client:
+            resp = await client.get(url, origin=Origin.of(url), accept=ACCEPT_PATHWAY,
+                                    max_bytes=MAX_URL_BYTES, user_given=True)
+        return resp.body, resp.media_type
+
+    body, media = asyncio.run(get())
+    media = media or ""
+    suffix = (".json" if "json" in media else ".yaml" if "yaml" in media
+              else ".toml" if "toml" in media else "")
+    return body, suffix
 
 
 def load_source(source: str) -> Pathway:
@@ -34,8 +47,11 @@ def load_source(source: str) -> Pathway:
     from credwallet.pathways.model import Origin
 
     if source.startswith(("https://", "http://")):
-        pathway = load_pathway_bytes(_fetch_url(source), source,
-                                     "." + source.rsplit(".", 1)[-1] if "." in source else "")
+        body, suffix = _fetch_url(source)
+        path_suffix = "." + source.split("?", 1)[0].rsplit(".", 1)[-1]
+        if path_suffix in (".toml", ".yaml", ".yml", ".json", ".jsonld"):
+            suffix = path_suffix
+        pathway = load_pathway_bytes(body, source, suffix)
         is_ctdl = pathway.origin is not None and pathway.origin.kind == "ctdl"
         ctid = pathway.origin.ctid if pathway.origin else None
         pathway.origin = Origin(kind="ctdl" if is_ctdl else "url", ref=source, ctid=ctid)
