@@ -194,3 +194,17 @@ def test_profile_without_keys_leaves_fragment_key_unbound() -> None:
     assert result.check("proof").status == "passed"
     binding = result.check("key_binding")
     assert binding.status == "failed" and "does not list" in binding.detail
+
+
+def test_1edtech_revocation_list() -> None:
+    from tests.verify.vutil import vector_json
+
+    doc = vector_json("1edtech-inspector/ob30/credential-status-revoked.json")
+    url = doc["credentialStatus"]["id"]
+    listed = {"revokedCredentials": [{"id": doc["id"], "revocationDate": "2023-01-01"}]}
+    result = run(doc, cached(url, listed, kind="revocation_list"))
+    assert result.check("revocation").status == "failed"
+    assert "revoked" in result.check("revocation").detail
+    listed["revokedCredentials"][0]["revoked"] = False  # type: ignore[index]
+    assert run(doc, cached(url, listed)).check("revocation").status == "passed"
+    assert run(doc, cached(url, {"revokedCredentials": []})).check("revocation").status == "passed"

@@ -163,7 +163,15 @@ def _onedtech_entry(
     when = as_of(cached)
     if not isinstance(doc, dict):
         return EntryResult("failed", f"revocation list {url} (as of {when}) is not JSON")
-    revoked = _revoked_ids(doc, ("revokedCredentials", "revokedAssertions", "revoked"))
+    # 1EdTech Revocation List Status Method: revoked when the credential's id is listed under
+    # revokedCredentials with `revoked` true or omitted.
+    revoked = {
+        item["id"]
+        for item in as_list(doc.get("revokedCredentials"))
+        if isinstance(item, dict)
+        and isinstance(item.get("id"), str)
+        and item.get("revoked", True) is not False
+    }
     if credential_id is not None and credential_id in revoked:
         return EntryResult("failed", f"revoked: listed in {url} (as of {when})")
     return EntryResult("passed", f"not revoked: absent from {url} (as of {when})")
