@@ -43,13 +43,17 @@ class Route:
     handler: Callable[[BaseHTTPRequestHandler], None] | None = None
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 drops bursts of connects (1 s SYN retry)
+
+
 class IssuerSite:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.latency = 0.0  # seconds added to every request (benchmarks)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
@@ -84,6 +88,9 @@ class IssuerSite:
 def _handler_for(site: IssuerSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in separate writes; with Nagle on, every keep-alive
+        # response would wait ~40 ms for the client's delayed ACK.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

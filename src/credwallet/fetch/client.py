@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
+import os
+import ssl
 import urllib.parse
 import zlib
 from dataclasses import dataclass, field
@@ -101,6 +104,17 @@ class _Decoder:
         return out
 
 
+@functools.cache
+def _tls_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    # Loading the trust store costs ~0.1 s; reuse it for every client of the process.
+    return httpx.create_ssl_context(trust_env=True)
+
+
+def tls_context() -> ssl.SSLContext:
+    """The usual trust: certifi, or SSL_CERT_FILE / SSL_CERT_DIR when set."""
+    return _tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
 class Client:
     """Async fetcher shared by all sources of one command (one connection pool)."""
 
@@ -116,7 +130,7 @@ class Client:
         self._http = httpx.AsyncClient(
             timeout=timeout, limits=limits, follow_redirects=False, trust_env=True,
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-            transport=transport)
+            transport=transport, verify=tls_context())
 
     async def aclose(self) -> None:
         await self._http.aclose()

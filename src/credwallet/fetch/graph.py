@@ -80,28 +80,37 @@ class Walker:
         self.s = session
         self.origin = origin
         self.out = Gathered()
-        self._seen: set[str] = set()
-        self._parsed: dict[str, Any] = {}
+        self._docs: dict[str, asyncio.Future[Any]] = {}
 
     # --- fetching -----------------------------------------------------------------------
 
     async def doc(self, url: Any, kind: str, *, accept: str = ACCEPT_JSON,
                   allow_status: tuple[int, ...] = (), key: str | None = None,
                   fetch_url: str | None = None) -> Any:
-        """Fetch `url` into the material as `kind`; return its parsed JSON (None if unusable)."""
+        """Fetch `url` into the material as `kind`; return its parsed JSON (None if unusable).
+
+        Each document is fetched once per credential even when several branches of the walk
+        (running concurrently) ask for it: later callers await the first fetch.
+        """
         if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
             return None
         url = url.split("#", 1)[0]
         store_key = key or url
-        if store_key in self._seen:
-            return self._parsed.get(store_key)
-        if kind in self.s.skip_kinds:
-            return None
-        self._seen.add(store_key)
-        if len(self._seen) > self.s.client.policy.max_documents:
-            self.out.warnings.append(f"stopped at {self.s.client.policy.max_documents} linked "
-                                     f"documents; {url} and later ones were not cached")
-            return None
+        pending = self._docs.get(store_key)
+        if pending is None:
+            if kind in self.s.skip_kinds:
+                return None
+            if len(self._docs) >= self.s.client.policy.max_documents:
+                self.out.warnings.append(f"stopped at {self.s.client.policy.max_documents} "
+                                         f"linked documents; {url} was not cached")
+                return None
+            pending = asyncio.ensure_future(self._fetch(url, kind, accept, allow_status,
+                                                        store_key, fetch_url))
+            self._docs[store_key] = pending
+        return await asyncio.shield(pending)
+
+    async def _fetch(self, url: str, kind: str, accept: str, allow_status: tuple[int, ...],
+                     store_key: str, fetch_url: str | None) -> Any:
         image = kind == "image"
         cap = self.s.client.policy.max_image_bytes if image else \
             self.s.client.policy.max_document_bytes
@@ -131,13 +140,14 @@ class Walker:
         self.out.material[store_key] = CachedDocument.make(
             store_key, kind, resp.body, resp.fetched_at, media_type=resp.media_type,
             http_status=resp.status, final_url=final or (fetch_url if fetch_url != url else None))
-        self._parsed[store_key] = parsed
         return parsed
 
     def add_response(self, url: str, kind: str, resp: Response) -> None:
         """Cache a response already in hand (the user's own URL) under `url`."""
         final = resp.final_url if resp.final_url != url else None
-        self._seen.add(url)
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        self._docs[url] = done
         self.out.material[url] = CachedDocument.make(
             url, kind, resp.body, resp.fetched_at, media_type=resp.media_type,
             http_status=resp.status, final_url=final)
@@ -203,90 +213,99 @@ class Walker:
         fmt = rec.format
         doc = rec.document or {}
         if fmt.startswith("ob2-"):
-            await self.ob2(doc, signed=fmt == "ob2-signed")
+            main = self.ob2(doc, signed=fmt == "ob2-signed")
         else:
-            await self.vc(doc, rec.jwt_header, rec.jwt_payload, depth)
-        for child in rec.children:
-            await self.walk(child, depth)
+            main = self.vc(doc, rec.jwt_header, rec.jwt_payload, depth)
+        await asyncio.gather(main, *(self.walk(child, depth) for child in rec.children))
 
     async def ob2(self, assertion: dict[str, Any], *, signed: bool) -> None:
+        # Independent branches run concurrently; each document is still fetched once.
         verification = assertion.get("verification")
         vtype = verification.get("type") if isinstance(verification, dict) else None
         vtype = vtype.rsplit(":", 1)[-1] if isinstance(vtype, str) else None
+        branches = [self._ob2_badge(assertion.get("badge"))]
         if not signed and vtype in (None, "hosted", "HostedBadge"):
-            await self.doc(assertion.get("id"), "assertion", allow_status=(410,))
-        badge: Any = assertion.get("badge")
+            branches.append(self.doc(assertion.get("id"), "assertion", allow_status=(410,)))
+        if signed and isinstance(verification, dict):
+            branches.append(self._ob2_key(verification.get("creator")))
+        await asyncio.gather(*branches)
+
+    async def _ob2_badge(self, badge: Any) -> None:
         if isinstance(badge, str):
             badge = await self.doc(badge, "badgeclass")
-        issuer: Any = badge.get("issuer") if isinstance(badge, dict) else None
+        if not isinstance(badge, dict):
+            return
+        image = self.image(badge.get("image"), badge=True)
+        issuer: Any = badge.get("issuer")
         if isinstance(issuer, str):
-            issuer = await self.doc(issuer, "issuer")
-        if signed and isinstance(verification, dict):
-            key = await self.doc(verification.get("creator"), "key")
-            owner = key.get("owner") if isinstance(key, dict) else None
-            if isinstance(owner, str):
-                await self.doc(owner, "issuer")
+            issuer, _ = await asyncio.gather(self.doc(issuer, "issuer"), image)
+        else:
+            await image
         if isinstance(issuer, dict):
-            await self.doc(issuer.get("revocationList"), "revocation_list")
-        if isinstance(badge, dict):
-            await self.image(badge.get("image"), badge=True)
-        if isinstance(issuer, dict):
-            await self.image(issuer.get("image"))
+            await asyncio.gather(self.doc(issuer.get("revocationList"), "revocation_list"),
+                                 self.image(issuer.get("image")))
+
+    async def _ob2_key(self, creator: Any) -> None:
+        key = await self.doc(creator, "key")
+        owner = key.get("owner") if isinstance(key, dict) else None
+        if isinstance(owner, str):
+            await self.doc(owner, "issuer")
 
     async def vc(self, doc: dict[str, Any], header: dict[str, Any] | None,
                  payload: dict[str, Any] | None, depth: int) -> None:
-        await self.contexts(doc)
         issuer = doc.get("issuer")
         issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
         if not isinstance(issuer_id, str) and payload is not None:
             issuer_id = payload.get("iss")
-        if isinstance(issuer_id, str):
-            if issuer_id.startswith("did:web:"):
-                await self.did(issuer_id)
-            else:
-                await self.doc(issuer_id, "issuer")
-        for proof in as_list(doc.get("proof")):
+        branches: list[Any] = [self.contexts(doc)]
+        if isinstance(issuer_id, str) and issuer_id.startswith("did:web:"):
+            branches.append(self.did(issuer_id))
+        elif isinstance(issuer, str):  # an embedded profile needs no fetch
+            branches.append(self.doc(issuer, "issuer"))
+        for proof in as_list(doc.get("proof"))[:8]:
             if isinstance(proof, dict):
-                await self.key_ref(proof.get("verificationMethod"))
+                branches.append(self.key_ref(proof.get("verificationMethod")))
         holder = doc.get("holder")
         if isinstance(holder, str) and holder.startswith("did:web:"):
-            await self.did(holder)
-        if header is not None:
-            kid = header.get("kid")
-            if isinstance(kid, str) and kid:
-                if kid.startswith("#") and isinstance(issuer_id, str):
-                    kid = issuer_id + kid
-                await self.key_ref(kid)
+            branches.append(self.did(holder))
+        kid = header.get("kid") if header is not None else None
+        if isinstance(kid, str) and kid:
+            if kid.startswith("#") and isinstance(issuer_id, str):
+                kid = issuer_id + kid
+            branches.append(self.key_ref(kid))
         for entry in as_list(doc.get("credentialStatus"))[:8]:
-            if not isinstance(entry, dict):
-                continue
-            etypes = types_of(entry)
-            if etypes & {"BitstringStatusListEntry", "StatusList2021Entry"}:
-                lst = await self.doc(entry.get("statusListCredential"), "status_list")
-                if isinstance(lst, dict) and depth < MAX_STATUS_DEPTH:
-                    await self.vc(lst, None, None, depth + 1)
-            elif "1EdTechRevocationList" in etypes:
-                await self.doc(entry.get("id"), "revocation_list")
-        subjects = as_list(doc.get("credentialSubject"))
-        for subject in subjects[:4]:
+            if isinstance(entry, dict):
+                branches.append(self._status(entry, depth))
+        for subject in as_list(doc.get("credentialSubject"))[:4]:
             if isinstance(subject, dict) and isinstance(subject.get("achievement"), dict):
-                await self.image(subject["achievement"].get("image"), badge=True)
+                branches.append(self.image(subject["achievement"].get("image"), badge=True))
         if isinstance(issuer, dict):
-            await self.image(issuer.get("image"))
+            branches.append(self.image(issuer.get("image")))
+        await asyncio.gather(*branches)
+
+    async def _status(self, entry: dict[str, Any], depth: int) -> None:
+        etypes = types_of(entry)
+        if etypes & {"BitstringStatusListEntry", "StatusList2021Entry"}:
+            lst = await self.doc(entry.get("statusListCredential"), "status_list")
+            if isinstance(lst, dict) and depth < MAX_STATUS_DEPTH:
+                await self.vc(lst, None, None, depth + 1)  # what the list's own proof needs
+        elif "1EdTechRevocationList" in etypes:
+            await self.doc(entry.get("id"), "revocation_list")
 
     async def contexts(self, doc: dict[str, Any]) -> None:
         from credwallet.verify.contexts import context_urls
 
-        for url in context_urls(doc)[:32]:
-            if url in self.s.bundled() or url in self._seen:
-                continue
-            before = len(self.out.material)
-            await self.doc(url, "context")
-            cached = self.out.material.get(url.split("#", 1)[0])
-            if cached is not None and len(self.out.material) > before:
-                self.out.warnings.append(
-                    f"context {url} is not bundled with credwallet: cached from the network "
-                    f"and pinned (sha256 {cached.sha256[:16]}...)")
+        wanted = [u for u in context_urls(doc)[:32] if u not in self.s.bundled()]
+        await asyncio.gather(*(self._context(u) for u in wanted))
+
+    async def _context(self, url: str) -> None:
+        known = url.split("#", 1)[0] in self._docs
+        await self.doc(url, "context")
+        cached = self.out.material.get(url.split("#", 1)[0])
+        if cached is not None and not known:
+            self.out.warnings.append(
+                f"context {url} is not bundled with credwallet: cached from the network "
+                f"and pinned (sha256 {cached.sha256[:16]}...)")
 
 
 def _find(doc: dict[str, Any], ref: str) -> dict[str, Any] | None:
