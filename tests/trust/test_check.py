@@ -87,3 +87,16 @@ def test_never_fetched_and_malformed_registries() -> None:
 def test_no_wallet_and_empty_lists() -> None:
     assert "no wallet trust list" in issuer_trust_check("did:web:x", None).detail
     assert "trust no issuers" in issuer_trust_check("did:web:x", TrustPolicy()).detail
+
+
+def test_structured_finding_for_reports() -> None:
+    from credwallet.trust.check import evaluate_trust
+
+    found = evaluate_trust("did:key:z6MkListed", TrustPolicy(_settings())).as_dict()
+    assert found == {"status": "passed", "trusted": True, "issuer": "did:key:z6MkListed",
+                     "source": "registry", "label": "Listed College",
+                     "registry": "https://registry.example/registry.json",
+                     "as_of": "2026-03-01T00:00:00Z", "registry_problems": []}
+    mine = evaluate_trust(DID, TrustPolicy(_settings())).as_dict()
+    assert mine["source"] == "trust_list" and mine["label"] == "Example University"
+    assert evaluate_trust("did:web:nobody", TrustPolicy(_settings())).as_dict()["trusted"] is False

@@ -90,3 +90,37 @@ def test_show_flags_participation_badge(wallet_home: Path, tmp_path: Path, offli
     assert code == 0, out
     code, out = _cli(capsys, "show", out["items"][0]["id"])
     assert out["credential"]["assessment"]["flags"] == ["no assessment described"]
+
+
+def test_presentation_and_nested_trust() -> None:
+    """A presentation has no issuer: its check sums up the credentials it holds."""
+    from credwallet.trust.check import TrustPolicy
+    from credwallet.trust.model import TrustSettings
+    from credwallet.verify import EmptyMaterial, verify_bytes
+    from tests.trust.helpers import NOW, SIGNED_AT
+
+    inner = sign(credential(), ISSUER_SEED)
+    vp = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+          "verifiableCredential": [inner]}
+    raw = json.dumps(vp).encode()
+    settings = TrustSettings()
+    settings.add_issuer(did_of(ISSUER_SEED)[0], None, SIGNED_AT)
+    for policy, want in ((TrustPolicy(settings), "passed"),
+                         (TrustPolicy(require_trusted=True), "failed"),
+                         (TrustPolicy(), "warning")):
+        result = verify_bytes(raw, now=NOW, material=EmptyMaterial(), trust=policy)
+        assert _check(result.model_dump(mode="json"), "issuer_trust")["status"] == want
+        assert _check(result.nested[0].model_dump(mode="json"), "issuer_trust")["status"] == want
+
+
+def test_clr_nested_credentials_get_an_informative_check() -> None:
+    from credwallet.trust.check import TrustPolicy
+    from credwallet.verify import EmptyMaterial, verify_bytes
+    from tests.trust.helpers import NOW, vector
+
+    result = verify_bytes(vector("1edtech-inspector/clr/simple.json"), now=NOW,
+                          material=EmptyMaterial(), trust=TrustPolicy(require_trusted=True))
+    assert result.check("issuer_trust").status == "failed"  # type: ignore[union-attr]
+    assert result.nested
+    for child in result.nested:
+        assert child.check("issuer_trust").status == "warning"  # type: ignore[union-attr]

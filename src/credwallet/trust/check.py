@@ -65,20 +65,48 @@ def _registry_lines(registries: list[Registry]) -> list[str]:
     return out
 
 
+@dataclass
+class TrustFinding:
+    """The outcome of the trust lookup: the check plus structured facts for reports/export."""
+
+    check: Check
+    issuer: str | None = None
+    source: str | None = None  # "trust_list" | "registry" (None: not found)
+    label: str | None = None  # the user's label, or the registry's name for the issuer
+    registry: str | None = None  # registry URL
+    as_of: str | None = None  # registry copy as-of time
+    registry_problems: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.check.status, "trusted": self.check.status == "passed",
+                "issuer": self.issuer, "source": self.source, "label": self.label,
+                "registry": self.registry, "as_of": self.as_of,
+                "registry_problems": self.registry_problems}
+
+
 def issuer_trust_check(issuer_id: str | None, policy: TrustPolicy | None, *,
                        proven: bool = True) -> Check:
+    return evaluate_trust(issuer_id, policy, proven=proven).check
+
+
+def evaluate_trust(issuer_id: str | None, policy: TrustPolicy | None, *,
+                   proven: bool = True) -> TrustFinding:
     policy = policy or TrustPolicy(has_wallet=False)
     miss: CheckStatus = "failed" if policy.require_trusted else "warning"
     required = " (trusted issuer required)" if policy.require_trusted else ""
     if not issuer_id:
-        return Check(check=CHECK, status=miss, detail="the credential names no issuer id" + required)
+        return TrustFinding(Check(check=CHECK, status=miss,
+                                  detail="the credential names no issuer id" + required))
     settings = policy.settings
     key = normalise_issuer_id(issuer_id)
+    finding = TrustFinding(Check(check=CHECK, status=miss), issuer=issuer_id,
+                           registry_problems=_registry_lines(settings.registries))
     found: str | None = None
     direct = settings.find_issuer(key)
     if direct is not None:
         label = f" as {direct.label!r}" if direct.label else ""
         found = f"on your trust list{label} (added {_iso(direct.added_at)})"
+        finding.source, finding.label = "trust_list", direct.label
     else:
         for reg in settings.registries:
             entry = reg.snapshot.issuers.get(key) if reg.snapshot else None
@@ -86,15 +114,19 @@ def issuer_trust_check(issuer_id: str | None, policy: TrustPolicy | None, *,
                 name = f" as {entry.name!r}" if entry.name else ""
                 found = (f"listed{name} in registry {reg.display}, as of "
                          f"{_iso(reg.snapshot.fetched_at)}")
+                finding.source, finding.label = "registry", entry.name
+                finding.registry, finding.as_of = reg.url, _iso(reg.snapshot.fetched_at)
                 break
-    notes = _registry_lines(settings.registries)
+    notes = finding.registry_problems
     tail = ("; " + "; ".join(notes)) if notes else ""
     if found is not None and not proven:
-        return Check(check=CHECK, status=miss,
-                     detail=f"issuer {issuer_id} is {found}, but the signature does not prove "
-                            "the credential comes from it, so trust does not apply" + required)
+        finding.check.detail = (f"issuer {issuer_id} is {found}, but the signature does not "
+                                "prove the credential comes from it, so trust does not apply"
+                                + required)
+        return finding
     if found is not None:
-        return Check(check=CHECK, status="passed", detail=f"issuer {issuer_id} is {found}")
+        finding.check = Check(check=CHECK, status="passed", detail=f"issuer {issuer_id} is {found}")
+        return finding
     if not policy.has_wallet:
         where = "no wallet trust list was consulted"
     elif not settings.issuers and not settings.registries:
@@ -103,9 +135,9 @@ def issuer_trust_check(issuer_id: str | None, policy: TrustPolicy | None, *,
         n = len(settings.registries)
         where = (f"not on your trust list ({len(settings.issuers)} issuer(s)) nor in "
                  f"{n} registr{'y' if n == 1 else 'ies'}")
-    return Check(check=CHECK, status=miss,
-                 detail=f"unknown issuer {issuer_id}: {where}; unknown is not invalid"
-                        + required + tail)
+    finding.check.detail = (f"unknown issuer {issuer_id}: {where}; unknown is not invalid"
+                            + required + tail)
+    return finding
 
 
 def _proven(result: VerificationResult) -> bool:
@@ -153,8 +185,9 @@ def apply_trust(result: VerificationResult, rec: Recognised, material: MaterialS
     if presentation:
         result.checks.append(_presentation_check(result, policy))
     else:
-        result.checks.append(issuer_trust_check(issuer_of(rec, material), policy,
-                                                proven=_proven(result)))
+        finding = evaluate_trust(issuer_of(rec, material), policy, proven=_proven(result))
+        result.checks.append(finding.check)
+        result.extra["issuer_trust"] = finding.as_dict()
     result.verified = not any(c.status == "failed" for c in result.checks)
 
 
