@@ -255,3 +255,15 @@ def test_docs_example_is_valid() -> None:
     block = re.search(r"```toml\n(.*?)```", text, re.S)
     assert block is not None
     assert load(block.group(1)).name == "data-analytics-certificate"
+
+
+def test_bundled_examples_load_in_stacking_order() -> None:
+    from credwallet.models import WalletData
+    from credwallet.pathways.examples import example_pathways
+    from credwallet.pathways.store import add_pathway, stored_pathways
+    from credwallet.wallet.holder import new_wallet
+
+    wallet: WalletData = new_wallet(NOW)
+    for p in example_pathways():
+        assert add_pathway(wallet, p) == []  # no "not in the wallet yet" warnings
+    assert len(stored_pathways(wallet)) >= 3

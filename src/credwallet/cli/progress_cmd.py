@@ -124,8 +124,11 @@ def _add(tree: Tree, n: NodeProgress) -> None:
             sub.add(f"[green]counts:[/green] {escape(m.name)} [dim]({escape(m.id[:12])}"
                     f"{credits})[/dim]")
         for nc in n.not_counted:
-            colour = "dim" if nc.status == "used_elsewhere" else "red"
-            sub.add(f"[{colour}]does not count:[/{colour}] {escape(nc.name)} "
+            if nc.status in ("used_elsewhere", "not_needed"):
+                head = "[dim]not counted here:[/dim]"
+            else:
+                head = "[red]does not count:[/red]"
+            sub.add(f"{head} {escape(nc.name)} "
                     f"[dim]({escape(nc.id[:12])})[/dim]: {escape(nc.reason)}")
     for child in n.requirements:
         _add(sub, child)

@@ -370,11 +370,18 @@ class Evaluator:
                     break
                 chosen.append(item)
                 acc += item[2]
+        counted_ids = {h.id for _, h, _ in chosen}
         for i, c in enumerate(g.of):
             if isinstance(c, CredentialRequirement):
                 # Show what is counted; extra matches beyond the sum needed stay free.
                 hs = [h for j, h, _ in chosen if j == i]
-                results[i] = self._leaf_res(c, s, t, hs)
+                res = self._leaf_res(c, s, t, hs)
+                spare = [h for j, h, _ in leaf_creds if j == i and h.id not in counted_ids]
+                res.node.not_counted += [NotCounted.model_construct(
+                    id=h.id, name=h.label, status="not_needed",
+                    reason="matches, but the credits required are already met")
+                    for h in spare[:MAX_USED_ELSEWHERE]]
+                results[i] = res
         used = frozenset().union(*(r.used for i, r in results.items()
                                    if not isinstance(g.of[i], CredentialRequirement)))
         used = used | {h.id for _, h, _ in chosen}
@@ -453,7 +460,8 @@ def _next_steps(nodes: list[NodeProgress]) -> list[NextStep]:
         if n.satisfied or len(steps) >= MAX_NEXT_STEPS:
             return
         if n.type == "credential":
-            blocked = [c for c in n.not_counted if c.status != "used_elsewhere"]
+            blocked = [c for c in n.not_counted
+                       if c.status not in ("used_elsewhere", "not_needed")]
             text = f"earn: {n.title}"
             if blocked:
                 c = blocked[0]

@@ -19,7 +19,8 @@ class CredRef(BaseModel):
 class NotCounted(BaseModel):
     id: str
     name: str
-    status: str  # expired, revoked, failed, unverified, too_old, used_elsewhere
+    # expired, revoked, failed, unverified, too_old, used_elsewhere, not_needed
+    status: str
     reason: str
 
 
