@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from credwallet.verify import EmptyMaterial, verify_bytes
 from tests.trust.helpers import (
@@ -184,3 +186,31 @@ def test_endorsements_of_endorsements_are_not_followed(depth: int) -> None:
     result = _verify(sign(credential(endorsement=[outer]), ISSUER_SEED))
     (e,) = _endorsements(result)
     assert e["verdict"] == "verified"
+
+
+def test_oversized_endorsement_jwt_is_unreadable() -> None:
+    from credwallet.verify import endorsement as mod
+
+    base = credential(endorsementJwt=["a" * (mod.MAX_JWT_CHARS + 1)])
+    result = verify_bytes(vc_jwt(base, ISSUER_SEED).encode(), now=NOW, material=EmptyMaterial())
+    assert result.verified
+    assert [e["verdict"] for e in _endorsements(result)] == ["unreadable"]
+
+
+_junk = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+                     lambda kids: st.lists(kids, max_size=3)
+                     | st.dictionaries(st.sampled_from(["type", "issuer", "id", "proof",
+                                                        "credentialSubject", "validFrom"]),
+                                       kids, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_junk, max_size=3), st.lists(_junk, max_size=2))
+def test_no_endorsement_can_break_the_credential(embedded: list[Any], jwts: list[Any]) -> None:
+    # (No "@context" keys: unknown contexts anywhere in the credential are the credential's own
+    # problem, checked by the engine's contexts check.)
+    base = credential(endorsement=embedded, endorsementJwt=jwts)
+    base["issuer"]["endorsement"] = embedded[:1]
+    result = verify_bytes(vc_jwt(base, ISSUER_SEED).encode(), now=NOW, material=EmptyMaterial())
+    assert result.verified, result.checks
+    assert len(_endorsements(result)) == len(embedded) + len(embedded[:1]) + len(jwts)

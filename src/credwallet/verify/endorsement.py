@@ -53,16 +53,25 @@ class Endorsement:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "on": self.on, "form": self.form, "verdict": self.verdict, "reason": self.reason,
+            "on": self.on,
+            "form": self.form,
+            "verdict": self.verdict,
+            "reason": self.reason,
             "id": self.endorsement_id,
             # The endorser's name is covered by a signature only when the endorsement verified.
-            "endorser": {"id": self.endorser_id, "name": self.endorser_name,
-                         "name_verified": self.verdict == "verified",
-                         "trusted": self.endorser_trusted},
+            "endorser": {
+                "id": self.endorser_id,
+                "name": self.endorser_name,
+                "name_verified": self.verdict == "verified",
+                "trusted": self.endorser_trusted,
+            },
             "endorses": {"id": self.endorses_id, "what": self.endorses},
-            "comment": self.comment, "issued": self.issued, "signature": self.signature,
+            "comment": self.comment,
+            "issued": self.issued,
+            "signature": self.signature,
             "checks": [c.model_dump(mode="json") for c in self.result.checks]
-            if self.result is not None else [],
+            if self.result is not None
+            else [],
         }
 
 
@@ -135,49 +144,92 @@ def endorsements_of(
     out: list[Endorsement] = []
     sites = list(_vc_sites(doc))
     for where, obj in sites:
-        what = {"credential": "the credential", "issuer": "the issuer",
-                "achievement": "the achievement",
-                "achievement creator": "the achievement's creator"}[where]
+        what = {
+            "credential": "the credential",
+            "issuer": "the issuer",
+            "achievement": "the achievement",
+            "achievement creator": "the achievement's creator",
+        }[where]
         targets.add(what, _id(obj) if where != "credential" else None)
     for where, obj in sites:
         items: list[tuple[str, Any]] = [("embedded", e) for e in as_list(obj.get("endorsement"))]
         items += [("jwt", e) for e in as_list(obj.get("endorsementJwt"))]
         for form, item in items:
             if len(out) >= MAX_ENDORSEMENTS:
-                out.append(Endorsement(on=where, form=form, verdict="unsupported",
-                                       reason=f"more than {MAX_ENDORSEMENTS} endorsements: "
-                                              "the rest are not checked"))
+                out.append(
+                    Endorsement(
+                        on=where,
+                        form=form,
+                        verdict="unsupported",
+                        reason=f"more than {MAX_ENDORSEMENTS} endorsements: the rest are not checked",
+                    )
+                )
                 return out
-            out.append(_one(where, form, item, now=now, material=material, trust=trust,
-                            identities=identities, targets=targets))
+            out.append(
+                _one(
+                    where,
+                    form,
+                    item,
+                    now=now,
+                    material=material,
+                    trust=trust,
+                    identities=identities,
+                    targets=targets,
+                )
+            )
     return out
 
 
-def _one(where: str, form: str, item: Any, *, now: datetime, material: MaterialSource,
-         trust: TrustPolicy | None, identities: Sequence[str], targets: _Targets) -> Endorsement:
+def _one(
+    where: str,
+    form: str,
+    item: Any,
+    *,
+    now: datetime,
+    material: MaterialSource,
+    trust: TrustPolicy | None,
+    identities: Sequence[str],
+    targets: _Targets,
+) -> Endorsement:
     from credwallet.verify.engine import verify_bytes
 
     if form == "jwt":
         if not isinstance(item, str) or len(item) > MAX_JWT_CHARS:
-            return Endorsement(on=where, form=form, verdict="unreadable",
-                               reason="endorsementJwt entry is not a compact JWT string")
+            return Endorsement(
+                on=where,
+                form=form,
+                verdict="unreadable",
+                reason="endorsementJwt entry is not a compact JWT string",
+            )
         raw = item.strip().encode("ascii", "replace")
     elif isinstance(item, dict):
         raw = dumps_compact(item)
     else:
-        return Endorsement(on=where, form=form, verdict="unreadable",
-                           reason="endorsement entry is not an object"
-                                  + (" (a URL: OB 3.0 embeds endorsements)"
-                                     if isinstance(item, str) else ""))
+        return Endorsement(
+            on=where,
+            form=form,
+            verdict="unreadable",
+            reason="endorsement entry is not an object"
+            + (" (a URL: OB 3.0 embeds endorsements)" if isinstance(item, str) else ""),
+        )
     try:
-        result = verify_bytes(raw, now=now, material=material, identities=identities,
-                              trust=trust.relaxed() if trust is not None else None,
-                              endorsements=False)  # endorsements of endorsements: not followed
+        result = verify_bytes(
+            raw,
+            now=now,
+            material=material,
+            identities=identities,
+            trust=trust.relaxed() if trust is not None else None,
+            endorsements=False,
+        )  # endorsements of endorsements: not followed
         from credwallet.ingest import recognise
 
         body = recognise(raw).document or {}
     except BadInput as exc:
         return Endorsement(on=where, form=form, verdict="unreadable", reason=exc.message)
+    except Exception as exc:  # noqa: BLE001 - an endorsement must never break the credential
+        return Endorsement(on=where, form=form, verdict="unreadable",
+                           reason=f"could not be checked ({type(exc).__name__}); this is a bug, "
+                                  "please report it")
     subject = next((s for s in as_list(body.get("credentialSubject")) if isinstance(s, dict)), {})
     proof = result.check("proof")
     trust_check = result.check("issuer_trust")
@@ -189,10 +241,14 @@ def _one(where: str, form: str, item: Any, *, now: datetime, material: MaterialS
     subject_id = _id(subject)
     comment = subject.get("endorsementComment")
     return Endorsement(
-        on=where, form=form, verdict="verified" if verified else "not_verified",
+        on=where,
+        form=form,
+        verdict="verified" if verified else "not_verified",
         reason="; ".join(failed)[:600] if failed else "every check passed",
-        endorsement_id=_id(body), endorser_id=_id(body.get("issuer")),
-        endorser_name=_name(body.get("issuer")), endorses_id=subject_id,
+        endorsement_id=_id(body),
+        endorser_id=_id(body.get("issuer")),
+        endorser_name=_name(body.get("issuer")),
+        endorses_id=subject_id,
         endorses=targets.name(subject_id),
         comment=comment if isinstance(comment, str) else None,
         issued=_text(body.get("validFrom")) or _text(body.get("issuanceDate")),
@@ -206,17 +262,23 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def annotate(result: VerificationResult, rec: Recognised, *, now: datetime,
-             material: MaterialSource, trust: TrustPolicy | None,
-             identities: Sequence[str] = (), endorsements: bool = True) -> None:
+def annotate(
+    result: VerificationResult,
+    rec: Recognised,
+    *,
+    now: datetime,
+    material: MaterialSource,
+    trust: TrustPolicy | None,
+    identities: Sequence[str] = (),
+    endorsements: bool = True,
+) -> None:
     """What verify_bytes adds after the checks proper: the `issuer_trust` check (always) and
     the endorsement results (`result.extra["endorsements"]`, never affecting `verified`)."""
     from credwallet.trust.check import apply_trust
 
     apply_trust(result, rec, material, trust)
     if endorsements:
-        found = endorsements_of(rec, now=now, material=material, trust=trust,
-                                identities=identities)
+        found = endorsements_of(rec, now=now, material=material, trust=trust, identities=identities)
         result.extra["endorsements"] = [e.as_dict() for e in found]
 
 
@@ -266,22 +328,30 @@ def _ob2_one(where: str, ref: Any, material: MaterialSource, targets: _Targets) 
     url = ref if isinstance(ref, str) else _id(ref)
     doc, how = _cached(material, ref)
     if doc is None:
-        return Endorsement(on=where, form="ob2-hosted", verdict="unavailable",
-                           reason=f"endorsement {url or '(no id)'} {how}", endorsement_id=url)
+        return Endorsement(
+            on=where,
+            form="ob2-hosted",
+            verdict="unavailable",
+            reason=f"endorsement {url or '(no id)'} {how}",
+            endorsement_id=url,
+        )
     raw_claim = doc.get("claim")
     claim: dict[str, Any] = raw_claim if isinstance(raw_claim, dict) else {}
     endorser_ref = doc.get("issuer")
     endorser, _ = _cached(material, endorser_ref)
-    vtype = doc.get("verification", {}).get("type") if isinstance(doc.get("verification"),
-                                                                   dict) else None
+    vtype = doc.get("verification", {}).get("type") if isinstance(doc.get("verification"), dict) else None
     vtype = vtype.rsplit(":", 1)[-1] if isinstance(vtype, str) else None
     endorser_id = _id(endorser_ref)
     base = Endorsement(
-        on=where, form="ob2-hosted", verdict="not_verified", endorsement_id=_id(doc) or url,
-        endorser_id=endorser_id, endorser_name=_name(endorser), endorses_id=_id(claim),
+        on=where,
+        form="ob2-hosted",
+        verdict="not_verified",
+        endorsement_id=_id(doc) or url,
+        endorser_id=endorser_id,
+        endorser_name=_name(endorser),
+        endorses_id=_id(claim),
         endorses=targets.name(_id(claim)),
-        comment=claim.get("endorsementComment") if isinstance(claim.get("endorsementComment"),
-                                                              str) else None,
+        comment=claim.get("endorsementComment") if isinstance(claim.get("endorsementComment"), str) else None,
         issued=_text(doc.get("issuedOn")),
     )
     problems = []
@@ -295,8 +365,10 @@ def _ob2_one(where: str, ref: Any, material: MaterialSource, targets: _Targets) 
         problems.append("a hosted endorsement must be fetched from its issuer, not embedded")
     hosts = {_host(url), _host(_id(doc)), _host(endorser_id)}
     if len(hosts) != 1 or "" in hosts:
-        problems.append("the endorsement is not hosted on its issuer's host "
-                        f"({', '.join(sorted(h or '?' for h in hosts))})")
+        problems.append(
+            "the endorsement is not hosted on its issuer's host "
+            f"({', '.join(sorted(h or '?' for h in hosts))})"
+        )
     if problems:
         base.reason = "; ".join(problems)
         return base
