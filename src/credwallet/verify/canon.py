@@ -9,6 +9,7 @@ below stops them well before a user would notice a hang.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pyld import jsonld
@@ -95,11 +96,37 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         return out
 
 
-def canonicalize(doc: dict[str, Any], store: ContextStore) -> str:
+# Proof configurations recur (the same for every credential an issuer signs in one batch) and
+# canonicalization is a pure function of (JSON, context set): callers may ask to memoize.
+_MEMO: dict[tuple[frozenset[tuple[str, str]], str], str] = {}
+_MEMO_MAX_ENTRIES = 512
+_MEMO_MAX_JSON = 4096
+
+
+def canonicalize(doc: dict[str, Any], store: ContextStore, *, memo: bool = False) -> str:
     """Canonical N-Quads of `doc` (URDNA2015), contexts from `store` only.
 
     Raises CanonError for unknown contexts, dropped terms, relative IRIs, too much work.
     """
+    if not memo:
+        return _canonicalize(doc, store)
+    try:
+        text = json.dumps(doc, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise CanonError("document is not plain JSON") from exc
+    if len(text) > _MEMO_MAX_JSON:
+        return _canonicalize(doc, store)
+    key = (store.cache_key(), text)
+    hit = _MEMO.get(key)
+    if hit is None:
+        hit = _canonicalize(doc, store)
+        if len(_MEMO) >= _MEMO_MAX_ENTRIES:
+            _MEMO.clear()
+        _MEMO[key] = hit
+    return hit
+
+
+def _canonicalize(doc: dict[str, Any], store: ContextStore) -> str:
     opts: dict[str, Any] = {
         "algorithm": "URDNA2015",
         "format": "application/n-quads",

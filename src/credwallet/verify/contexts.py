@@ -149,14 +149,17 @@ class ContextStore:
             raise UnknownContext(url)
         # tag "static" lets pyld keep the processed context in the shared cache (it is keyed by
         # the set of extra contexts, see resolver()); a copy because pyld edits documents in place.
-        return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(doc),
-                "tag": "static"}
+        return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(doc), "tag": "static"}
 
-    def resolver(self) -> ContextResolver:
-        key = frozenset(
+    def cache_key(self) -> frozenset[tuple[str, str]]:
+        """Identity of the context set in use: bundled plus these extra contexts."""
+        return frozenset(
             [(u, d.sha256) for u, (_, d) in self._extra.items()]
             + [(u, canonical_json_sha256(c)) for u, c in self._given.items()]
         )
+
+    def resolver(self) -> ContextResolver:
+        key = self.cache_key()
         with _CACHE_LOCK:
             cache = _RESOLVER_CACHES.get(key)
             if cache is None:

@@ -14,7 +14,7 @@ from credwallet.verify.contexts import ContextStore
 from credwallet.verify.suites.registry import DataIntegritySuite, SuiteError, register
 
 
-def jcs_transform(doc: dict[str, Any], store: ContextStore) -> bytes:
+def jcs_transform(doc: dict[str, Any], store: ContextStore, *, memo: bool = False) -> bytes:
     try:
         return bytes(rfc8785.dumps(doc))
     except (rfc8785.CanonicalizationError, ValueError, TypeError, RecursionError) as exc:

@@ -13,9 +13,9 @@ from credwallet.verify.contexts import ContextStore
 from credwallet.verify.suites.registry import DataIntegritySuite, SuiteError, register
 
 
-def rdfc_transform(doc: dict[str, Any], store: ContextStore) -> bytes:
+def rdfc_transform(doc: dict[str, Any], store: ContextStore, *, memo: bool = False) -> bytes:
     try:
-        return canonicalize(doc, store).encode("utf-8")
+        return canonicalize(doc, store, memo=memo).encode("utf-8")
     except CanonError as exc:
         raise SuiteError(str(exc)) from exc
 

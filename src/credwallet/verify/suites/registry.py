@@ -23,7 +23,7 @@ class SuiteError(Exception):
 
 
 class Transform(Protocol):
-    def __call__(self, doc: dict[str, Any], store: ContextStore) -> bytes: ...
+    def __call__(self, doc: dict[str, Any], store: ContextStore, *, memo: bool = False) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class DataIntegritySuite:
         self, unsecured: dict[str, Any], proof_config: dict[str, Any], store: ContextStore
     ) -> tuple[bytes, bytes]:
         """(proof_hash, document_hash): SHA-256 of each canonical form."""
-        proof_hash = hashlib.sha256(self.transform(proof_config, store)).digest()
+        proof_hash = hashlib.sha256(self.transform(proof_config, store, memo=True)).digest()
         doc_hash = hashlib.sha256(self.transform(unsecured, store)).digest()
         return proof_hash, doc_hash
 
