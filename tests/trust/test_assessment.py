@@ -110,3 +110,25 @@ def test_hostile_sizes_are_capped() -> None:
     doc = credential(evidence=[{"id": f"https://e.example/{i}"} for i in range(500)])
     assert len(_summary(doc)["evidence"]) == 100
     assert vector("1edtech-inspector/ob30/complete.json")  # corpus present
+
+
+def test_quality_signals_bundle_for_renderers() -> None:
+    from credwallet.trust.check import TrustPolicy
+    from credwallet.trust.signals import quality_signals
+    from credwallet.verify import EmptyMaterial, verify_bytes
+    from tests.trust.helpers import ISSUER_SEED, NOW, endorsement, sign
+
+    doc = sign(credential(endorsement=[endorsement("urn:uuid:7d6f1c3e-1111-4a51-9c1c-5a1b1e4c0001",
+                                                   "solid")]), ISSUER_SEED)
+    result = verify_bytes(json.dumps(doc).encode(), now=NOW, material=EmptyMaterial(),
+                          trust=TrustPolicy())
+    signals = quality_signals(view_of("ob3-ldp", doc), result)
+    assert signals["issuer"]["name"] == "Test Issuer" and signals["issuer"]["signed"] is True
+    assert signals["issuer_trust"]["status"] == "warning"
+    assert signals["issuer_trust"]["trusted"] is False
+    assert signals["assessment"]["assessment"] == "criteria only"
+    assert signals["endorsements"]["count"] == signals["endorsements"]["verified"] == 1
+    assert signals["endorsements"]["lines"] == [
+        "Accrediting Body endorses the credential: \u201csolid\u201d (verified)"]
+    empty = quality_signals(view_of("ob3-ldp", doc), None)
+    assert empty["endorsements"]["count"] == 0 and empty["issuer_trust"]["status"] is None

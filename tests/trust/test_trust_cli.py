@@ -62,6 +62,9 @@ def test_registry_add_list_remove(wallet_home: Path, capsys: pytest.CaptureFixtu
     code, listed = _cli(capsys, "trust", "registry", "list", "--json")
     assert [r["label"] for r in listed["registries"]] == ["DCC"]
     assert "not fetched yet" in _cli(capsys, "trust", "registry", "list")[1]
+    code, shown = _cli(capsys, "trust", "registry", "show", url, "--json")
+    assert code == 0 and shown["issuers"] == [] and shown["registry"]["status"] == "pending"
+    assert _cli(capsys, "trust", "registry", "show", "https://other.example/", "--json")[0] == 6
     assert _cli(capsys, "trust", "registry", "add", "ftp://x.example/r.json", "--json")[0] == 2
     assert _cli(capsys, "trust", "registry", "remove", url, "--json")[0] == 0
     assert _cli(capsys, "trust", "registry", "remove", url, "--json")[0] == 6

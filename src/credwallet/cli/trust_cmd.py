@@ -6,6 +6,7 @@
     trust registry add URL [--label L] follow a registry (fetched by `credwallet refresh`)
     trust registry remove URL
     trust registry list
+    trust registry show URL            the issuers in its cached copy
 
 Settings live in the encrypted wallet. Only `refresh` goes online to fetch registries.
 """
@@ -178,6 +179,32 @@ def register(app: typer.Typer) -> None:
                                    hint="see `credwallet trust registry list`")
                 wallet.trust = dump_trust(settings)
             emit(ctx, {"removed": _registry_dict(gone)}, lambda: print(f"Removed {gone.url}"))
+            return 0
+
+        run_command(ctx, body)
+
+    @registry_app.command("show")
+    def registry_show(url: str = typer.Argument(..., metavar="URL"), json_out: JsonOpt = False,
+                      home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
+        """Show the issuers in a registry's cached copy."""
+        ctx = Ctx("trust", json_out, home, passphrase_file)
+
+        def body() -> int:
+            from credwallet.trust.model import load_trust
+
+            reg = load_trust(ctx.open_wallet().trust).find_registry(url)
+            if reg is None:
+                raise NotFound(f"{url.strip()!r} is not a followed registry",
+                               hint="see `credwallet trust registry list`")
+            issuers = [e.model_dump(mode="json")
+                       for e in (reg.snapshot.issuers.values() if reg.snapshot else [])]
+
+            def human() -> None:
+                _print_registries([_registry_dict(reg)])
+                for e in issuers:
+                    print(f"  {e['id']}  {e['name'] or ''}")
+
+            emit(ctx, {"registry": _registry_dict(reg), "issuers": issuers}, human)
             return 0
 
         run_command(ctx, body)
