@@ -100,3 +100,16 @@ def test_structured_finding_for_reports() -> None:
     mine = evaluate_trust(DID, TrustPolicy(_settings())).as_dict()
     assert mine["source"] == "trust_list" and mine["label"] == "Example University"
     assert evaluate_trust("did:web:nobody", TrustPolicy(_settings())).as_dict()["trusted"] is False
+
+
+def test_policy_cache_follows_changes() -> None:
+    from credwallet.trust.model import dump_trust
+
+    s = _settings()
+    first = TrustPolicy.from_trust_data(dump_trust(s))
+    assert TrustPolicy.from_trust_data(dump_trust(s)).settings is first.settings  # cached
+    record_fetch(s.registries[0], at=LATER, body=json.dumps([{"id": "did:web:new.example"}]).encode())
+    after = TrustPolicy.from_trust_data(dump_trust(s))
+    assert issuer_trust_check("did:web:new.example", after).status == "passed"
+    s.remove_issuer(DID)
+    assert issuer_trust_check(DID, TrustPolicy.from_trust_data(dump_trust(s))).status == "warning"

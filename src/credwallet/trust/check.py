@@ -13,6 +13,7 @@ fetched, were malformed or too large never block verification: the detail says w
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,11 +36,36 @@ class TrustPolicy:
     @classmethod
     def from_trust_data(cls, data: Mapping[str, Any], *, require_trusted: bool = False
                         ) -> TrustPolicy:
-        return cls(load_trust(dict(data)), require_trusted)
+        return cls(_settings_of(data), require_trusted)
 
     def relaxed(self) -> TrustPolicy:
         """Same lists, no requirement (endorsers and nested credentials are informative)."""
         return TrustPolicy(self.settings, False, self.has_wallet)
+
+
+_LAST: list[tuple[str, TrustSettings]] = []  # one entry: import/refresh verify many credentials
+
+
+def _fingerprint(data: Mapping[str, Any]) -> str:
+    """Cheap identity of the trust data: registry snapshots are named by hash and time, so the
+    (possibly large) issuer maps need not be walked."""
+    regs = []
+    for r in data.get("registries") or []:
+        snap = r.get("snapshot") if isinstance(r, dict) else None
+        snap = snap if isinstance(snap, dict) else {}
+        regs.append([{k: v for k, v in r.items() if k != "snapshot"} if isinstance(r, dict) else r,
+                     snap.get("sha256"), snap.get("fetched_at"), len(snap.get("issuers") or {})])
+    return json.dumps([data.get("version"), data.get("issuers"), regs], sort_keys=True,
+                      default=str)
+
+
+def _settings_of(data: Mapping[str, Any]) -> TrustSettings:
+    key = _fingerprint(data)
+    if _LAST and _LAST[0][0] == key:
+        return _LAST[0][1]
+    settings = load_trust(dict(data))
+    _LAST[:] = [(key, settings)]
+    return settings
 
 
 def _iso(value: datetime) -> str:
