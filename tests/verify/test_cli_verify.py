@@ -36,6 +36,7 @@ def test_file_exit_codes(tmp_path: Path) -> None:
     res = run_cli("verify", "--file", str(junk), "--json")
     assert res.code == 3
     assert res.json()["ok"] is False
+    assert res.json()["error"]["code"] == 3
     res = run_cli("verify", "--file", str(tmp_path / "missing.json"))
     assert res.code == 3 and "cannot read" in res.stdout + res.stderr
     # Several files: the most serious outcome wins, every file is reported.

@@ -11,7 +11,13 @@ from typing import Annotated, Any
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
-from credwallet.errors import BadInput, CredwalletError, UsageError, most_serious
+from credwallet.errors import (
+    BadInput,
+    CredwalletError,
+    UsageError,
+    VerificationFailed,
+    most_serious,
+)
 from credwallet.models import CachedDocument, Check, VerificationResult
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -139,6 +145,19 @@ def _verify_stored(
     return results, codes
 
 
+def _summary_error(results: list[VerificationResult], codes: list[int], code: int) -> CredwalletError | None:
+    """The contract's `error` object for a run that did not end in exit 0."""
+    if code == 0:
+        return None
+    bad = sum(1 for c in codes if c != 0)
+    unreadable = sum(1 for c in codes if c == 3)
+    message = f"{bad} of {len(results)} did not verify" + (
+        f" ({unreadable} unreadable)" if unreadable else ""
+    )
+    error = BadInput(message) if code == 3 else VerificationFailed(message)
+    return error
+
+
 def _is_unreadable(r: VerificationResult) -> bool:
     return len(r.checks) == 1 and r.checks[0].check == "format" and r.checks[0].status == "failed"
 
@@ -187,6 +206,7 @@ def register(app: typer.Typer) -> None:
                 {"results": [r.contract_dict() for r in results]},
                 lambda: render_results(results),
                 ok=code == 0,
+                error=_summary_error(results, codes, code),
             )
             return code
 
