@@ -54,6 +54,7 @@ def test_refresh_reports_newly_revoked(wallet_home: Path) -> None:
         assert first.code == 0, first
         doc = first.json()
         assert doc["schema"] == "credwallet.refresh/1" and doc["ok"] is True
+        assert doc["registries"] == []  # none followed
         [item] = doc["results"]
         assert item["newly_revoked"] is False and item["verified"] is True
         assert item["signing_key"] == s.ob3_did + "#key-1"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -40,24 +40,40 @@ def register(app: typer.Typer) -> None:
                 items = refresh_wallet(wallet, chosen, now=ctx.now(), insecure_http=insecure_http,
                                        progress=RichProgress("refreshing"),
                                        verifier=default_verifier())
+                # A full refresh also updates the known-issuer registries the user follows.
+                registries = [] if ids else _refresh_registries(wallet, ctx, insecure_http)
             code = most_serious([i.exit_code for i in items])
-            emit(ctx, {"results": [i.contract_dict() for i in items],
+            emit(ctx, {"results": [i.contract_dict() for i in items], "registries": registries,
                        "checked_at": ctx.now().isoformat().replace("+00:00", "Z")},
-                 lambda: _human(items), ok=code == 0)
+                 lambda: _human(items, registries), ok=code == 0)
             return code
 
         run_command(ctx, body)
 
 
-def _human(items: list[RefreshItem]) -> None:
+def _refresh_registries(wallet: Any, ctx: Ctx, insecure_http: bool) -> list[dict[str, Any]]:
+    try:
+        from credwallet.fetch.registry import refresh_registries
+    except ImportError:
+        return []
+    rows: list[dict[str, Any]] = refresh_registries(wallet, now=ctx.now(),
+                                                    insecure_http=insecure_http)
+    return rows
+
+
+def _human(items: list[RefreshItem], registries: list[dict[str, Any]]) -> None:
     from rich.markup import escape
 
     from credwallet.cli.common import stdout_console
     from credwallet.cli.render import verdict_style, verdict_text
 
     console = stdout_console()
+    for reg in registries:
+        state = "updated" if reg.get("status") == "ok" else f"[red]{escape(str(reg.get('status')))}[/red]"
+        console.print(f"registry  {escape(str(reg.get('url')))}: {state}"
+                      + (f" ({escape(str(reg['error']))})" if reg.get("error") else ""))
     if not items:
-        console.print("Nothing to refresh: the wallet is empty.")
+        console.print("No credentials to refresh.")
         return
     for it in items:
         fetched = len(it.fetched)
