@@ -1,4 +1,9 @@
-"""CLI tests through the real entry point (subprocess, CREDWALLET_HOME = tmp)."""
+"""CLI tests through the real entry point.
+
+`cli` runs `python -m credwallet` in a subprocess; `cw` calls the same entry function
+(`credwallet.cli.app.run`) in-process, which is much faster for multi-step scenarios.
+CREDWALLET_HOME points to a per-test temp dir (tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -50,6 +55,33 @@ def seed(home: Path, extra: list[StoredCredential] | None = None) -> dict[str, s
     return names
 
 
+class _InProc:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.stdout, self.stderr = code, out, err
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    def __repr__(self) -> str:
+        return f"<exit {self.code}\nstdout: {self.stdout[-2000:]}\nstderr: {self.stderr[-2000:]}>"
+
+
+@pytest.fixture
+def cw() -> Any:
+    import contextlib
+    import io
+
+    from credwallet.cli.app import run
+
+    def call(*args: str) -> _InProc:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = run(list(args))
+        return _InProc(code, out.getvalue(), err.getvalue())
+
+    return call
+
+
 @pytest.fixture
 def seeded(wallet_home: Path) -> dict[str, str]:
     return seed(wallet_home)
@@ -78,23 +110,23 @@ def test_check_reports_file_and_field(cli: Any, tmp_path: Path) -> None:
     assert human.code == 3 and "bad.toml" in human.stderr
 
 
-def test_check_needs_no_wallet(cli: Any) -> None:
-    res = cli("pathway", "check", str(EXAMPLES / "data-analytics-certificate.toml"), "--json")
+def test_check_needs_no_wallet(cw: Any) -> None:
+    res = cw("pathway", "check", str(EXAMPLES / "data-analytics-certificate.toml"), "--json")
     assert res.code == 0, res
     assert res.json()["pathway"]["name"] == "data-analytics-certificate"
 
 
-def test_add_list_show_progress_remove(cli: Any, seeded: dict[str, str]) -> None:
-    add_examples(cli)
-    listed = cli("pathway", "list", "--json").json()["pathways"]
+def test_add_list_show_progress_remove(cw: Any, cli: Any, seeded: dict[str, str]) -> None:
+    add_examples(cw)
+    listed = cw("pathway", "list", "--json").json()["pathways"]
     assert [p["name"] for p in listed] == ["data-analytics-certificate",
                                            "it-support-specialist-pathway",
                                            "aas-information-technology"]
     assert listed[2]["stacks"] == ["data-analytics-certificate"]
-    shown = cli("pathway", "show", "aas-information-technology", "--json")
+    shown = cw("pathway", "show", "aas-information-technology", "--json")
     assert shown.code == 0 and shown.json()["pathway"]["requirements"][1]["type"] == "credits"
 
-    res = cli("progress", "--at", AT, "--json")
+    res = cw("progress", "--at", AT, "--json")
     assert res.code == 0, res
     doc = res.json()
     assert doc["schema"] == "credwallet.progress/1" and doc["ok"] is True
@@ -116,62 +148,62 @@ def test_add_list_show_progress_remove(cli: Any, seeded: dict[str, str]) -> None
     assert cert["requirements"][0]["requirements"][0]["matched_by"] == [
         seeded["python-foundations"]]
 
-    one = cli("progress", "data-analytics-certificate", "--at", AT, "--json").json()
+    one = cw("progress", "data-analytics-certificate", "--at", AT, "--json").json()
     assert [p["name"] for p in one["pathways"]] == ["data-analytics-certificate"]
 
-    human = cli("progress", "--at", AT)
+    human = cli("progress", "--at", AT)  # the real `python -m credwallet` once
     assert human.code == 0, human
     assert "Next steps" in human.stdout and "does not count" in human.stdout
     assert "https://lakeshore.example.edu/achievements/it-290/criteria" in human.stdout
 
-    rm = cli("pathway", "remove", "data-analytics-certificate", "--json")
+    rm = cw("pathway", "remove", "data-analytics-certificate", "--json")
     assert rm.code == 0 and rm.json()["stacked_by"] == ["aas-information-technology"]
-    after = cli("progress", "aas-information-technology", "--at", AT, "--json").json()
+    after = cw("progress", "aas-information-technology", "--at", AT, "--json").json()
     assert "unknown pathway" in after["pathways"][0]["problems"][0]
 
 
-def test_unknown_names_exit_6(cli: Any, seeded: dict[str, str]) -> None:
+def test_unknown_names_exit_6(cw: Any, seeded: dict[str, str]) -> None:
     for args in (("progress", "nope"), ("pathway", "show", "nope"),
                  ("pathway", "remove", "nope")):
-        res = cli(*args, "--json")
+        res = cw(*args, "--json")
         assert res.code == 6, res
         assert res.json()["error"]["kind"] == "not_found"
 
 
-def test_duplicate_replace_and_cycles(cli: Any, seeded: dict[str, str], tmp_path: Path) -> None:
+def test_duplicate_replace_and_cycles(cw: Any, seeded: dict[str, str], tmp_path: Path) -> None:
     f = EXAMPLES / "data-analytics-certificate.toml"
-    assert cli("pathway", "add", str(f), "--json").code == 0
-    assert cli("pathway", "add", str(f), "--json").code == 2
-    assert cli("pathway", "add", str(f), "--replace", "--json").json()["replaced"] is True
+    assert cw("pathway", "add", str(f), "--json").code == 0
+    assert cw("pathway", "add", str(f), "--json").code == 2
+    assert cw("pathway", "add", str(f), "--replace", "--json").json()["replaced"] is True
     a = tmp_path / "a.yaml"
     a.write_text("name: a\nrequirements:\n  - pathway: b\n")
     b = tmp_path / "b.yaml"
     b.write_text("name: b\nrequirements:\n  - pathway: a\n")
-    first = cli("pathway", "add", str(a), "--json")
+    first = cw("pathway", "add", str(a), "--json")
     assert first.code == 0 and "not in the wallet yet" in first.json()["warnings"][0]
-    res = cli("pathway", "add", str(b), "--json")
+    res = cw("pathway", "add", str(b), "--json")
     assert res.code == 3, res
     assert "cycle" in res.json()["error"]["message"]
     assert "b -> a -> b" in res.json()["error"]["message"]
 
 
-def test_from_clr(cli: Any, wallet_home: Path) -> None:
+def test_from_clr(cw: Any, wallet_home: Path) -> None:
     raw = (DATA / "clr-spec-example.json").read_text("utf-8")
     clr = _stored(raw, "clr-ldp", _verification("valid"))
     seed(wallet_home, [clr])
-    res = cli("pathway", "add", "--from-clr", clr.id[:10], "--json")
+    res = cw("pathway", "add", "--from-clr", clr.id[:10], "--json")
     assert res.code == 0, res
     name = res.json()["pathway"]["name"]
     assert res.json()["pathway"]["origin"]["kind"] == "clr"
-    shown = cli("pathway", "show", name, "--json").json()["pathway"]
+    shown = cw("pathway", "show", name, "--json").json()["pathway"]
     leaf = shown["requirements"][0]["of"][0]
     assert leaf["achievement_id"] == "urn:uuid:dd887f0a-56cb-11ec-bf63-0242ac130002"
-    not_clr = cli("pathway", "add", "--from-clr", "zzzz", "--json")
+    not_clr = cw("pathway", "add", "--from-clr", "zzzz", "--json")
     assert not_clr.code == 6
 
 
-def test_add_needs_exactly_one_source(cli: Any, seeded: dict[str, str]) -> None:
-    assert cli("pathway", "add", "--json").code == 2
+def test_add_needs_exactly_one_source(cw: Any, seeded: dict[str, str]) -> None:
+    assert cw("pathway", "add", "--json").code == 2
 
 
 @pytest.fixture

@@ -101,3 +101,61 @@ def test_n_of_m_satisfied_exactly_when_n_distinct_matches(
     pathway = pw([{"type": "at_least", "count": n, "of": [{"tag": t} for t in leaves]}])
     creds = make_held(specs)
     assert evaluate(pathway, creds, NOW).complete == _distinct_matches(leaves, creds, n)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(-3, 3, allow_nan=False)
+    | st.sampled_from(["", "a", "all", "at_least", "credits", "pathway", "credential", "x",
+                       "ce-11111111-2222-4333-8444-555555555501"]),
+    lambda ch: st.lists(ch, max_size=3) | st.dictionaries(
+        st.sampled_from(["name", "type", "of", "count", "credits", "tag", "requirements",
+                         "pathway", "id", "achievement_id", "alignment", "target_code",
+                         "allow_reuse", "valid_within_years"]), ch, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(json_values)
+def test_any_document_is_a_pathway_or_a_pathway_error(doc: Any) -> None:
+    from credwallet.errors import PathwayError
+    from credwallet.pathways.loader import pathway_from_dict
+
+    try:
+        p = pathway_from_dict(doc, "fuzz")
+    except PathwayError as exc:
+        assert exc.message.startswith("fuzz")
+    else:
+        evaluate(p, [held("c", tags=["a", "x"])], NOW)
+
+
+ctdl_keys = ["@id", "@type", "ceterms:name", "ceterms:hasChild", "ceterms:hasCondition",
+             "ceterms:targetComponent", "ceterms:requiredNumber", "ceterms:proxyFor",
+             "ceterms:hasDestinationComponent", "ceterms:creditValue", "ceterms:hasConstraint",
+             "ceterms:leftSource", "ceterms:rightSource"]
+ctdl_refs = st.sampled_from(["n1", "n2", "n3", "https://credentialengineregistry.org/resources/"
+                             "ce-11111111-2222-4333-8444-555555555501", "ceterms:creditValue",
+                             "ceterms:Pathway", "ceterms:CourseComponent", "3", "-1"])
+ctdl_values = st.recursive(
+    ctdl_refs | st.integers(-2, 4) | st.dictionaries(st.sampled_from(["en-US", "@id"]), ctdl_refs,
+                                                     max_size=1),
+    lambda ch: st.lists(ch, max_size=3) | st.dictionaries(st.sampled_from(ctdl_keys), ch,
+                                                          max_size=4),
+    max_leaves=10)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.fixed_dictionaries(
+    {"@id": st.sampled_from(["n1", "n2", "n3"]),
+     "@type": st.sampled_from(["ceterms:Pathway", "ceterms:CourseComponent",
+                               "ceterms:ComponentCondition"])},
+    optional={k: ctdl_values for k in ctdl_keys[2:]}), max_size=4))
+def test_any_ctdl_graph_imports_or_fails_clearly(graph: list[dict[str, Any]]) -> None:
+    from credwallet.errors import PathwayError
+    from credwallet.pathways.ctdl import pathway_from_ctdl
+
+    try:
+        p = pathway_from_ctdl({"@graph": graph}, "fuzz.jsonld")
+    except PathwayError as exc:
+        assert "fuzz.jsonld" in exc.message
+    else:
+        evaluate(p, [], NOW)

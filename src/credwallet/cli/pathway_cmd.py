@@ -267,8 +267,9 @@ def requirement_label(node: Any) -> str:
         head = f"at least {node.credits:g} credits from"
     else:
         head = f"pathway {node.pathway} complete"
-    title = f" [bold]{escape(node.title)}[/bold]" if node.title else ""
-    return f"{escape(head)}{title}"
+    if node.title:
+        return f"[bold]{escape(node.title)}[/bold] ({escape(head)})"
+    return escape(head)
 
 
 def _human_show(pathway: Pathway) -> None:
@@ -289,7 +290,9 @@ def _human_show(pathway: Pathway) -> None:
 
     def add(tree: Tree, nodes: list[Any]) -> None:
         for n in nodes:
-            label = f"[dim]{escape(n.id or '')}[/dim] " + requirement_label(n)
+            # Short ids help when editing the file; generated CTDL ids are just noise here.
+            shown_id = f"[dim]{escape(n.id)}[/dim] " if n.id and len(n.id) <= 24 else ""
+            label = shown_id + requirement_label(n)
             if n.criteria_url:
                 label += f"\n[blue]{escape(n.criteria_url)}[/blue]"
             add(tree.add(label), list(getattr(n, "of", [])))

@@ -219,5 +219,7 @@ def describe(req: CredentialRequirement) -> str:
                 x for x in (v.get("target_framework"), v.get("target_code")) if x)
         elif isinstance(v, list):
             v = " or ".join(v)
+        elif k == "ctid":
+            v = ctid_of(v) or v  # the CTID says it all; the registry URI is long
         parts.append(f"{k.replace('_', ' ')} {v}")
     return "credential with " + ", ".join(parts)
