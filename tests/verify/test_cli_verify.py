@@ -60,7 +60,7 @@ def test_human_output_names_the_signer() -> None:
     res = run_cli("verify", "--file", str(BAD_SIG), "--file", str(GOOD))
     assert res.code == 1
     assert "NOT VERIFIED (failed: proof" in res.stdout and "does not match" in res.stdout
-    assert "VERIFIED (warnings: recipient)" in res.stdout and "did:key:z6MknNQD" in res.stdout
+    assert "\nVERIFIED (warnings: recipient" in res.stdout and "did:key:z6MknNQD" in res.stdout
 
 
 def test_stored_credentials_verify_and_list_shows_verdict(wallet_home: Path, tmp_path: Path) -> None:
