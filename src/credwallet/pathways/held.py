@@ -53,7 +53,9 @@ def status_of(verification: VerificationResult | None, view: CredentialView,
     names = {c.check for c in failed}
     if "revocation" in names:
         detail = next(c.detail for c in failed if c.check == "revocation")
-        return "revoked", "revoked" + (f": {detail}" if detail else "")
+        if not detail:
+            return "revoked", "revoked"
+        return "revoked", detail if "revoked" in detail.lower() else f"revoked: {detail}"
     if failed and names <= {"expiry"}:
         return "expired", failed[0].detail or "expired"
     if failed or not verification.verified:
