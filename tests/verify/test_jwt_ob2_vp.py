@@ -204,3 +204,21 @@ def test_verify_never_needs_material_methods_beyond_get() -> None:
     assert "https://x.example/list" in src.asked
     assert result.check("revocation").status == "warning"
     assert isinstance(DictMaterial().get("x"), type(None))
+
+
+def test_ob2_signed_without_creator_uses_issuer_keys() -> None:
+    """No verification.creator: the keys the (cached) issuer profile declares are tried."""
+    entry = next(e for e in manifest()["entries"] if e["file"].endswith("ob20/simple.jwt"))
+    material = material_for(entry)
+    raw = vector(entry["file"])
+    assert run(raw, material).verified
+    import base64 as b64
+
+    head, payload, sig = raw.decode().strip().split(".")
+    claims = json.loads(b64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    del claims["verification"]["creator"]
+    forged_payload = b64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    # Same signature over different bytes: the declared key is found, the signature fails.
+    result = run(f"{head}.{forged_payload}.{sig}".encode(), material)
+    assert result.check("proof").status == "failed"
+    assert "http://example.org/key1.json" in result.check("proof").detail

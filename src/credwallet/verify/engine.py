@@ -697,32 +697,51 @@ def _ob2_signed(rec: Recognised, env: _Env) -> _Outcome:
         parsed = jose.parse_compact(rec.raw, frozenset({"RS256", "ES256"}))
         verification = assertion.get("verification")
         creator = verification.get("creator") if isinstance(verification, dict) else None
-        if not isinstance(creator, str):
-            raise KeyUnavailable("verification.creator (the signing key URL) is missing")
-        signer = creator
-        key_doc, how = _cached_json(env, creator)
-        if key_doc is None:
-            raise KeyUnavailable(f"signing key {how}")
-        if not isinstance(key_doc.get("publicKeyPem"), str):
-            raise KeyUnavailable(f"key document {creator} has no publicKeyPem")
-        owner = key_doc.get("owner") if isinstance(key_doc.get("owner"), str) else None
-        key = ResolvedKey(
-            vm_id=creator,
-            pem=key_doc["publicKeyPem"],
-            controller=owner,
-            how=f"CryptographicKey {creator} ({how})",
+        if creator is not None and not isinstance(creator, str):
+            raise KeyUnavailable("verification.creator is not a URL")
+        # Without a creator, OB 2.0 verifiers try the keys the issuer profile declares.
+        candidates: list[str] = (
+            [creator]
+            if isinstance(creator, str)
+            else [
+                k if isinstance(k, str) else str(k.get("id"))
+                for k in as_list(issuer.get("publicKey") if issuer else None)[:8]
+                if isinstance(k, str) or (isinstance(k, dict) and isinstance(k.get("id"), str))
+            ]
         )
-        ok = jose.verify_signature(parsed, key)
-        proof = Check(
-            check="proof",
-            status="passed" if ok else "failed",
-            detail=(
-                f"valid JWS {parsed.header['alg']} signature by {creator}"
-                if ok
-                else f"JWS signature by {creator} does not match the content"
-            ),
-        )
-        binding = _ob2_key_binding(key, key_doc, issuer, ok)
+        if not candidates:
+            raise KeyUnavailable(
+                "no signing key: verification.creator is missing and the issuer profile lists no publicKey"
+            )
+        proof = binding = None
+        for ref in candidates:
+            signer = ref
+            key_doc, how = _cached_json(env, ref)
+            if key_doc is None:
+                raise KeyUnavailable(f"signing key {how}")
+            if not isinstance(key_doc.get("publicKeyPem"), str):
+                raise KeyUnavailable(f"key document {ref} has no publicKeyPem")
+            owner = key_doc.get("owner") if isinstance(key_doc.get("owner"), str) else None
+            key = ResolvedKey(
+                vm_id=ref,
+                pem=key_doc["publicKeyPem"],
+                controller=owner,
+                how=f"CryptographicKey {ref} ({how})",
+            )
+            ok = jose.verify_signature(parsed, key)
+            proof = Check(
+                check="proof",
+                status="passed" if ok else "failed",
+                detail=(
+                    f"valid JWS {parsed.header['alg']} signature by {ref}"
+                    if ok
+                    else f"JWS signature by {ref} does not match the content"
+                ),
+            )
+            binding = _ob2_key_binding(key, key_doc, issuer, ok)
+            if ok:
+                break
+        assert proof is not None and binding is not None
     except (jose.JwsError, KeyUnavailable) as exc:
         proof = Check(check="proof", status="failed", detail=str(exc))
         binding = Check(check="key_binding", status="skipped", detail="no verified signature")
