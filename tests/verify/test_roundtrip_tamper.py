@@ -173,3 +173,24 @@ def test_unknown_context_is_never_fetched() -> None:
     assert "unknown-context" in result.check("contexts").detail  # type: ignore[union-attr]
     assert result.check("proof").status == "skipped"  # type: ignore[union-attr]
     assert not result.verified
+
+
+def test_ob303_variant_terms_verify_with_the_1edtech_copy() -> None:
+    """`endorsementJwt` is defined only by the 1EdTech copy of OB 3.0.3: accepted via that copy."""
+    from credwallet.verify.contexts import ContextStore
+    from credwallet.verify.suites import find_suite
+
+    doc = signed_ob3(SEED)
+    proof = doc.pop("proof")
+    doc["endorsementJwt"] = ["eyJhbGciOiJub25lIn0.e30."]
+    suite = find_suite("DataIntegrityProof", "eddsa-rdfc-2022")
+    assert suite is not None
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    options["proofValue"] = suite.sign(doc, options, SEED, ContextStore(variants=True))
+    result = check({**doc, "proof": options})
+    assert result.verified, result.checks
+    assert "1EdTech validator's copy" in result.check("proof").detail  # type: ignore[union-attr]
+    # Any other undefined term still fails safe mode.
+    doc["somethingUndefined"] = 1
+    result = check({**doc, "proof": options})
+    assert result.check("contexts").status == "failed"  # type: ignore[union-attr]

@@ -37,22 +37,31 @@ def canonical_json_sha256(obj: Any) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@lru_cache(maxsize=1)
-def bundled_contexts() -> dict[str, dict[str, Any]]:
-    """URL -> parsed context document, each verified against its pinned hash."""
+@lru_cache(maxsize=2)
+def bundled_contexts(variants: bool = False) -> dict[str, dict[str, Any]]:
+    """URL -> parsed context document, each verified against its pinned hash.
+
+    `variants=True` picks, for the URLs that have one, the other published copy (the 1EdTech
+    validator's OB 3.0.3 adds the terms `jti` and `endorsementJwt`).
+    """
     root = resources.files("credwallet.data") / "contexts"
     index = json.loads((root / "index.json").read_text(encoding="utf-8"))
     out: dict[str, dict[str, Any]] = {}
     for url, entry in index.items():
-        doc = json.loads((root / entry["file"]).read_text(encoding="utf-8"))
-        allowed = {entry["sha256_of_canonical_json"]}
-        allowed |= {v["sha256_of_canonical_json"] for v in entry.get("variants", [])}
-        digest = canonical_json_sha256(doc)
-        if digest not in allowed:
+        chosen = entry["variants"][0] if variants and entry.get("variants") else entry
+        doc = json.loads((root / chosen["file"]).read_text(encoding="utf-8"))
+        if canonical_json_sha256(doc) != chosen["sha256_of_canonical_json"]:
             # A modified bundled file is a broken installation: refuse to use it.
-            raise RuntimeError(f"bundled context {entry['file']} does not match its pinned hash")
+            raise RuntimeError(f"bundled context {chosen['file']} does not match its pinned hash")
         out[url] = doc
     return out
+
+
+@lru_cache(maxsize=1)
+def urls_with_variants() -> frozenset[str]:
+    root = resources.files("credwallet.data") / "contexts"
+    index = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    return frozenset(url for url, entry in index.items() if entry.get("variants"))
 
 
 def bundled_context_hashes() -> dict[str, set[str]]:
@@ -108,8 +117,11 @@ class ContextStore:
         self,
         material: MaterialSource | None = None,
         extra: Mapping[str, dict[str, Any]] | None = None,
+        *,
+        variants: bool = False,
     ) -> None:
         self._material = material
+        self.variants = variants
         self._extra: dict[str, tuple[dict[str, Any], CachedDocument]] = {}
         # Contexts supplied by the caller (signing with a private extension context).
         self._given: dict[str, dict[str, Any]] = dict(extra or {})
@@ -118,13 +130,13 @@ class ContextStore:
         return self._get(url) is not None
 
     def source_of(self, url: str) -> str:
-        if url in bundled_contexts():
-            return "bundled"
+        if url in bundled_contexts(self.variants):
+            return "bundled" + (" (1EdTech copy)" if self.variants and url in urls_with_variants() else "")
         hit = self._extra.get(url)
         return f"cached at import {hit[1].fetched_at:%Y-%m-%d}" if hit else "unknown"
 
     def _get(self, url: str) -> dict[str, Any] | None:
-        bundled = bundled_contexts().get(url)
+        bundled = bundled_contexts(self.variants).get(url)
         if bundled is not None:
             return bundled
         if url in self._extra:
@@ -156,7 +168,14 @@ class ContextStore:
         return frozenset(
             [(u, d.sha256) for u, (_, d) in self._extra.items()]
             + [(u, canonical_json_sha256(c)) for u, c in self._given.items()]
+            + ([("@variants", "1edtech")] if self.variants else [])
         )
+
+    def with_variants(self) -> ContextStore:
+        """The same store, reading the other published copy of contexts that have two."""
+        other = ContextStore(self._material, self._given, variants=True)
+        other._extra = dict(self._extra)
+        return other
 
     def resolver(self) -> ContextResolver:
         key = self.cache_key()
