@@ -194,7 +194,10 @@ class Client:
             raise NetworkError(f"{url}: timed out (no data for "
                                f"{self.policy.read_timeout:g} s)") from None
         except (httpx.ConnectError, httpx.RemoteProtocolError) as exc:
-            raise _Retry(NetworkError(f"{url}: cannot connect ({_short(exc)})")) from None
+            error = NetworkError(f"{url}: cannot connect ({_short(exc)})")
+            if "CERTIFICATE" in str(exc) or "SSL" in str(exc):
+                raise error from None  # TLS trust does not get better by retrying
+            raise _Retry(error) from None
         except httpx.UnsupportedProtocol as exc:
             raise Refused(f"{url}: {_short(exc)}") from None
         except httpx.TransportError as exc:
