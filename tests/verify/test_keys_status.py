@@ -208,3 +208,18 @@ def test_1edtech_revocation_list() -> None:
     listed["revokedCredentials"][0]["revoked"] = False  # type: ignore[index]
     assert run(doc, cached(url, listed)).check("revocation").status == "passed"
     assert run(doc, cached(url, {"revokedCredentials": []})).check("revocation").status == "passed"
+
+
+def test_expired_status_list_only_warns_when_clear() -> None:
+    from tests.verify.vutil import did_key_of
+
+    _, vm = did_key_of(SEED)
+    lst = _status_list(SEED, {5})
+    del lst["proof"]
+    lst["validUntil"] = "2025-03-01T00:00:00Z"
+    lst = sign_data_integrity(lst, seed=SEED, verification_method=vm,
+                              proof_purpose="assertionMethod", created=FETCHED)
+    clear = run(_with_status(4), cached(LIST_URL, lst))
+    assert clear.check("revocation").status == "warning"
+    assert "expired" in clear.check("revocation").detail
+    assert run(_with_status(5), cached(LIST_URL, lst)).check("revocation").status == "failed"

@@ -316,16 +316,36 @@ def _vc_common(
 
 
 def _verify_list(lst: dict[str, Any], env: _Env) -> tuple[bool, bool, str]:
-    """A status list credential's own proof (no status of its own: avoids recursion)."""
+    """A status list credential's own checks (no status of its own: avoids recursion).
+
+    Returns (sound, trusted, why): not sound = tampered or malformed (the status fails);
+    sound but not trusted = its key is not bound to its issuer, or it has expired (a clear
+    bit is then only a warning; a set bit still counts).
+    """
     if env.depth >= MAX_DEPTH:
         return False, False, "status lists nested too deeply"
     out = _ldp_credential(lst, env.deeper(), "vc-ldp", check_status=False)
-    failed = [c for c in out.checks if c.status == "failed" and c.check != "key_binding"]
-    binding = next((c for c in out.checks if c.check == "key_binding"), None)
-    bound = binding is not None and binding.status == "passed"
+    soft = ("key_binding", "expiry", "recipient")
+    failed = [c for c in out.checks if c.status == "failed" and c.check not in soft]
     if failed:
         return False, False, "; ".join(f"{c.check}: {c.detail}" for c in failed)[:400]
-    return True, bound, binding.detail if binding is not None else ""
+    doubts = [c for c in out.checks if c.status == "failed" and c.check in ("key_binding", "expiry")]
+    if doubts:
+        return (
+            True,
+            False,
+            "; ".join(
+                (
+                    "the list's signing key is not bound to its issuer: "
+                    if c.check == "key_binding"
+                    else "the status list itself has expired: "
+                )
+                + c.detail
+                for c in doubts
+            )[:400],
+        )
+    binding = out.checks[[c.check for c in out.checks].index("key_binding")]
+    return True, True, binding.detail
 
 
 def _ldp_presentation(doc: dict[str, Any], env: _Env) -> _Outcome:

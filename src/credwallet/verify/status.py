@@ -139,8 +139,7 @@ def _bitstring_entry(
     if not bound:
         return EntryResult(
             "warning",
-            f"not {purpose}-flagged at index {index} (as of {when}), but the "
-            f"list's signing key is not bound to its issuer: {why}",
+            f"not {purpose}-flagged at index {index} (as of {when}), but {why}",
         )
     return EntryResult(
         "passed",
