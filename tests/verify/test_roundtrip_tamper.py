@@ -194,3 +194,13 @@ def test_ob303_variant_terms_verify_with_the_1edtech_copy() -> None:
     doc["somethingUndefined"] = 1
     result = check({**doc, "proof": options})
     assert result.check("contexts").status == "failed"  # type: ignore[union-attr]
+
+
+def test_proof_context_must_prefix_document_context() -> None:
+    doc = signed_ob3(SEED)
+    doc["proof"]["@context"] = ["https://www.w3.org/ns/credentials/v2"]
+    assert check(doc).check("proof").status == "passed"  # type: ignore[union-attr]
+    doc["proof"]["@context"] = ["https://w3id.org/security/data-integrity/v2"]
+    result = check(doc)
+    assert result.check("proof").status == "failed"  # type: ignore[union-attr]
+    assert "@context" in result.check("proof").detail  # type: ignore[union-attr]

@@ -67,6 +67,11 @@ class DataIntegritySuite:
             raise SuiteError(f"proofValue decodes to {len(signature)} bytes, not a 64-byte Ed25519 signature")
         if len(public_key) != 32:
             raise SuiteError("Ed25519 public key is not 32 bytes")
+        if self.cryptosuite is not None and "@context" in proof:
+            # Data Integrity: a proof's own @context must open the document's @context.
+            pctx, dctx = _as_list(proof["@context"]), _as_list(unsecured.get("@context"))
+            if dctx[: len(pctx)] != pctx:
+                raise SuiteError("the proof's @context does not match the document's @context")
         proof_hash, doc_hash = self.hash_data(unsecured, self.proof_config(unsecured, proof), store)
         try:
             nacl.signing.VerifyKey(public_key).verify(proof_hash + doc_hash, signature)
@@ -84,6 +89,10 @@ class DataIntegritySuite:
         proof_hash, doc_hash = self.hash_data(unsecured, self.proof_config(unsecured, proof_options), store)
         signed = nacl.signing.SigningKey(seed).sign(proof_hash + doc_hash)
         return multibase_encode(signed.signature)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 _REGISTRY: dict[tuple[str, str | None], DataIntegritySuite] = {}
