@@ -222,3 +222,43 @@ def test_ob2_signed_without_creator_uses_issuer_keys() -> None:
     result = run(f"{head}.{forged_payload}.{sig}".encode(), material)
     assert result.check("proof").status == "failed"
     assert "http://example.org/key1.json" in result.check("proof").detail
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_vp_jwt_with_vc_jwt_inside() -> None:
+    did, vm = did_key_of(SEED)
+    inner = _vc_jwt({"alg": "EdDSA", "kid": vm}, _payload(did), _okp_from_seed(SEED)).decode()
+    holder_seed = bytes(range(3, 35))
+    holder, holder_vm = did_key_of(holder_seed)
+    vp = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+          "type": ["VerifiablePresentation"], "holder": holder, "verifiableCredential": [inner]}
+    token = _vc_jwt({"alg": "EdDSA", "kid": holder_vm},
+                    {"iss": holder, "nonce": "n-1", "aud": "https://rp.example", "vp": vp},
+                    _okp_from_seed(holder_seed))
+    result = run(token)
+    assert result.format == "vp-jwt"
+    assert result.verified, result.checks
+    assert result.nested[0].verified and result.nested[0].format == "ob3-jwt"
+    wrong = verify_bytes(token, now=NOW, material=EmptyMaterial(), challenge="other")
+    assert wrong.check("proof").status == "failed"
+
+
+def test_clr_with_nested_credentials() -> None:
+    issuer, vm = did_key_of(SEED)
+    nested = [signed_ob3(SEED, id=f"urn:uuid:00000000-0000-4000-8000-00000000000{i}")
+              for i in range(2)]
+    clr = {"@context": ["https://www.w3.org/ns/credentials/v2",
+                        "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+                        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+           "id": "urn:uuid:11111111-0000-4000-8000-000000000000",
+           "type": ["VerifiableCredential", "ClrCredential"],
+           "issuer": {"id": issuer, "type": ["Profile"], "name": "Registrar"},
+           "validFrom": "2025-01-01T00:00:00Z", "name": "Transcript",
+           "credentialSubject": {"id": "did:example:learner", "type": ["ClrSubject"],
+                                 "verifiableCredential": nested}}
+    signed = sign_data_integrity(clr, seed=SEED, verification_method=vm,
+                                 proof_purpose="assertionMethod", created=FETCHED)
+    result = run(json.dumps(signed).encode())
+    assert result.format == "clr-ldp"
+    assert result.verified, result.checks
+    assert [r.verified for r in result.nested] == [True, True]
