@@ -21,6 +21,7 @@ import ssl
 import struct
 import threading
 import time
+import warnings
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -321,10 +322,62 @@ def build_sites(site: IssuerSite, n_ob2: int = 3) -> Sites:
     site.raw("/baked/gone.svg", baked_svg("assertion", json.dumps(gone_doc)), "image/svg+xml")
     legacy = site.raw("/baked/legacy.png", make_png([(b"tEXt", b"openbadges\0" + assertions[-1]
                                                       .encode())]), "image/png")
+    _extra_vc(site, did, seed, sign, good_doc)
     _hostile(site)
     png_bomb(), _gzip_bomb_body()  # build now: compressing 64 MiB in a handler stalls the server
     return Sites(site, assertions, revoked, gone, gone_doc, signed, key_url, did, seed, good, bad,
                  status_url, png_url, svg_url, legacy, sign)
+
+
+def _extra_vc(site: IssuerSite, did: str, seed: bytes,
+              sign: Callable[[dict[str, Any]], dict[str, Any]], good: dict[str, Any]) -> None:
+    """VC-JWT (kid on did:web), CLR, HTTP(S) key document, a context that is not bundled."""
+    from joserfc import jws
+    from joserfc.jwk import OKPKey
+    from nacl.signing import SigningKey
+
+    from credwallet.didkey import ed25519_multikey
+    from credwallet.verify import sign_data_integrity
+
+    pub = bytes(SigningKey(seed).verify_key)
+    unsigned = {k: v for k, v in good.items() if k != "proof"}
+    okp = OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": _b64url(pub), "d": _b64url(seed)})
+    claims = {"iss": did, "jti": unsigned["id"], "nbf": 1735689600, "vc": unsigned}
+    with warnings.catch_warnings():  # joserfc prefers "Ed25519"; OB 3.0 issuers use "EdDSA"
+        warnings.simplefilter("ignore")
+        token = jws.serialize_compact({"alg": "EdDSA", "kid": did + "#key-1", "typ": "JWT"},
+                                      json.dumps(claims).encode(), okp, algorithms=["EdDSA"])
+    site.raw("/vc/cred.jwt", token.encode(), "application/vc+jwt")
+
+    site.json("/vc/clr.json", sign({
+        "@context": [VC2, "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json", OB3],
+        "id": "urn:uuid:c1c1c1c1-0000-4000-8000-000000000001",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": did, "type": ["Profile"], "name": "Loopback DID Issuer"},
+        "validFrom": "2025-01-01T00:00:00Z", "name": "Loopback learner record",
+        "credentialSubject": {"type": ["ClrSubject"], "id": "did:example:learner",
+                              "verifiableCredential": [good]}}))
+
+    # An issuer identified by an https URL whose controller document lists its key.
+    ctl = site.url("/ctl/issuer.json")
+    key2 = bytes(range(40, 72))
+    site.json("/ctl/issuer.json", {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": ctl, "verificationMethod": [{
+            "id": ctl + "#key-1", "type": "Multikey", "controller": ctl,
+            "publicKeyMultibase": ed25519_multikey(bytes(SigningKey(key2).verify_key))}],
+        "assertionMethod": [ctl + "#key-1"]})
+    ext = site.url("/ctx/ext.json")
+    site.json("/ctx/ext.json", {"@context": {"@protected": True,
+                                             "loopbackNote": "https://loopback.test/vocab#note"}})
+    doc = {k: v for k, v in unsigned.items()}
+    doc.update({"@context": [VC2, OB3, ext], "id": "urn:uuid:0b3b3b3b-0000-4000-8000-0000000000c1",
+                "issuer": {"id": ctl, "type": ["Profile"], "name": "URL issuer"},
+                "loopbackNote": "served with a context credwallet does not bundle"})
+    doc.pop("credentialStatus", None)
+    site.json("/ctl/cred.json", sign_data_integrity(
+        doc, seed=key2, verification_method=ctl + "#key-1", proof_purpose="assertionMethod",
+        created=SIGNED_AT, extra_contexts={ext: json.loads(site.routes["/ctx/ext.json"].body)}))
 
 
 def _hostile(site: IssuerSite) -> None:
