@@ -112,13 +112,26 @@ def vc_schema_check(doc: dict[str, Any], *, presentation: bool = False) -> Check
         if types & {"OpenBadgeCredential", "AchievementCredential"}:
             if v2 and "validFrom" not in doc:
                 problems.append("Open Badges 3.0 credential without validFrom")
-            for s in subjects:
-                if isinstance(s, dict) and not isinstance(s.get("achievement"), dict):
-                    problems.append("credentialSubject has no achievement object")
-                    break
+            problems += _achievement_problems(subjects)
     if problems:
         return Check(check="schema", status="failed", detail="; ".join(problems))
     return Check(check="schema", status="passed", detail="required fields present, dates well formed")
+
+
+def _achievement_problems(subjects: list[Any]) -> list[str]:
+    """OB 3.0 AchievementSubject: an achievement with id, type Achievement, name, criteria."""
+    for subject in subjects:
+        if not isinstance(subject, dict):
+            continue
+        achievement = subject.get("achievement")
+        if not isinstance(achievement, dict):
+            return ["credentialSubject has no achievement object"]
+        missing = [k for k in ("id", "name", "criteria") if k not in achievement]
+        if "Achievement" not in types_of(achievement):
+            missing.append("type Achievement")
+        if missing:
+            return [f"achievement lacks {', '.join(missing)}"]
+    return []
 
 
 def _hash_matches(identity_hash: str, salt: str | None, candidate: str) -> bool:
