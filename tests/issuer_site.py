@@ -209,7 +209,7 @@ def ob2_assertion(site: IssuerSite, path: str, badge: str, email: str = "learner
             "issuedOn": "2024-05-01T00:00:00Z"}
 
 
-def build_sites(site: IssuerSite, n_ob2: int = 3) -> Sites:
+def build_sites(site: IssuerSite, n_ob2: int = 3, *, extras: bool = True) -> Sites:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
     from joserfc import jws
@@ -322,7 +322,8 @@ def build_sites(site: IssuerSite, n_ob2: int = 3) -> Sites:
     site.raw("/baked/gone.svg", baked_svg("assertion", json.dumps(gone_doc)), "image/svg+xml")
     legacy = site.raw("/baked/legacy.png", make_png([(b"tEXt", b"openbadges\0" + assertions[-1]
                                                       .encode())]), "image/png")
-    _extra_vc(site, did, seed, sign, good_doc)
+    if extras:
+        _extra_vc(site, did, seed, sign, good_doc)
     _hostile(site)
     png_bomb(), _gzip_bomb_body()  # build now: compressing 64 MiB in a handler stalls the server
     return Sites(site, assertions, revoked, gone, gone_doc, signed, key_url, did, seed, good, bad,
@@ -453,10 +454,10 @@ def _gzip_bomb_body() -> bytes:
 
 
 @contextlib.contextmanager
-def running_sites(n_ob2: int = 3) -> Iterator[Sites]:
+def running_sites(n_ob2: int = 3, *, extras: bool = True) -> Iterator[Sites]:
     site = IssuerSite().start()
     try:
-        yield build_sites(site, n_ob2)
+        yield build_sites(site, n_ob2, extras=extras)
     finally:
         site.stop()
 

@@ -48,7 +48,7 @@ def test_human_output_and_stderr_warnings(wallet_home: Path, sites: Sites, tmp_p
 
 
 def test_refresh_reports_newly_revoked(wallet_home: Path) -> None:
-    with running_sites(n_ob2=1) as s:
+    with running_sites(n_ob2=1, extras=False) as s:
         assert run_cli("import", s.ob3_good, "--json", env=ENV).code == 0
         first = run_cli("refresh", "--json", env=ENV)
         assert first.code == 0, first

@@ -18,7 +18,7 @@ from tests.issuer_site import Sites, running_sites, status_list
 @pytest.fixture
 def own_sites() -> Iterator[Sites]:
     """A site of our own: these tests change what the issuer serves."""
-    with running_sites(n_ob2=1) as s:
+    with running_sites(n_ob2=1, extras=False) as s:
         yield s
 
 
@@ -115,7 +115,7 @@ def test_fetch_failure_keeps_old_copy_and_exits_5(own_sites: Sites) -> None:
 
 
 def test_refresh_when_issuer_is_gone_entirely() -> None:
-    with running_sites(n_ob2=1) as s:
+    with running_sites(n_ob2=1, extras=False) as s:
         w = new_wallet()
         import_all(w, [s.ob2_assertions[0]], now=NOW)
     snapshot = w.model_dump_json()
