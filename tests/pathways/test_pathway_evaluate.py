@@ -231,3 +231,25 @@ def test_expiry_is_rechecked_against_now() -> None:
                                          checked_at=NOW)
     assert status_of(exp, c.view, NOW)[0] == "expired"
     assert status_of(None, c.view, NOW)[0] == "unverified"
+
+
+def test_matching_inside_credit_group_maximises_credits() -> None:
+    # Kuhn's algorithm alone could give t1=C(0), t2=B(2): 2 credits. Best is t1=B, t2=A: 3.
+    creds = [held("A", tags=["t2"], credits_available=1),
+             held("B", tags=["t1", "t2"], credits_available=2),
+             held("C", tags=["t1"])]
+    p = pw([{"type": "credits", "credits": 3, "of": [
+        {"type": "all", "id": "both", "of": [{"id": "one", "tag": "t1"}, {"id": "two", "tag": "t2"}]}]}])
+    prog = evaluate(p, creds, NOW)
+    assert prog.complete
+    assert node(prog, "one").matched_by == ["B"] and node(prog, "two").matched_by == ["A"]
+
+
+def test_at_least_keeps_leaner_children_for_siblings() -> None:
+    # The over-satisfied electives group must not keep the two-credential sub-group when
+    # one leaf is enough, or the sibling requirement loses its only credential.
+    creds = [held("x", tags=["t0"]), held("y", tags=["t2"]), held("z", tags=["t0"])]
+    p = pw([{"type": "at_least", "count": 1, "of": [
+        {"tag": "t2"}, {"type": "all", "of": [{"tag": "t0"}, {"tag": "t0"}]}]},
+        {"id": "sib", "tag": "t0"}])
+    assert evaluate(p, creds, NOW).complete

@@ -17,7 +17,7 @@ Counting rules:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -51,6 +51,9 @@ Node = CredentialRequirement | PathwayRequirement | AllOf | AtLeast | CreditSum
 class _Settings:
     count_expired: bool
     within_years: float | None
+    # Inside a credits group, over-satisfied groups keep the children worth most credits;
+    # elsewhere the children using fewest credentials (leaving more for siblings).
+    prefer_credits: bool = False
 
 
 @dataclass(slots=True)
@@ -256,8 +259,11 @@ class Evaluator:
         progress = min(1.0, sum(fractions) / need)
         # Over-satisfied: count the children that use fewest credentials (then most
         # credits) and free the rest for siblings.
-        counted = (sorted(sat, key=lambda r: (len(r.used), -r.credit_value))[:need] if ok
-                   else results)
+        if s.prefer_credits:
+            best = sorted(sat, key=lambda r: (-r.credit_value, len(r.used)))
+        else:
+            best = sorted(sat, key=lambda r: (len(r.used), -r.credit_value))
+        counted = best[:need] if ok else results
         used = frozenset().union(*(r.used for r in counted)) if counted else frozenset()
         title = g.title or (f"all of {len(g.of)}" if isinstance(g, AllOf)
                             else f"at least {need} of {len(g.of)}")
@@ -300,17 +306,21 @@ class Evaluator:
 
         if groups and leaves:
             a, b = groups_then_leaves(), leaves_then_groups()
-            out.update(a if _score(a) >= _score(b) else b)
+            out.update(a if _score(a, s) >= _score(b, s) else b)
         else:
             out.update(groups_then_leaves())
         return [out[i] for i in range(len(children))]
 
     def _match_leaves(self, leaves: list[tuple[int, CredentialRequirement]], s: _Settings,
                       taken: frozenset[str]) -> dict[int, _Res]:
-        """Maximum bipartite matching of leaves to distinct credentials (Kuhn's algorithm)."""
+        """Maximum bipartite matching of leaves to distinct credentials (Kuhn's algorithm; inside
+        a credits group, the maximum matching that earns most credits)."""
         # Most credits first, so a credits group above gets the most out of each leaf.
         cands = {i: _by_credits(self._counting(leaf, s, taken), leaf.credits)
                  for i, leaf in leaves}
+        if s.prefer_credits and len(leaves) > 1:
+            best = _max_credit_matching(leaves, cands)
+            return self._leaf_results(leaves, s, taken, best, {h.id: i for i, h in best.items()})
         owner: dict[str, int] = {}
         assigned: dict[int, HeldCredential] = {}
 
@@ -329,6 +339,11 @@ class Evaluator:
         # Fewest candidates first: cheaper and gives scarce credentials to picky leaves.
         for i, _ in sorted(leaves, key=lambda x: len(cands[x[0]])):
             augment(i, set())
+        return self._leaf_results(leaves, s, taken, assigned, owner)
+
+    def _leaf_results(self, leaves: list[tuple[int, CredentialRequirement]], s: _Settings,
+                      taken: frozenset[str], assigned: dict[int, HeldCredential],
+                      owner: dict[str, int]) -> dict[int, _Res]:
         res: dict[int, _Res] = {}
         for i, leaf in leaves:
             h = assigned.get(i)
@@ -338,6 +353,7 @@ class Evaluator:
         return res
 
     def _credits(self, g: CreditSum, s: _Settings, taken: frozenset[str]) -> _Res:
+        s = replace(s, prefer_credits=True)
         results: dict[int, _Res] = {}
         t = taken
         for i, c in enumerate(g.of):
@@ -396,12 +412,78 @@ class Evaluator:
         return _Res(node, used, earned)
 
 
+def _max_credit_matching(leaves: list[tuple[int, CredentialRequirement]],
+                         cands: dict[int, list[HeldCredential]]) -> dict[int, HeldCredential]:
+    """Most leaves matched, then most credits: min-cost max-flow by successive shortest paths
+    (Bellman-Ford queue; at most one augmentation per leaf, so it stays small)."""
+    from collections import deque
+
+    cred_node: dict[str, int] = {}
+    creds: list[HeldCredential] = []
+    for i, _leaf in leaves:
+        for h in cands[i]:
+            if h.id not in cred_node:
+                cred_node[h.id] = len(creds)
+                creds.append(h)
+    n_leaf = len(leaves)
+    source, sink = 0, 1 + n_leaf + len(creds)
+    graph: list[list[list[Any]]] = [[] for _ in range(sink + 1)]  # [to, cap, cost, rev]
+
+    def edge(a: int, b: int, cost: float) -> None:
+        graph[a].append([b, 1, cost, len(graph[b])])
+        graph[b].append([a, 0, -cost, len(graph[a]) - 1])
+
+    for k, (i, leaf) in enumerate(leaves):
+        edge(source, 1 + k, 0.0)
+        for h in cands[i]:
+            edge(1 + k, 1 + n_leaf + cred_node[h.id], -credit_value(h, leaf.credits))
+    for c in range(len(creds)):
+        edge(1 + n_leaf + c, sink, 0.0)
+    for _ in range(n_leaf):
+        dist = [float("inf")] * (sink + 1)
+        prev: list[tuple[int, int] | None] = [None] * (sink + 1)
+        dist[source] = 0.0
+        queue, queued = deque([source]), {source}
+        while queue:
+            u = queue.popleft()
+            queued.discard(u)
+            for ei, (v, cap, cost, _rev) in enumerate(graph[u]):
+                if cap > 0 and dist[u] + cost < dist[v] - EPS:
+                    dist[v] = dist[u] + cost
+                    prev[v] = (u, ei)
+                    if v not in queued:
+                        queued.add(v)
+                        queue.append(v)
+        if prev[sink] is None:
+            break
+        v = sink
+        while v != source:
+            step = prev[v]
+            assert step is not None
+            u, ei = step
+            e = graph[u][ei]
+            e[1] -= 1
+            graph[v][e[3]][1] += 1
+            v = u
+    out: dict[int, HeldCredential] = {}
+    for k, (i, _leaf) in enumerate(leaves):
+        for v, cap, _cost, _rev in graph[1 + k]:
+            if cap == 0 and 1 + n_leaf <= v < sink:
+                out[i] = creds[v - 1 - n_leaf]
+    return out
+
+
 def _by_credits(hs: list[HeldCredential], assigned: float | None) -> list[HeldCredential]:
     return sorted(hs, key=lambda h: -credit_value(h, assigned))
 
 
-def _score(res: dict[int, _Res]) -> tuple[int, float]:
-    return (sum(r.node.satisfied for r in res.values()), sum(r.node.progress for r in res.values()))
+def _score(res: dict[int, _Res], s: _Settings) -> tuple[int, float, float]:
+    """Which assignment of a mixed group is better: more satisfied children, then (inside a
+    credits group) more credits, then more overall progress."""
+    satisfied = sum(r.node.satisfied for r in res.values())
+    progress = sum(r.node.progress for r in res.values())
+    credits = sum(r.credit_value for r in res.values() if r.node.satisfied)
+    return (satisfied, credits, progress) if s.prefer_credits else (satisfied, progress, credits)
 
 
 def _criteria_hint(rejected: list[NotCounted], index: HeldIndex) -> str | None:
