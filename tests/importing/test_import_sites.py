@@ -303,3 +303,22 @@ def test_add_fetched_refuses_pointer_only() -> None:
     rec = Recognised("ob2-hosted", b"", "application/ld+json", hosted_url="https://x.example/a")
     with pytest.raises(BadInput):
         add_fetched(new_wallet(), Fetched(rec, "x.png"), now=NOW)
+
+
+def test_progress_observer_sees_every_source(sites: Sites) -> None:
+    events: list[str] = []
+
+    class Observer:
+        def start(self, total: int) -> None:
+            events.append(f"start {total}")
+
+        def advance(self, source: str) -> None:
+            events.append("advance")
+
+        def finish(self) -> None:
+            events.append("finish")
+
+    items = import_all(new_wallet(), [sites.ob2_assertions[0], sites.site.url("/nope"),
+                                      sites.ob3_good], now=NOW, progress=Observer())
+    assert [i.status for i in items] == ["imported", "failed", "imported"]
+    assert events == ["start 3", "advance", "advance", "advance", "finish"]

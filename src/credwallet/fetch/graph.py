@@ -171,7 +171,8 @@ class Walker:
                 fetch_url = "http://" + url.removeprefix("https://")
         except CredwalletError as exc:
             self.out.warnings.append(f"did {bare} not cached: {exc.message}")
-            self.out.network_errors.append(exc.message)
+            if isinstance(exc, NetworkError):
+                self.out.network_errors.append(exc.message)
             self.out.failures.append(exc.message)
             return None
         parsed = await self.doc(url, "did", accept=ACCEPT_DID, fetch_url=fetch_url)
