@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -195,11 +194,19 @@ class HeldIndex:
             options.append(sorted(hit))
         if not options:
             return range(len(self.held))
-        return min(options, key=len)
+        options.sort(key=len)
+        best = options[0]
+        # A second criterion usually narrows a lot (tag AND type): intersect before the
+        # full check, when the other list is not much bigger than this one is worth.
+        for other in options[1:3]:
+            if len(best) > 8 and len(other) <= 50 * len(best):
+                keep = set(other)
+                best = [p for p in best if p in keep]
+        return best
 
     def matching(self, req: CredentialRequirement) -> list[HeldCredential]:
         """Every held credential the leaf matches, counting or not, in wallet order."""
-        key = json.dumps(req.criteria(), sort_keys=True)
+        key = repr(req.criteria())  # field order is fixed, so equal criteria give equal keys
         hit = self._cache.get(key)
         if hit is None:
             hit = [self.held[i] for i in self._candidates(req) if matches(req, self.held[i].view)]
