@@ -171,3 +171,20 @@ def test_concurrency_is_bounded(sites: Sites) -> None:
 
     assert len(run(many, policy)) == 8
     assert active["max"] <= 2
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("0", 0.0), ("3", 3.0), ("-3", 0.0), ("nan", None), ("inf", None), ("99999", None),
+    ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("garbage", None), ("Wed, 99 Foo", None), (None, None),
+])
+def test_retry_after_parsing(value: str | None, expected: float | None) -> None:
+    from credwallet.fetch.client import _retry_after
+
+    assert _retry_after(value, 10.0) == expected
+
+
+def test_malformed_redirect_location(sites: Sites) -> None:
+    url = sites.site.raw("/test/bad-location", b"", "text/plain", status=302,
+                         headers={"Location": "http://[::1/x"})
+    with pytest.raises(NetworkError, match=r"(?i)location"):
+        get(url)

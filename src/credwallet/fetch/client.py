@@ -71,10 +71,15 @@ def _retry_after(value: str | None, limit: float) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
-        when = email.utils.parsedate_to_datetime(value) if value else None
-        if when is None:
-            return None
-        seconds = (when - datetime.now(UTC)).total_seconds()
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            seconds = (when - datetime.now(UTC)).total_seconds()
+        except (TypeError, ValueError, IndexError):
+            return None  # unparseable: fall back to our own backoff
+    if seconds != seconds:  # NaN
+        return None
     return max(0.0, seconds) if seconds <= limit else None
 
 
@@ -160,7 +165,10 @@ class Client:
             if status in REDIRECTS:
                 if not location:
                     raise NetworkError(f"{current}: HTTP {status} redirect without a Location")
-                current = urllib.parse.urljoin(current, location)
+                try:
+                    current = urllib.parse.urljoin(current, location)
+                except ValueError:
+                    raise NetworkError(f"{url}: redirect to a malformed Location") from None
                 continue
             if not 200 <= status < 300 and status not in allow_status:
                 raise HttpStatusError(f"{current}: HTTP {status} {_reason(status)}", status)
@@ -198,9 +206,9 @@ class Client:
             if "CERTIFICATE" in str(exc) or "SSL" in str(exc):
                 raise error from None  # TLS trust does not get better by retrying
             raise _Retry(error) from None
-        except httpx.UnsupportedProtocol as exc:
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise Refused(f"{url}: {_short(exc)}") from None
-        except httpx.TransportError as exc:
+        except httpx.HTTPError as exc:  # TransportError, DecodingError, ...
             raise NetworkError(f"{url}: network error ({_short(exc)})") from None
 
     async def _stream(self, url: str, accept: str, cap: int
