@@ -236,3 +236,24 @@ def test_add_from_url(cli: Any, seeded: dict[str, str], served: str) -> None:
     assert origin["ctid"] == "ce-5f0c2a9e-7b1d-4c3a-9e2f-1a2b3c4d5e01"
     missing = cli("pathway", "check", f"{served}/nope.toml", "--json")
     assert missing.code == 5, missing
+
+
+def test_human_list_show_and_empty_progress(cw: Any, seeded: dict[str, str]) -> None:
+    empty = cw("progress")
+    assert empty.code == 0 and "No pathways yet" in empty.stdout
+    assert cw("progress", "--json").json()["pathways"] == []
+    add_examples(cw)
+    listed = cw("pathway", "list")
+    assert listed.code == 0 and "Northbridge" in listed.stdout
+    shown = cw("pathway", "show", "data-analytics-certificate")
+    assert shown.code == 0
+    assert "Two electives (at least 2 of 4)" in shown.stdout
+    assert "credentials issued within 5 years" in shown.stdout
+    bad_at = cw("progress", "--at", "yesterday", "--json")
+    assert bad_at.code == 2
+
+
+def test_from_clr_on_a_badge_is_refused(cw: Any, seeded: dict[str, str]) -> None:
+    res = cw("pathway", "add", "--from-clr", seeded["python-foundations"], "--json")
+    assert res.code == 3, res
+    assert "not a CLR" in res.json()["error"]["message"]

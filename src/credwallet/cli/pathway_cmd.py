@@ -230,7 +230,6 @@ def _from_clr(wallet: Any, ref: str, name: str | None) -> Pathway:
 
 def _human_list(pathways: list[Pathway]) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     from credwallet.cli.common import stdout_console
 
@@ -238,14 +237,18 @@ def _human_list(pathways: list[Pathway]) -> None:
     if not pathways:
         console.print("No pathways yet. Add one with `credwallet pathway add FILE`.")
         return
-    table = Table(title=f"{len(pathways)} pathway(s)", title_justify="left")
-    for col in ("name", "title", "provider", "requirements", "stacks"):
-        table.add_column(col, overflow="fold")
+    console.print(f"{len(pathways)} pathway(s)")
     for p in pathways:
-        table.add_row(escape(p.name), escape(p.display_title()),
-                      escape((p.provider.name or p.provider.id or "") if p.provider else ""),
-                      str(len(p.requirements)), escape(", ".join(sorted(p.pathway_refs()))))
-    console.print(table)
+        facts = []
+        if p.provider and (p.provider.name or p.provider.id):
+            facts.append(p.provider.name or p.provider.id or "")
+        facts.append(f"{len(p.requirements)} top-level requirement(s)")
+        if p.pathway_refs():
+            facts.append("stacks " + ", ".join(sorted(p.pathway_refs())))
+        if p.origin and p.origin.kind in ("ctdl", "clr"):
+            facts.append(f"from {p.origin.kind.upper()}")
+        console.print(f"[bold]{escape(p.name)}[/bold]  {escape(p.display_title())}\n"
+                      f"    [dim]{escape(' · '.join(facts))}[/dim]")
 
 
 def requirement_label(node: Any) -> str:

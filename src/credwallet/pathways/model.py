@@ -21,7 +21,8 @@ Credits = Annotated[float, Field(ge=0, le=1_000_000)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # Numbers where text is expected (YAML `version: 2026`) are read as text.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, coerce_numbers_to_str=True)
 
 
 class _Node(_Strict):
