@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -127,13 +129,12 @@ def _verify_stored(
                 initializer=_init_worker,
                 initargs=(wallet.cache, identities, wallet.holder.did, trust),
             ) as pool:
-                dumped = list(
-                    pool.map(
-                        _verify_task,
-                        *zip(*jobs, strict=True),
-                        chunksize=max(1, len(jobs) // (4 * (os.cpu_count() or 1))),
-                    )
+                stream = pool.map(
+                    _verify_task,
+                    *zip(*jobs, strict=True),
+                    chunksize=max(1, min(32, len(jobs) // (4 * (os.cpu_count() or 1)))),
                 )
+                dumped = _with_progress(stream, len(jobs), quiet=ctx.json)
         else:
             _init_worker(wallet.cache, identities, wallet.holder.did, trust)
             dumped = [_verify_task(*job) for job in jobs]
@@ -143,6 +144,23 @@ def _verify_stored(
                 cred.verification = result
     codes = [0 if r.verified else (3 if _is_unreadable(r) else 1) for r in results]
     return results, codes
+
+
+def _with_progress(stream: Iterator[str], total: int, *, quiet: bool) -> list[str]:
+    """Collect results, with a progress bar on stderr when a person is watching."""
+    if quiet or not sys.stderr.isatty():
+        return list(stream)
+    from rich.progress import Progress
+
+    from credwallet.cli.common import stderr_console
+
+    out: list[str] = []
+    with Progress(console=stderr_console(), transient=True) as progress:
+        task = progress.add_task("verifying", total=total)
+        for item in stream:
+            out.append(item)
+            progress.advance(task)
+    return out
 
 
 def _summary_error(results: list[VerificationResult], codes: list[int], code: int) -> CredwalletError | None:
