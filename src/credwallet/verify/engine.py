@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from credwallet.errors import BadInput
 from credwallet.ingest import Recognised, recognise
@@ -30,7 +31,7 @@ from credwallet.verify.checks import (
 )
 from credwallet.verify.contexts import ContextStore, context_urls
 from credwallet.verify.dataintegrity import ProofReport, proofs_of, verify_proofs
-from credwallet.verify.dates import iso
+from credwallet.verify.dates import iso, parse_datetime
 from credwallet.verify.keys import KeyUnavailable, ResolvedKey, binding_detail, resolve
 from credwallet.verify.material import DictMaterial, MaterialSource, as_of, json_of, lookup
 from credwallet.verify.status import (
@@ -550,8 +551,6 @@ def _claims_agree(payload: dict[str, Any], cred: dict[str, Any]) -> list[str]:
         if claim in payload and value is not None and payload[claim] != value:
             problems.append(f"JWT {claim} {payload[claim]!r} does not match the credential ({value!r})")
     (start, _), (end, _) = vc_dates(cred)
-    from credwallet.verify.dates import parse_datetime
-
     for claim, value in (("nbf", start), ("exp", end)):
         if claim not in payload:
             continue
@@ -659,8 +658,6 @@ def _ob2_schema(
     for key in ("recipient", "badge", "verification", "issuedOn"):
         if key not in assertion:
             problems.append(f"{key} is missing")
-    from credwallet.verify.dates import parse_datetime
-
     for key in ("issuedOn", "expires"):
         if key in assertion and parse_datetime(assertion[key]) is None:
             problems.append(f"{key} is not a valid date-time")
@@ -810,8 +807,6 @@ def _ob2_key_binding(
 
 
 def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
     try:
         return (urlsplit(url).netloc or "").lower()
     except ValueError:
@@ -947,4 +942,4 @@ def _ob2_hosted(assertion: dict[str, Any], env: _Env, fmt: str) -> _Outcome:
     return _Outcome(checks, aid, "OB 2.0 hosted")
 
 
-__all__ = ["CanonError", "verify_bytes", "verify_stored"]
+__all__ = ["CanonError", "verify_bytes", "verify_stored", "wallet_trust"]
