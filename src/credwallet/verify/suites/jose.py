@@ -132,7 +132,9 @@ def header_key(header: dict[str, Any]) -> ResolvedKey | None:
         raise JwsError("jwk header is not an object")
     if "d" in jwk or "p" in jwk or "k" in jwk:
         raise JwsError("jwk header contains private or symmetric key material")
-    key = ResolvedKey(vm_id="embedded JWK", jwk=dict(jwk), how="key embedded in the JWS header")
+    key = ResolvedKey(
+        vm_id="the JWS header's jwk", jwk=dict(jwk), how="a key the token carries itself, published by no one"
+    )
     key.notes.append("the JWS carries its own key; no controller document binds it")
     return key
 
