@@ -223,3 +223,29 @@ def test_expired_status_list_only_warns_when_clear() -> None:
     assert clear.check("revocation").status == "warning"
     assert "expired" in clear.check("revocation").detail
     assert run(_with_status(5), cached(LIST_URL, lst)).check("revocation").status == "failed"
+
+
+def test_context_cached_at_import_is_used_and_pinned() -> None:
+    from tests.verify.vutil import did_key_of
+
+    from credwallet.models import CachedDocument
+
+    url = "https://example.org/contexts/custom.jsonld"
+    context = {"@context": {"customTerm": "https://example.org/vocab#customTerm"}}
+    issuer, vm = did_key_of(SEED)
+    cred = ob3_credential(issuer)
+    cred["@context"].append(url)
+    cred["customTerm"] = "extension value"
+    signed = sign_data_integrity(cred, seed=SEED, verification_method=vm,
+                                 proof_purpose="assertionMethod", created=FETCHED,
+                                 extra_contexts={url: context})
+    assert run(signed).check("contexts").status == "failed"  # not cached: never fetched
+    good = cached(url, context, kind="context")
+    result = run(signed, good)
+    assert result.verified, result.checks
+    assert "cached at import" in result.check("contexts").detail
+    # Only documents cached as contexts count, and only with the digest recorded at import.
+    assert run(signed, cached(url, context, kind="asset")).check("contexts").status == "failed"
+    tampered = CachedDocument(**{**good.model_dump(), "body": json.dumps(
+        {"@context": {"customTerm": "https://evil.example/#x"}})})
+    assert run(signed, tampered).check("contexts").status == "failed"
