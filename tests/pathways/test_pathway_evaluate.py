@@ -199,7 +199,7 @@ def test_top_level_count_and_next_steps_with_criteria_links() -> None:
     prog = evaluate(p, [held("a", achievement_id="u:a")], NOW)
     assert prog.required == 2 and prog.satisfied == 1 and not prog.complete
     steps = prog.next_steps
-    assert steps[0].text.startswith("complete 1 more")
+    assert steps[0].text.startswith("complete 1 more of the options")
     assert {s.requirement for s in steps} >= {"r2", "r3"}
     p2 = pw([{"achievement_id": "u:a", "criteria_url": "https://x.example/a"}])
     assert evaluate(p2, [], NOW).next_steps[0].url == "https://x.example/a"

@@ -166,6 +166,17 @@ def test_ctdl_nested_conditions_and_credit_constraint() -> None:
     assert prog.complete and prog.credits is not None and prog.credits.earned == 6
 
 
+def test_ctdl_holding_the_destination_credential_is_enough() -> None:
+    comps = [_comp("01", "C1", **{"ceterms:proxyFor": R + CT + "77"})]
+    doc = ctdl([{"@type": "ceterms:ComponentCondition",
+                 "ceterms:targetComponent": [R + CT + "01"]}], comps)
+    p = pathway_from_ctdl(doc, "t")
+    goal = aligned("g", R + "ce-99999999-2222-4333-8444-555555555500")
+    assert evaluate(p, [goal], NOW).complete
+    assert evaluate(p, [aligned("c", R + CT + "77")], NOW).complete
+    assert not evaluate(p, [], NOW).complete
+
+
 def test_ctdl_errors_are_clear() -> None:
     with pytest.raises(PathwayError, match="no ceterms:Pathway"):
         pathway_from_ctdl({"@graph": [{"@id": "x", "@type": "ceterms:Course"}]}, "t")
@@ -194,7 +205,9 @@ def test_ctdl_example_against_catalog() -> None:
     p = load_pathway_file(EXAMPLES / "it-support-specialist.ctdl.jsonld")
     prog = evaluate(p, held_from_catalog(), NOW)
     assert not prog.complete
-    core = prog.requirements[0].requirements[0]
+    route = prog.requirements[0].requirements[0]
+    assert route.title == "requirements for IT Support Specialist Certificate"
+    core = route.requirements[0]
     assert core.satisfied and core.title == "Core technical courses"
     assert prog.credits is not None and prog.credits.earned == 6
 
@@ -267,3 +280,75 @@ def test_bundled_examples_load_in_stacking_order() -> None:
     for p in example_pathways():
         assert add_pathway(wallet, p) == []  # no "not in the wallet yet" warnings
     assert len(stored_pathways(wallet)) >= 3
+
+
+# -- hostile definitions ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("suffix", "body"), [
+    (".json", b"[" * 5_000), (".yaml", b"[" * 5_000), (".toml", b"a = " + b"[" * 5_000),
+    (".json", b'{"a":' * 5_000),
+])
+def test_deep_documents_are_refused(suffix: str, body: bytes) -> None:
+    with pytest.raises(PathwayError):
+        load_pathway_bytes(body, "deep" + suffix, suffix)
+
+
+def test_deep_requirement_trees_are_refused() -> None:
+    node: dict[str, Any] = {"tag": "x"}
+    for _ in range(17):
+        node = {"type": "all", "of": [node]}
+    with pytest.raises(PathwayError, match="nested more than"):
+        load(json.dumps({"name": "deep", "requirements": [node]}), ".json")
+
+
+def test_yaml_alias_bomb_is_refused_quickly() -> None:
+    import time
+
+    lines = ["name: bomb", "a: &a [{tag: x}, {tag: x}, {tag: x}, {tag: x}, {tag: x}]"]
+    for i in range(1, 9):
+        lines.append(f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 5) + "]")
+    lines.append("requirements: [{type: all, of: *i}]")
+    start = time.monotonic()
+    with pytest.raises(PathwayError, match="values"):
+        load("\n".join(lines) + "\n", ".yaml")
+    assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize(("levels", "why"), [(12, "expands to more than"),
+                                             (30, "nested more than")])
+def test_ctdl_diamonds_are_refused_quickly(levels: int, why: str) -> None:
+    import time
+
+    graph: list[dict[str, Any]] = [{"@id": "_:p", "@type": "ceterms:Pathway", "ceterms:name": "P",
+                                    "ceterms:hasChild": [{"@id": "_:c0"}]}]
+    for i in range(levels):
+        graph.append({"@id": f"_:c{i}", "@type": "ceterms:BasicComponent", "ceterms:name": f"c{i}",
+                      "ceterms:hasChild": [{"@id": f"_:c{i + 1}"}, {"@id": f"_:c{i + 1}"}]})
+    graph.append({"@id": f"_:c{levels}", "@type": "ceterms:BasicComponent", "ceterms:name": "leaf"})
+    start = time.monotonic()
+    with pytest.raises(PathwayError, match=why):
+        pathway_from_ctdl({"@graph": graph}, "diamond.jsonld")
+    assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize("pattern", ["^(a+)+$", "(a|ab)*c", r"(a)\1", "a*b*c*d", "x" * 600])
+def test_runaway_regexes_are_refused(pattern: str) -> None:
+    with pytest.raises(PathwayError, match="name_regex is refused"):
+        load(json.dumps({"name": "r", "requirements": [{"name_regex": pattern}]}), ".json")
+
+
+@pytest.mark.parametrize("pattern", [r"\bSQL\b", "^(Intro|Advanced) .* SQL$", r"^[A-Z]{3}-\d{3}"])
+def test_ordinary_regexes_are_accepted(pattern: str) -> None:
+    assert load(json.dumps({"name": "r", "requirements": [{"name_regex": pattern}]}), ".json")
+
+
+def test_long_stacks_are_cut_not_recursed() -> None:
+    from credwallet.pathways.evaluate import evaluate_all
+    from credwallet.pathways.model import Pathway
+
+    chain = [Pathway.model_validate({"name": f"p{i}", "requirements": [{"pathway": f"p{i + 1}"}]})
+             for i in range(60)]
+    chain.append(Pathway.model_validate({"name": "p60", "requirements": [{"tag": "x"}]}))
+    out = evaluate_all(chain, [held("c", tags=["x"])], NOW)
+    assert out[-1].complete
+    assert not out[0].complete and "stacked more than" in " ".join(out[0].problems)

@@ -5,8 +5,8 @@ Mapping (CTDL term -> model):
   top-level requirements.
 * a `*Component` with `ceterms:proxyFor` (a registry URI whose last segment is a CTID) ->
   a leaf matching credentials aligned to that URI or CTID; `creditValue` becomes the credits
-  the leaf is worth when the credential states none. The destination component is reached
-  through its conditions when it has any.
+  the leaf is worth when the credential states none. A destination component with
+  conditions is reached by meeting them, or by already holding the credential it stands for.
 * a component with `hasCondition` -> the conditions (all of them); with only `hasChild` ->
   all of its children; with neither -> a leaf matching the component's name.
 * `ceterms:ComponentCondition` -> at least `requiredNumber` of its `targetComponent`s and
@@ -27,6 +27,8 @@ from credwallet.pathways.match import ctid_of
 from credwallet.pathways.model import Pathway
 
 PREFIX = "ceterms:"
+MAX_EXPANDED = 2_000
+MAX_NESTING = 15  # component/condition levels (each becomes a requirement level or two)
 
 
 def _get(node: dict[str, Any], key: str) -> Any:
@@ -103,6 +105,7 @@ class _Converter:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.ids_used: set[str] = set()
         self.stack: list[str] = []
+        self.budget = MAX_EXPANDED
         self._collect(data)
 
     def _collect(self, v: Any) -> None:
@@ -149,15 +152,22 @@ class _Converter:
         raise PathwayError(f"{self.source}: {where} refers to {ref!r}, which is not in the "
                            "document and is not a registry URI with a CTID")
 
+    def _spend(self) -> None:
+        # A component shared by several parents is repeated under each; a graph of shared
+        # components ("diamonds") would otherwise expand exponentially.
+        self.budget -= 1
+        if self.budget < 0:
+            raise PathwayError(f"{self.source}: the pathway expands to more than "
+                               f"{MAX_EXPANDED} requirements (components shared by many "
+                               "parents are repeated under each); refused")
+
     def component(self, ref: Any, destination: bool = False) -> dict[str, Any]:
+        self._spend()
         node = self.resolve(ref)
         if isinstance(node, str):
             return self._leaf_for_ref(node, "a component reference")
         key = self._key(node)
-        if key in self.stack:
-            raise PathwayError(f"{self.source}: components form a cycle at "
-                               f"{text(_get(node, 'name')) or key}")
-        self.stack.append(key)
+        self._enter(key, text(_get(node, "name")) or key)
         try:
             return self._component(node, destination)
         finally:
@@ -176,26 +186,37 @@ class _Converter:
         children = _list(_get(node, "hasChild"))
         credits = _number(_get(node, "creditValue"))
         nid = self._new_id(node)
-        if proxy_uri and not (destination and (conditions or children)):
-            leaf: dict[str, Any] = {"type": "credential", **common}
+        leaf: dict[str, Any] | None = None
+        if proxy_uri:
+            leaf = {"type": "credential", **common}
             if ctid_of(proxy_uri):
                 leaf["ctid"] = proxy_uri
             else:
                 leaf["alignment"] = {"target_url": proxy_uri}
             if credits is not None:
                 leaf["credits"] = credits
-            return _with_id(leaf, nid)
+            if not (destination and (conditions or children)):
+                return _with_id(leaf, nid)
+        structure: dict[str, Any] | None = None
         if conditions:
             conds = [self.condition(c) for c in conditions]
-            group = conds[0] if len(conds) == 1 else {"type": "all", "of": conds}
-            if len(conds) == 1:
-                group = {**group, **{k: v for k, v in common.items() if v}}
+            structure = conds[0] if len(conds) == 1 else {"type": "all", "of": conds}
+        elif children:
+            structure = {"type": "all", "of": [self.component(c) for c in children]}
+        if structure is not None and leaf is not None:
+            # A destination is reached by meeting its conditions, or by already holding the
+            # credential it stands for.
+            leaf["title"] = f"{name or 'the credential'} itself"
+            leaf.pop("credits", None)
+            structure.setdefault("title", f"requirements for {name}" if name else None)
+            return _with_id({"type": "at_least", "count": 1, **common,
+                             "of": [_with_id(structure, None), leaf]}, nid)
+        if structure is not None:
+            if not structure.get("title"):
+                structure = {**structure, **{k: v for k, v in common.items() if v}}
             else:
-                group.update(common)
-            return _with_id(group, nid)
-        if children:
-            return _with_id({"type": "all", **common,
-                             "of": [self.component(c) for c in children]}, nid)
+                structure.update({k: v for k, v in common.items() if v and k != "title"})
+            return _with_id(structure, nid)
         if not name:
             raise PathwayError(f"{self.source}: component {self._key(node)} has no proxyFor, "
                                "conditions, children or name, so nothing can satisfy it")
@@ -205,9 +226,27 @@ class _Converter:
         return _with_id(leaf, nid)
 
     def condition(self, ref: Any) -> dict[str, Any]:
+        self._spend()
         node = self.resolve(ref)
         if isinstance(node, str):
             raise PathwayError(f"{self.source}: condition {node!r} is not in the document")
+        key = self._key(node)
+        self._enter(key, text(_get(node, "name")) or key)
+        try:
+            return self._condition(node)
+        finally:
+            self.stack.pop()
+
+    def _enter(self, key: str, label: str) -> None:
+        if key in self.stack:
+            raise PathwayError(f"{self.source}: components or conditions form a cycle at "
+                               f"{label}")
+        if len(self.stack) >= MAX_NESTING:
+            raise PathwayError(f"{self.source}: components and conditions are nested more "
+                               f"than {MAX_NESTING} deep")
+        self.stack.append(key)
+
+    def _condition(self, node: dict[str, Any]) -> dict[str, Any]:
         label = text(_get(node, "name")) or text(_get(node, "description"))
         items = [self.component(t) for t in _list(_get(node, "targetComponent"))]
         items += [self.condition(c) for c in _list(_get(node, "hasCondition"))]

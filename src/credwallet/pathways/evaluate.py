@@ -43,6 +43,7 @@ from credwallet.pathways.progress import (
 
 EPS = 1e-9
 MAX_NEXT_STEPS = 25
+MAX_STACK_DEPTH = 16  # pathways stacking pathways; keeps recursion far from Python's limit
 MAX_USED_ELSEWHERE = 10  # "already counted elsewhere" hints shown per requirement
 Node = CredentialRequirement | PathwayRequirement | AllOf | AtLeast | CreditSum
 
@@ -134,6 +135,8 @@ class Evaluator:
         return progress, res.used
 
     def _named(self, name: str) -> tuple[PathwayProgress, frozenset[str]] | str:
+        if len(self._stack) >= MAX_STACK_DEPTH:
+            return f"pathways stacked more than {MAX_STACK_DEPTH} deep; not evaluated"
         if name in self._stack:
             cycle = [*self._stack[self._stack.index(name):], name]
             return "cycle: " + " -> ".join(cycle)
@@ -562,7 +565,8 @@ def _next_steps(nodes: list[NodeProgress]) -> list[NextStep]:
         elif n.type == "at_least" and n.required is not None:
             more = n.required - (n.satisfied_count or 0)
             steps.append(NextStep(requirement=n.id,
-                                  text=f"complete {more} more of: {n.title}", url=n.criteria_url))
+                                  text=f"complete {more} more of the options for: {n.title}",
+                                  url=n.criteria_url))
         for child in n.requirements:
             walk(child)
 

@@ -18,6 +18,8 @@ from credwallet.errors import PathwayError
 from credwallet.pathways.model import KIND_TAGS, Pathway
 
 MAX_PATHWAY_BYTES = 2 * 1024 * 1024
+MAX_DOCUMENT_DEPTH = 48  # JSON/YAML/TOML nesting (a requirement level takes two)
+MAX_VALUES = 200_000  # values after YAML alias expansion
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:
@@ -47,9 +49,29 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
     return "; ".join(lines[:8]) + (f" (and {len(lines) - 8} more)" if len(lines) > 8 else "")
 
 
+def check_shape(data: Any, source: str) -> None:
+    """Refuse documents nested too deeply or too big once expanded (YAML aliases), before
+    anything recursive (validation, CTDL conversion, evaluation) walks them."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    count = 0
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise PathwayError(f"{source}: more than {MAX_VALUES} values (aliases expanded); "
+                               "refused")
+        if depth > MAX_DOCUMENT_DEPTH:
+            raise PathwayError(f"{source}: nested more than {MAX_DOCUMENT_DEPTH} levels deep")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
 def pathway_from_dict(data: Any, source: str) -> Pathway:
     if not isinstance(data, dict):
         raise PathwayError(f"{source}: a pathway must be a table/object at the top level")
+    check_shape(data, source)
     try:
         return Pathway.model_validate(data)
     except ValidationError as exc:
@@ -92,6 +114,8 @@ def parse_document(text: str, source: str, suffix: str = "") -> Any:
         raise PathwayError(f"{source}: not valid JSON: {exc}") from None
     except yaml.YAMLError as exc:
         raise PathwayError(f"{source}: not valid YAML: {exc}") from None
+    except RecursionError:
+        raise PathwayError(f"{source}: nested too deeply to read") from None
 
 
 def is_ctdl(data: Any) -> bool:
@@ -113,6 +137,7 @@ def load_pathway_bytes(body: bytes, source: str, suffix: str = "") -> Pathway:
     except UnicodeDecodeError:
         raise PathwayError(f"{source}: not UTF-8 text") from None
     data = parse_document(text, source, suffix)
+    check_shape(data, source)
     if is_ctdl(data):
         from credwallet.pathways.ctdl import pathway_from_ctdl
 

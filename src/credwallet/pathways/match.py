@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from credwallet.models.view import CredentialView
+from credwallet.pathways import saferegex
 from credwallet.pathways.held import HeldCredential
 from credwallet.pathways.model import CredentialRequirement
 
@@ -80,8 +81,8 @@ def matches(req: CredentialRequirement, view: CredentialView) -> bool:
         if not any(fnmatch.fnmatchcase(_fold(n), pat) for n in names):
             return False
     if req.name_regex is not None:
-        rx = re.compile(req.name_regex)
-        if not any(rx.search(n) for n in names):
+        rx = re.compile(req.name_regex)  # checked safe by the model; re caches compiled ones
+        if not any(saferegex.search(rx, n) for n in names):
             return False
     if req.issuer_id is not None and _url(view.issuer.id) != _url(req.issuer_id):
         return False
@@ -189,8 +190,9 @@ class HeldIndex:
             else:
                 rx = re.compile(req.name_regex or "")
                 names = ix["raw_name"]
-            hit = {p for n, ps in names.items() if (rx.match(n) if req.name_pattern is not None
-                                                    else rx.search(n)) for p in ps}
+            hit = {p for n, ps in names.items()
+                   if (rx.match(n) if req.name_pattern is not None else saferegex.search(rx, n))
+                   for p in ps}
             options.append(sorted(hit))
         if not options:
             return range(len(self.held))

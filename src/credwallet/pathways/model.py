@@ -8,13 +8,13 @@ silently ignored rule.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 PATHWAY_SCHEMA = "credwallet.pathway/1"
 NAME_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+MAX_TREE_DEPTH = 16  # requirement levels; deeper trees are refused, not half-evaluated
 
 Years = Annotated[float, Field(gt=0, le=200)]
 Credits = Annotated[float, Field(ge=0, le=1_000_000)]
@@ -87,10 +87,12 @@ class CredentialRequirement(_Node):
         if isinstance(self.achievement_id, list) and not self.achievement_id:
             raise ValueError("achievement_id list is empty")
         if self.name_regex is not None:
+            from credwallet.pathways.saferegex import UnsafeRegex, check_regex
+
             try:
-                re.compile(self.name_regex)
-            except re.error as exc:
-                raise ValueError(f"name_regex is not a valid regular expression: {exc}") from exc
+                check_regex(self.name_regex)
+            except UnsafeRegex as exc:
+                raise ValueError(f"name_regex is refused: {exc}") from None
         return self
 
     def criteria(self) -> dict[str, Any]:
@@ -198,7 +200,10 @@ class Pathway(_Strict):
                              "requirements listed, so it can never be satisfied")
         seen: set[str] = set()
 
-        def walk(nodes: list[Any], prefix: str) -> None:
+        def walk(nodes: list[Any], prefix: str, depth: int = 1) -> None:
+            if depth > MAX_TREE_DEPTH:
+                raise ValueError(f"requirements are nested more than {MAX_TREE_DEPTH} levels "
+                                 "deep")
             for i, node in enumerate(nodes, 1):
                 if node.id is None:
                     node.id = f"{prefix}{i}"
@@ -209,7 +214,7 @@ class Pathway(_Strict):
                     raise ValueError(f"requirement {node.id!r} needs pathway {self.name!r} "
                                      "itself (cycle)")
                 if isinstance(node, AllOf | AtLeast | CreditSum):
-                    walk(node.of, f"{node.id}.")
+                    walk(node.of, f"{node.id}.", depth + 1)
 
         walk(self.requirements, "r")
         return self
