@@ -37,7 +37,8 @@ def emit_rows(rows: list[Row], path: str | None) -> None:
 
 
 def print_table(rows: list[Row]) -> None:
-    head = f"{'benchmark':<14} {'figure':<44} {'value':>10} {'unit':<6} {'baseline':<34} {'base':>9} {'ratio':>7}  target"
+    head = (f"{'benchmark':<14} {'figure':<44} {'value':>10} {'unit':<6} {'baseline':<34} "
+            f"{'base':>9} {'ratio':>7}  target")
     print(head)
     print("-" * len(head))
     for r in rows:

@@ -26,6 +26,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("CREDWALLET_PASSPHRASE", PASSPHRASE)
     monkeypatch.delenv("CREDWALLET_NEW_PASSPHRASE", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    # Imports fetch linked documents: outside loopback, refuse without even a DNS lookup.
+    monkeypatch.setenv("CREDWALLET_OFFLINE", "1")
     yield home
 
 
