@@ -78,8 +78,15 @@ def _parse_at(value: str | None, ctx: Ctx) -> datetime:
     return when
 
 
-def _verify_files(paths: list[str], now: datetime) -> tuple[list[VerificationResult], list[int]]:
+def _verify_files(
+    paths: list[str], now: datetime, require_trusted: bool = False
+) -> tuple[list[VerificationResult], list[int]]:
     from credwallet.verify import EmptyMaterial, verify_bytes
+    from credwallet.verify.engine import walletless_trust
+
+    trust = walletless_trust(require_trusted=require_trusted)
+    if require_trusted and trust is None:
+        raise UsageError("--require-trusted needs credwallet's trust module, which is missing")
 
     results: list[VerificationResult] = []
     codes: list[int] = []
@@ -95,7 +102,7 @@ def _verify_files(paths: list[str], now: datetime) -> tuple[list[VerificationRes
             codes.append(err.exit_code)
             continue
         try:
-            result = verify_bytes(raw, now=now, material=EmptyMaterial(), source=path)
+            result = verify_bytes(raw, now=now, material=EmptyMaterial(), source=path, trust=trust)
         except BadInput as exc:
             results.append(_unreadable(exc, now, source=path))
             codes.append(exc.exit_code)
@@ -105,14 +112,19 @@ def _verify_files(paths: list[str], now: datetime) -> tuple[list[VerificationRes
     return results, codes
 
 
-def wallet_trust(wallet: Any) -> Any:
+def wallet_trust(wallet: Any, require_trusted: bool) -> Any:
     from credwallet.verify.engine import wallet_trust as policy_of
 
-    return policy_of(wallet)
+    return policy_of(wallet, require_trusted=require_trusted)
 
 
 def _verify_stored(
-    ctx: Ctx, refs: list[str], all_: bool, now: datetime, store_results: bool
+    ctx: Ctx,
+    refs: list[str],
+    all_: bool,
+    now: datetime,
+    store_results: bool,
+    require_trusted: bool = False,
 ) -> tuple[list[VerificationResult], list[int]]:
     with ctx.transaction() as wallet:
         creds = list(wallet.credentials) if all_ else []
@@ -121,7 +133,7 @@ def _verify_stored(
             if cred not in creds:
                 creds.append(cred)
         identities = [i.value for i in wallet.identities]
-        trust = wallet_trust(wallet)
+        trust = wallet_trust(wallet, require_trusted)
         jobs = [(c.raw_bytes(), c.format, c.id, c.source, now) for c in creds]
         if len(jobs) > POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
             with ProcessPoolExecutor(
@@ -194,6 +206,13 @@ def register(app: typer.Typer) -> None:
         at: Annotated[
             str | None, typer.Option("--at", metavar="ISO-DATETIME", help="Check validity as of this time.")
         ] = None,
+        require_trusted: Annotated[
+            bool,
+            typer.Option(
+                "--require-trusted",
+                help="Also fail credentials whose issuer is on no trust list or followed registry.",
+            ),
+        ] = False,
         json_out: JsonOpt = False,
         home: HomeOpt = None,
         passphrase_file: PassFileOpt = None,
@@ -210,12 +229,20 @@ def register(app: typer.Typer) -> None:
             results: list[VerificationResult] = []
             codes: list[int] = []
             if refs or all_:
-                # A verdict at a hypothetical --at time is not stored as the "last verdict".
-                r, c = _verify_stored(ctx, refs, all_, now, store_results=at is None)
+                # A verdict at a hypothetical --at time, or under a stricter policy than the
+                # wallet's, is not stored as the credential's "last verification".
+                r, c = _verify_stored(
+                    ctx,
+                    refs,
+                    all_,
+                    now,
+                    store_results=at is None and not require_trusted,
+                    require_trusted=require_trusted,
+                )
                 results += r
                 codes += c
             if paths:
-                r, c = _verify_files(paths, now)
+                r, c = _verify_files(paths, now, require_trusted)
                 results += r
                 codes += c
             code = most_serious(codes) if codes else 0

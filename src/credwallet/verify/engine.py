@@ -151,17 +151,32 @@ def verify_stored(cred: StoredCredential, wallet: WalletData, now: datetime) -> 
     )
 
 
-def wallet_trust(wallet: WalletData) -> TrustPolicy | None:
-    """The wallet's trust policy (trust lists, registries), when the trust module is present."""
+def _trust_module() -> Any:
     import importlib
 
     try:
-        module = importlib.import_module("credwallet.trust.check")
+        return importlib.import_module("credwallet.trust.check")
     except ModuleNotFoundError as exc:
         if exc.name not in ("credwallet.trust", "credwallet.trust.check"):
             raise
         return None
-    policy: TrustPolicy = module.TrustPolicy.from_trust_data(wallet.trust)
+
+
+def wallet_trust(wallet: WalletData, *, require_trusted: bool = False) -> TrustPolicy | None:
+    """The wallet's trust policy (trust lists, registries), when the trust module is present."""
+    module = _trust_module()
+    if module is None:
+        return None
+    policy: TrustPolicy = module.TrustPolicy.from_trust_data(wallet.trust, require_trusted=require_trusted)
+    return policy
+
+
+def walletless_trust(*, require_trusted: bool) -> TrustPolicy | None:
+    """Policy for a file checked without any wallet (no trust list to consult)."""
+    module = _trust_module()
+    if module is None or not require_trusted:
+        return None
+    policy: TrustPolicy = module.TrustPolicy(require_trusted=True, has_wallet=False)
     return policy
 
 
@@ -942,4 +957,4 @@ def _ob2_hosted(assertion: dict[str, Any], env: _Env, fmt: str) -> _Outcome:
     return _Outcome(checks, aid, "OB 2.0 hosted")
 
 
-__all__ = ["CanonError", "verify_bytes", "verify_stored", "wallet_trust"]
+__all__ = ["CanonError", "verify_bytes", "verify_stored", "wallet_trust", "walletless_trust"]
