@@ -135,7 +135,12 @@ def _verify_stored(
         identities = [i.value for i in wallet.identities]
         trust = wallet_trust(wallet, require_trusted)
         jobs = [(c.raw_bytes(), c.format, c.id, c.source, now) for c in creds]
+        _init_worker(wallet.cache, identities, wallet.holder.did, trust)
         if len(jobs) > POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
+            # Verify the first one here: forked workers then inherit the imported modules and
+            # the processed bundled contexts instead of each warming up from cold.
+            first = _verify_task(*jobs[0])
+            rest = jobs[1:]
             with ProcessPoolExecutor(
                 max_workers=os.cpu_count(),
                 initializer=_init_worker,
@@ -143,12 +148,11 @@ def _verify_stored(
             ) as pool:
                 stream = pool.map(
                     _verify_task,
-                    *zip(*jobs, strict=True),
-                    chunksize=max(1, min(32, len(jobs) // (4 * (os.cpu_count() or 1)))),
+                    *zip(*rest, strict=True),
+                    chunksize=max(1, min(32, len(rest) // (4 * (os.cpu_count() or 1)))),
                 )
-                dumped = _with_progress(stream, len(jobs), quiet=ctx.json)
+                dumped = [first, *_with_progress(stream, len(rest), quiet=ctx.json)]
         else:
-            _init_worker(wallet.cache, identities, wallet.holder.did, trust)
             dumped = [_verify_task(*job) for job in jobs]
         results = [VerificationResult.model_validate_json(d) for d in dumped]
         if store_results:
