@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from credwallet.errors import BadInput, InputTooLarge
@@ -15,26 +16,21 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"non-standard JSON constant {name}")
 
 
-def _depth_ok(data: bytes | str, limit: int = MAX_DEPTH) -> bool:
-    # Cheap pre-scan so a hostile 1 MB of '[' cannot reach the recursive parser.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _depth_ok(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Cheap pre-scan so a hostile 1 MB of '[' cannot reach the recursive parser."""
+    if text.count("[") + text.count("{") <= limit:
+        return True
     depth = 0
-    in_str = False
-    escaped = False
-    for ch in data if isinstance(data, str) else data.decode("utf-8", "replace"):
-        if in_str:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "[{":
+    for m in _BRACKET.finditer(_STRING.sub("", text)):
+        if m.group() in "[{":
             depth += 1
             if depth > limit:
                 return False
-        elif ch in "]}":
+        else:
             depth -= 1
     return True
 
