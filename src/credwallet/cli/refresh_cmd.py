@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
-from credwallet.fetch.refresh import RefreshItem
+
+if TYPE_CHECKING:  # the fetch stack (httpx, asyncio) loads only when refresh runs
+    from credwallet.fetch.refresh import RefreshItem
 
 
 def register(app: typer.Typer) -> None:
