@@ -200,7 +200,7 @@ def register(app: typer.Typer) -> None:
     @app.command("verify")
     def verify(
         ids: Annotated[
-            list[str] | None, typer.Argument(metavar="[ID]...", help="Wallet ids (or unique prefixes).")
+            list[str] | None, typer.Argument(metavar="ID", help="Wallet ids (or unique prefixes).")
         ] = None,
         all_: Annotated[bool, typer.Option("--all", help="Verify every stored credential.")] = False,
         files: Annotated[
