@@ -78,8 +78,9 @@ def peak_memory(fn: Callable[[], Any]) -> int:
     return peak
 
 
-def finishes_in_subprocess(code: str, seconds: float) -> bool:
-    """Run `code` in a fresh interpreter; False when it is still running after `seconds`.
+def finishes_in_subprocess(code: str, seconds: float) -> int | None:
+    """Run `code` in a fresh interpreter: its exit code, or None when it is still running after
+    `seconds` (then it is killed).
 
     For work that a signal cannot interrupt (a regular expression backtracking inside C).
     """
@@ -89,12 +90,11 @@ def finishes_in_subprocess(code: str, seconds: float) -> bool:
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
-        proc.wait(timeout=seconds)
+        return proc.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-        return False
-    return True
+        return None
 
 
 def fuzz_settings(examples: int) -> settings:
