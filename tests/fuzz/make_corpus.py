@@ -99,6 +99,9 @@ def credential_files() -> dict[str, bytes]:
         "kid-odd.jwt": jws({"alg": "RS256", "kid": ["did:web:127.0.0.1%3A22"]}, {"vc": CRED, "iss": 5}),
         "payload-array.jwt": jws({"alg": "RS256"}, [CRED]),
         "vc-claim-string.jwt": jws({"alg": "RS256"}, {"vc": "x", "type": "VerifiableCredential"}),
+        # Known bug: joserfc raises KeyError for an OKP key with an EC curve.
+        "jwk-wrong-curve.jwt": jws({"alg": "ES256", "jwk": {"kty": "OKP", "crv": "P-256",
+                                                            "x": b64(b"\x01" * 32)}}, {"vc": CRED}),
         "url.txt": b"https://169.254.169.254/latest/meta-data/",
         "random.bin": bytes((i * 7919) % 251 for i in range(4096)),
         "zlib-bomb.png": png(chunk(b"iTXt", b"openbadgecredential\0\x01\x00\0\0"

@@ -111,3 +111,11 @@ def test_terminal_escapes_in_credential_text_are_not_printed(wallet_home: Path) 
         res = run_cli(*args)
         assert res.code == 0, res
         assert "\x1b" not in res.stdout and "\x07" not in res.stdout, f"{args[0]} printed escape codes"
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "bug: verify/suites/jose.py lets joserfc's KeyError escape for a JWK with another key type's "
+    "curve: `verify --file` exits 70"))
+def test_jwk_with_wrong_curve_through_the_cli(isolated_home: Path) -> None:
+    res = run_cli("verify", "--file", str(CORPUS / "credential" / "jwk-wrong-curve.jwt"), "--json")
+    assert_clean(res, {1, 3})
