@@ -262,3 +262,32 @@ def test_clr_with_nested_credentials() -> None:
     assert result.format == "clr-ldp"
     assert result.verified, result.checks
     assert [r.verified for r in result.nested] == [True, True]
+
+
+def test_ob2_signed_key_binding_failures() -> None:
+    """A valid OB 2.0 signature only verifies when the key and the issuer point at each other."""
+    entry = next(e for e in manifest()["entries"] if e["file"].endswith("ob20/simple.jwt"))
+    raw = vector(entry["file"])
+    org_url = "https://example.org/organization.json"
+    key_url = "http://example.org/key1.json"
+    org = json.loads(vector(entry["assets"][org_url]))
+    key = json.loads(vector(entry["assets"][key_url]))
+
+    def with_docs(**docs: Any) -> DictMaterial:
+        material = material_for(entry)
+        for url, body in docs.items():
+            material.add(cached(url, body))
+        return material
+
+    unlisted = run(raw, with_docs(**{org_url: {**org, "publicKey": []}}))
+    assert unlisted.check("proof").status == "passed"
+    assert unlisted.check("key_binding").status == "failed"
+    assert "does not list" in unlisted.check("key_binding").detail
+    disowned = run(raw, with_docs(**{key_url: {**key, "owner": "https://evil.example/"}}))
+    assert disowned.check("key_binding").status == "failed"
+    assert "not the issuer" in disowned.check("key_binding").detail
+    no_profile = material_for(entry)
+    no_profile = DictMaterial({u: d for u, d in
+                               ((u, no_profile.get(u)) for u in entry["assets"] if u != org_url)
+                               if d is not None})
+    assert run(raw, no_profile).check("key_binding").status == "failed"
