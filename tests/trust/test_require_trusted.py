@@ -43,3 +43,34 @@ def test_require_trusted_fails_unknown_issuers(wallet_home: Path, tmp_path: Path
     assert _cli(capsys, "trust", "add", did_of(ISSUER_SEED)[0])[0] == 0
     code, out = _cli(capsys, "verify", cid, "--require-trusted")
     assert code == 0 and _trust(out["results"][0])["status"] == "passed"
+
+
+def test_trust_the_issuer_of_a_stored_credential(wallet_home: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREDWALLET_OFFLINE", "1")
+    path = tmp_path / "badge.json"
+    path.write_text(json.dumps(sign(credential(), ISSUER_SEED)))
+    cid = _cli(capsys, "import", str(path))[1]["items"][0]["id"]
+    code, out = _cli(capsys, "trust", "add", "--issuer-of", cid[:8], "--label", "From badge")
+    assert code == 0 and out["issuer"]["value"] == did_of(ISSUER_SEED)[0]
+    assert out["notes"] == []  # did:key issuer, proven by the signature
+    code, out = _cli(capsys, "verify", cid, "--require-trusted")
+    assert code == 0 and _trust(out["results"][0])["status"] == "passed"
+    assert _cli(capsys, "trust", "add", "did:web:x.example", "--issuer-of", cid)[0] == 2
+    assert _cli(capsys, "trust", "add")[0] == 2
+    assert _cli(capsys, "trust", "add", "--issuer-of", "ffffffffff")[0] == 6
+
+
+def test_issuer_of_an_unproven_credential_comes_with_a_note(
+        wallet_home: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.trust.helpers import VECTORS
+
+    monkeypatch.setenv("CREDWALLET_OFFLINE", "1")
+    code, out = _cli(capsys, "import", str(VECTORS / "1edtech-inspector/ob30/complete.json"),
+                     "--keep-invalid")
+    cid = out["items"][0]["id"]
+    code, out = _cli(capsys, "trust", "add", "--issuer-of", cid)
+    assert code == 0 and out["issuer"]["value"] == "https://1edtech.edu/issuers/565049"
+    assert "does not prove it comes from" in out["notes"][0]

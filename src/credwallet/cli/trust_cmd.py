@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, iso, run_command
-from credwallet.errors import NotFound
+from credwallet.errors import NotFound, UsageError
 
 LabelOpt = Annotated[str | None, typer.Option("--label", metavar="L",
                                               help="Your own name for it.")]
@@ -61,6 +61,20 @@ def _print_registries(rows: list[dict[str, Any]]) -> None:
                           f" ({escape(r['error'] or '')})[/yellow]")
 
 
+def _issuer_of_stored(wallet: Any, ref: str) -> tuple[str, list[str]]:
+    """The issuer id of a stored credential, with a note when its signature did not prove it."""
+    cred = wallet.find(ref)
+    if not cred.issuer_id:
+        raise UsageError(f"credential {cred.id} names no issuer id")
+    ver = cred.verification
+    binding = ver.check("key_binding") if ver is not None else None
+    notes = []
+    if binding is None or binding.status != "passed":
+        notes.append(f"credential {cred.id} does not prove it comes from {cred.issuer_id} "
+                     "(its key binding did not pass); you now trust that id, not this copy")
+    return cred.issuer_id, notes
+
+
 def register(app: typer.Typer) -> None:
     trust_app = typer.Typer(help="Issuers and known-issuer registries you trust.",
                             no_args_is_help=True)
@@ -70,8 +84,12 @@ def register(app: typer.Typer) -> None:
     trust_app.add_typer(registry_app, name="registry")
 
     @trust_app.command("add")
-    def add(value: str = typer.Argument(..., metavar="VALUE",
-                                        help="Issuer DID, issuer id URL or OB 2.0 profile id."),
+    def add(value: Annotated[str | None, typer.Argument(
+                metavar="VALUE", help="Issuer DID, issuer id URL or OB 2.0 profile id.")] = None,
+            issuer_of: Annotated[str | None, typer.Option(
+                "--issuer-of", metavar="ID",
+                help="Trust the issuer of this stored credential instead of giving VALUE.")
+            ] = None,
             label: LabelOpt = None, json_out: JsonOpt = False, home: HomeOpt = None,
             passphrase_file: PassFileOpt = None) -> None:
         """Trust an issuer (matched by its id, never by its name)."""
@@ -80,14 +98,26 @@ def register(app: typer.Typer) -> None:
         def body() -> int:
             from credwallet.trust.model import dump_trust, load_trust
 
+            if (value is None) == (issuer_of is None):
+                raise UsageError("give either an issuer id VALUE or --issuer-of ID")
+            notes: list[str] = []
             with ctx.transaction() as wallet:
+                target = value
+                if issuer_of is not None:
+                    target, notes = _issuer_of_stored(wallet, issuer_of)
+                assert target is not None
                 settings = load_trust(wallet.trust)
-                entry, added = settings.add_issuer(value, label, ctx.now())
+                entry, added = settings.add_issuer(target, label, ctx.now())
                 wallet.trust = dump_trust(settings)
             row = _issuer_dict(entry)
-            emit(ctx, {"issuer": row, "added": added},
-                 lambda: print(f"{'Trusted' if added else 'Already trusted'}: {row['value']}"
-                               + (f" ({row['label']})" if row["label"] else "")))
+
+            def human() -> None:
+                print(f"{'Trusted' if added else 'Already trusted'}: {row['value']}"
+                      + (f" ({row['label']})" if row["label"] else ""))
+                for note in notes:
+                    print(f"note: {note}")
+
+            emit(ctx, {"issuer": row, "added": added, "notes": notes}, human)
             return 0
 
         run_command(ctx, body)
