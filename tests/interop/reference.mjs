@@ -10,6 +10,8 @@ import {fileURLToPath} from 'node:url';
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import {Ed25519VerificationKey2020} from '@digitalbazaar/ed25519-verification-key-2020';
@@ -25,12 +27,16 @@ for (const [url, entry] of Object.entries(index)) {
 function didKeyDocument(did) {
   const mb = did.slice('did:key:'.length);
   const vmId = `${did}#${mb}`;
-  const vm = {id: vmId, type: 'Ed25519VerificationKey2020', controller: did,
+  // Ed25519 keys as Ed25519VerificationKey2020 (both suites accept it); P-256 as Multikey.
+  const ed = mb.startsWith('z6Mk');
+  const vmContext = ed ? 'https://w3id.org/security/suites/ed25519-2020/v1' :
+    'https://w3id.org/security/multikey/v1';
+  const vm = {id: vmId, type: ed ? 'Ed25519VerificationKey2020' : 'Multikey', controller: did,
     publicKeyMultibase: mb};
   return {
-    '@context': ['https://www.w3.org/ns/did/v1',
-      'https://w3id.org/security/suites/ed25519-2020/v1'],
-    id: did, verificationMethod: [vm], assertionMethod: [vmId], authentication: [vmId]
+    '@context': ['https://www.w3.org/ns/did/v1', vmContext],
+    id: did, verificationMethod: [vm], assertionMethod: [vmId], authentication: [vmId],
+    vmContext
   };
 }
 
@@ -40,11 +46,10 @@ async function documentLoader(url) {
   }
   if(url.startsWith('did:key:')) {
     const [did, fragment] = url.split('#');
-    const doc = didKeyDocument(did);
+    const {vmContext, ...doc} = didKeyDocument(did);
     if(fragment) {
       const vm = doc.verificationMethod[0];
-      return {contextUrl: null, documentUrl: url,
-        document: {'@context': 'https://w3id.org/security/suites/ed25519-2020/v1', ...vm}};
+      return {contextUrl: null, documentUrl: url, document: {'@context': vmContext, ...vm}};
     }
     return {contextUrl: null, documentUrl: url, document: doc};
   }
@@ -79,14 +84,25 @@ async function keyPair(seedHex) {
 }
 
 async function issue(n, suiteName, seedHex) {
-  const {key, did} = await keyPair(seedHex);
+  let key;
+  let did;
   let suite;
-  if(suiteName === 'Ed25519Signature2020') {
+  if(suiteName === 'ecdsa-rdfc-2019') {
+    // ECDSA keys cannot be derived from a seed here: a fresh P-256 key per run.
+    key = await EcdsaMultikey.generate({curve: 'P-256'});
+    did = `did:key:${key.publicKeyMultibase}`;
+    key.controller = did;
+    key.id = `${did}#${key.publicKeyMultibase}`;
+    suite = new DataIntegrityProof({signer: key.signer(), cryptosuite: ecdsaRdfc2019,
+      date: '2025-06-01T00:00:00Z'});
+  } else if(suiteName === 'Ed25519Signature2020') {
+    ({key, did} = await keyPair(seedHex));
     const k2020 = await Ed25519VerificationKey2020.from({
       id: key.id, controller: did, type: 'Ed25519VerificationKey2020',
       publicKeyMultibase: key.publicKeyMultibase, privateKeyMultibase: key.secretKeyMultibase});
     suite = new Ed25519Signature2020({key: k2020, date: '2025-06-01T00:00:00Z'});
   } else {
+    ({key, did} = await keyPair(seedHex));
     suite = new DataIntegrityProof({signer: key.signer(), cryptosuite: eddsaRdfc2022,
       date: '2025-06-01T00:00:00Z'});
   }
@@ -102,7 +118,8 @@ async function issue(n, suiteName, seedHex) {
 }
 
 function verifySuites() {
-  return [new DataIntegrityProof({cryptosuite: eddsaRdfc2022}), new Ed25519Signature2020()];
+  return [new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),
+    new DataIntegrityProof({cryptosuite: ecdsaRdfc2019}), new Ed25519Signature2020()];
 }
 
 async function verifyOne(credential) {

@@ -25,7 +25,7 @@ def ours(doc: dict[str, Any]) -> Any:
 
 
 @pytest.mark.interop
-@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "Ed25519Signature2020"])
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "Ed25519Signature2020", "ecdsa-rdfc-2019"])
 def test_reference_issued_credentials_verify(suite: str) -> None:
     creds = reference("issue", "3", suite, SEED_HEX)
     for cred in creds:
@@ -36,7 +36,7 @@ def test_reference_issued_credentials_verify(suite: str) -> None:
 
 
 @pytest.mark.interop
-@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "Ed25519Signature2020"])
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "Ed25519Signature2020", "ecdsa-rdfc-2019"])
 def test_reference_issued_tampered_do_not_verify(suite: str) -> None:
     (cred,) = reference("issue", "1", suite, SEED_HEX)
     changed = copy.deepcopy(cred)

@@ -291,3 +291,33 @@ def test_ob2_signed_key_binding_failures() -> None:
                                ((u, no_profile.get(u)) for u in entry["assets"] if u != org_url)
                                if d is not None})
     assert run(raw, no_profile).check("key_binding").status == "failed"
+
+
+def _p256_did(key: Any) -> tuple[str, str]:
+    from cryptography.hazmat.primitives import serialization
+
+    from credwallet.didkey import multibase_encode
+
+    point = key.public_key().public_bytes(serialization.Encoding.X962,
+                                          serialization.PublicFormat.CompressedPoint)
+    mb = multibase_encode(b"\x80\x24" + point)
+    return f"did:key:{mb}", f"did:key:{mb}#{mb}"
+
+
+def test_es256_vc_jwt_with_p256_did_key_is_bound() -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    raw = ec.generate_private_key(ec.SECP256R1())
+    did, vm = _p256_did(raw)
+    assert did.startswith("did:key:zDn")
+    token = _vc_jwt({"alg": "ES256", "kid": vm}, _payload(did), ECKey.import_key(raw))
+    result = run(token)
+    assert result.verified, result.checks
+    assert result.check("key_binding").status == "passed"
+
+
+def test_ecdsa_proof_needs_an_ecdsa_key() -> None:
+    doc = signed_ob3(SEED)
+    doc["proof"]["cryptosuite"] = "ecdsa-rdfc-2019"
+    proof = run(json.dumps(doc).encode()).check("proof")
+    assert proof.status == "failed" and "P-256" in proof.detail

@@ -140,15 +140,9 @@ def _verify_one(
         key = resolve(vm_id, material, purpose)
     except KeyUnavailable as exc:
         return ProofOutcome(i, suite.name, "invalid", f"no usable key: {exc}", vm_id=vm)
-    if key.ed25519 is None:
-        return ProofOutcome(
-            i,
-            suite.name,
-            "invalid",
-            "the verification method is not an Ed25519 key",
-            key=key,
-            vm_id=vm,
-        )
+    unusable = suite.accepts(key)
+    if unusable is not None:
+        return ProofOutcome(i, suite.name, "invalid", unusable, key=key, vm_id=vm)
     secured_part = _previous_proofs(proof, proofs)
     if isinstance(secured_part, str):
         return ProofOutcome(i, suite.name, "invalid", secured_part, key=key, vm_id=vm)
@@ -157,7 +151,7 @@ def _verify_one(
         document["proof"] = secured_part if len(secured_part) > 1 else secured_part[0]
     note = ""
     try:
-        ok = suite.verify(document, proof, key.ed25519, store)
+        ok = suite.verify(document, proof, key, store)
     except SuiteError as exc:
         # Two published copies of OB 3.0.3 exist; the 1EdTech one defines `jti` and
         # `endorsementJwt`. A document using them can only have been signed with that copy.
@@ -165,7 +159,7 @@ def _verify_one(
         if alternative is None:
             return ProofOutcome(i, suite.name, "error", f"cannot be checked: {exc}", key=key, vm_id=vm)
         try:
-            ok = suite.verify(document, proof, key.ed25519, alternative)
+            ok = suite.verify(document, proof, key, alternative)
         except SuiteError:
             return ProofOutcome(i, suite.name, "error", f"cannot be checked: {exc}", key=key, vm_id=vm)
         note = " with the 1EdTech validator's copy of the OB 3.0.3 context"

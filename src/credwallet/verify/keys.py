@@ -16,7 +16,7 @@ from typing import Any
 
 import base58
 
-from credwallet.didkey import MultibaseError, ed25519_from_multikey, public_from_did_key
+from credwallet.didkey import MultibaseError, ed25519_from_multikey, multibase_decode
 from credwallet.verify.material import MaterialSource, as_of, json_of, lookup
 
 
@@ -28,6 +28,7 @@ class KeyUnavailable(Exception):
 class ResolvedKey:
     vm_id: str
     ed25519: bytes | None = None  # raw 32-byte public key
+    ec: Any = None  # cryptography EllipticCurvePublicKey (P-256 / P-384), for ecdsa-rdfc-2019
     jwk: dict[str, Any] | None = None  # public JWK (JOSE suites)
     pem: str | None = None  # OB 2.0 CryptographicKey
     controller: str | None = None  # the controller the VM claims
@@ -55,6 +56,29 @@ def did_web_url(did: str) -> str:
     return f"https://{host}/.well-known/did.json"
 
 
+# Multicodec prefixes (varint) of the public keys Multikey values carry.
+_P256_PREFIX = b"\x80\x24"  # p256-pub 0x1200, 33-byte compressed point
+_P384_PREFIX = b"\x81\x24"  # p384-pub 0x1201, 49-byte compressed point
+
+
+def _apply_multikey(key: ResolvedKey, value: str) -> None:
+    """Set `key` from a publicKeyMultibase: Ed25519, or a compressed P-256/P-384 point."""
+    raw = multibase_decode(value)
+    if raw[:2] in (_P256_PREFIX, _P384_PREFIX):
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        curve: ec.EllipticCurve = ec.SECP256R1() if raw[:2] == _P256_PREFIX else ec.SECP384R1()
+        size = 33 if raw[:2] == _P256_PREFIX else 49
+        if len(raw) != 2 + size:
+            raise MultibaseError(f"not a compressed {curve.name} point")
+        try:
+            key.ec = ec.EllipticCurvePublicKey.from_encoded_point(curve, raw[2:])
+        except ValueError as exc:
+            raise MultibaseError(f"invalid {curve.name} point") from exc
+        return
+    key.ed25519 = ed25519_from_multikey(value)
+
+
 def key_from_vm_object(vm: dict[str, Any], vm_id: str) -> ResolvedKey:
     """Public key material of a verification method object (Multikey, Ed25519 2018/2020, JWK)."""
     key = ResolvedKey(
@@ -67,13 +91,15 @@ def key_from_vm_object(vm: dict[str, Any], vm_id: str) -> ResolvedKey:
     pem = vm.get("publicKeyPem")
     try:
         if isinstance(mb, str):
-            key.ed25519 = ed25519_from_multikey(mb)
+            _apply_multikey(key, mb)
         elif isinstance(jwk, dict):
             if "d" in jwk:
                 raise KeyUnavailable("verification method publishes a private key; refusing it")
             key.jwk = dict(jwk)
             if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519" and isinstance(jwk.get("x"), str):
                 key.ed25519 = _b64url(jwk["x"])
+            elif jwk.get("kty") == "EC":
+                key.ec = _ec_from_jwk(jwk)
         elif isinstance(b58, str):
             raw = bytes(base58.b58decode(b58)) if len(b58) < 100 else b""
             key.ed25519 = raw
@@ -86,6 +112,20 @@ def key_from_vm_object(vm: dict[str, Any], vm_id: str) -> ResolvedKey:
     if key.ed25519 is not None and len(key.ed25519) != 32:
         raise KeyUnavailable(f"verification method {vm_id}: Ed25519 key is not 32 bytes")
     return key
+
+
+def _ec_from_jwk(jwk: dict[str, Any]) -> Any:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    curves: dict[Any, ec.EllipticCurve] = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1()}
+    curve = curves.get(jwk.get("crv"))
+    x, y = jwk.get("x"), jwk.get("y")
+    if curve is None or not isinstance(x, str) or not isinstance(y, str):
+        raise ValueError("EC JWK must be P-256 or P-384 with x and y")
+    numbers = ec.EllipticCurvePublicNumbers(
+        int.from_bytes(_b64url(x), "big"), int.from_bytes(_b64url(y), "big"), curve
+    )
+    return numbers.public_key()
 
 
 def _b64url(text: str) -> bytes:
@@ -141,18 +181,16 @@ def resolve(vm_id: Any, material: MaterialSource, purpose: str = "assertionMetho
     if len(vm_id) > 2048:
         raise KeyUnavailable("verificationMethod is too long")
     if vm_id.startswith("did:key:"):
+        did, _, fragment = vm_id.partition("#")
+        mb = did.removeprefix("did:key:")
+        key = ResolvedKey(vm_id=vm_id, controller=did, bound_controller=did, how="did:key (self-certifying)")
         try:
-            pub = public_from_did_key(vm_id)
+            if fragment and fragment != mb:
+                raise MultibaseError("the fragment does not match the key")
+            _apply_multikey(key, mb)
         except MultibaseError as exc:
             raise KeyUnavailable(f"malformed did:key {vm_id}: {exc}") from exc
-        did = vm_id.split("#", 1)[0]
-        return ResolvedKey(
-            vm_id=vm_id,
-            ed25519=pub,
-            controller=did,
-            bound_controller=did,
-            how="did:key (self-certifying)",
-        )
+        return key
     if vm_id.startswith("did:web:"):
         return _resolve_controlled(vm_id, did_web_url(vm_id), material, purpose, "did:web")
     if vm_id.startswith("did:"):
@@ -220,17 +258,16 @@ def _fragment_key(vm_id: str, reason: str) -> ResolvedKey:
     base, _, fragment = vm_id.partition("#")
     if not fragment:
         raise KeyUnavailable(reason)
-    try:
-        pub = ed25519_from_multikey(fragment)
-    except MultibaseError as exc:
-        raise KeyUnavailable(f"{reason}, and the URL fragment is not an Ed25519 key ({exc})") from exc
     key = ResolvedKey(
         vm_id=vm_id,
-        ed25519=pub,
         controller=base,
         bound_controller=None,
         how="key taken from the verification method's URL fragment",
     )
+    try:
+        _apply_multikey(key, fragment)
+    except MultibaseError as exc:
+        raise KeyUnavailable(f"{reason}, and the URL fragment is not a public key ({exc})") from exc
     key.notes.append(f"{reason}; nothing binds the fragment key to {base}")
     return key
 

@@ -78,6 +78,8 @@ def _jose_key(key: ResolvedKey, alg: str) -> Any:
         if key.ed25519 is not None:
             x = base64.urlsafe_b64encode(key.ed25519).rstrip(b"=").decode("ascii")
             return import_key({"kty": "OKP", "crv": "Ed25519", "x": x})
+        if key.ec is not None:
+            return import_key(_ec_jwk(key.ec))
         if key.pem is not None:
             pem = key.pem.encode("utf-8")
             return import_key(pem, "RSA") if alg == "RS256" else import_key(pem, "EC")
@@ -139,8 +141,23 @@ def header_key(header: dict[str, Any]) -> ResolvedKey | None:
     return key
 
 
+def _ec_jwk(public_key: Any) -> dict[str, Any]:
+    """Public JWK of a cryptography EC key (P-256 / P-384)."""
+    size = (public_key.curve.key_size + 7) // 8
+    numbers = public_key.public_numbers()
+
+    def b64(n: int) -> str:
+        return base64.urlsafe_b64encode(n.to_bytes(size, "big")).rstrip(b"=").decode("ascii")
+
+    crv = {"secp256r1": "P-256", "secp384r1": "P-384"}.get(public_key.curve.name, "?")
+    return {"kty": "EC", "crv": crv, "x": b64(numbers.x), "y": b64(numbers.y)}
+
+
 def same_public_key(a: ResolvedKey, b: ResolvedKey) -> bool:
     def members(k: ResolvedKey) -> tuple[Any, ...] | None:
+        if k.ec is not None:
+            j = _ec_jwk(k.ec)
+            return ("EC", j["crv"], j["x"], j["y"], None, None)
         if k.jwk is not None:
             return tuple(k.jwk.get(m) for m in ("kty", "crv", "x", "y", "n", "e"))
         if k.ed25519 is not None:

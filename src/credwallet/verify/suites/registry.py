@@ -16,6 +16,7 @@ import nacl.signing
 
 from credwallet.didkey import MultibaseError, multibase_decode, multibase_encode
 from credwallet.verify.contexts import ContextStore
+from credwallet.verify.keys import ResolvedKey
 
 
 class SuiteError(Exception):
@@ -34,13 +35,18 @@ class DataIntegritySuite:
     transform: Transform  # canonical bytes of a JSON-LD document (RDFC N-Quads or JCS)
     # Properties removed from the proof to form the proof configuration.
     value_keys: tuple[str, ...] = ("proofValue",)
+    algorithm: str = "Ed25519"  # or "ECDSA" (P-256 with SHA-256, P-384 with SHA-384)
 
     def hash_data(
-        self, unsecured: dict[str, Any], proof_config: dict[str, Any], store: ContextStore
+        self,
+        unsecured: dict[str, Any],
+        proof_config: dict[str, Any],
+        store: ContextStore,
+        hash_name: str = "sha256",
     ) -> tuple[bytes, bytes]:
-        """(proof_hash, document_hash): SHA-256 of each canonical form."""
-        proof_hash = hashlib.sha256(self.transform(proof_config, store, memo=True)).digest()
-        doc_hash = hashlib.sha256(self.transform(unsecured, store)).digest()
+        """(proof_hash, document_hash): the hash of each canonical form."""
+        proof_hash = hashlib.new(hash_name, self.transform(proof_config, store, memo=True)).digest()
+        doc_hash = hashlib.new(hash_name, self.transform(unsecured, store)).digest()
         return proof_hash, doc_hash
 
     def proof_config(self, unsecured: dict[str, Any], proof: dict[str, Any]) -> dict[str, Any]:
@@ -49,11 +55,17 @@ class DataIntegritySuite:
             config["@context"] = unsecured["@context"]
         return config
 
+    def accepts(self, key: ResolvedKey) -> str | None:
+        """Why `key` cannot be used with this suite (None when it can)."""
+        if self.algorithm == "ECDSA":
+            return None if key.ec is not None else "the verification method is not a P-256/P-384 key"
+        return None if key.ed25519 is not None else "the verification method is not an Ed25519 key"
+
     def verify(
         self,
         unsecured: dict[str, Any],
         proof: dict[str, Any],
-        public_key: bytes,
+        key: ResolvedKey,
         store: ContextStore,
     ) -> bool:
         value = proof.get("proofValue")
@@ -63,18 +75,24 @@ class DataIntegritySuite:
             signature = multibase_decode(value)
         except MultibaseError as exc:
             raise SuiteError(f"proofValue is not base58btc multibase: {exc}") from exc
-        if len(signature) != 64:
-            raise SuiteError(f"proofValue decodes to {len(signature)} bytes, not a 64-byte Ed25519 signature")
-        if len(public_key) != 32:
-            raise SuiteError("Ed25519 public key is not 32 bytes")
+        why_not = self.accepts(key)
+        if why_not is not None:
+            raise SuiteError(why_not)
         if self.cryptosuite is not None and "@context" in proof:
             # Data Integrity: a proof's own @context must open the document's @context.
             pctx, dctx = _as_list(proof["@context"]), _as_list(unsecured.get("@context"))
             if dctx[: len(pctx)] != pctx:
                 raise SuiteError("the proof's @context does not match the document's @context")
+        if self.algorithm == "ECDSA":
+            return _verify_ecdsa(self, unsecured, proof, key.ec, signature, store)
+        assert key.ed25519 is not None
+        if len(signature) != 64:
+            raise SuiteError(f"proofValue decodes to {len(signature)} bytes, not a 64-byte Ed25519 signature")
+        if len(key.ed25519) != 32:
+            raise SuiteError("Ed25519 public key is not 32 bytes")
         proof_hash, doc_hash = self.hash_data(unsecured, self.proof_config(unsecured, proof), store)
         try:
-            nacl.signing.VerifyKey(public_key).verify(proof_hash + doc_hash, signature)
+            nacl.signing.VerifyKey(key.ed25519).verify(proof_hash + doc_hash, signature)
         except nacl.exceptions.BadSignatureError:
             return False
         return True
@@ -86,9 +104,44 @@ class DataIntegritySuite:
         seed: bytes,
         store: ContextStore,
     ) -> str:
+        if self.algorithm != "Ed25519":
+            raise SuiteError(f"credwallet signs with Ed25519 only, not {self.name}")
         proof_hash, doc_hash = self.hash_data(unsecured, self.proof_config(unsecured, proof_options), store)
         signed = nacl.signing.SigningKey(seed).sign(proof_hash + doc_hash)
         return multibase_encode(signed.signature)
+
+
+def _verify_ecdsa(
+    suite: DataIntegritySuite,
+    unsecured: dict[str, Any],
+    proof: dict[str, Any],
+    public_key: Any,
+    signature: bytes,
+    store: ContextStore,
+) -> bool:
+    """ecdsa-rdfc-2019: IEEE P1363 (r||s) signature over proof hash || document hash."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    p384 = isinstance(public_key.curve, ec.SECP384R1)
+    size = 48 if p384 else 32
+    if len(signature) != 2 * size:
+        raise SuiteError(
+            f"proofValue decodes to {len(signature)} bytes, not a {2 * size}-byte "
+            f"{public_key.curve.name} signature"
+        )
+    hash_name, algorithm = ("sha384", hashes.SHA384()) if p384 else ("sha256", hashes.SHA256())
+    proof_hash, doc_hash = suite.hash_data(unsecured, suite.proof_config(unsecured, proof), store, hash_name)
+    der = encode_dss_signature(
+        int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
+    )
+    try:
+        public_key.verify(der, proof_hash + doc_hash, ec.ECDSA(algorithm))
+    except InvalidSignature:
+        return False
+    return True
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -106,7 +159,6 @@ def register(suite: DataIntegritySuite) -> DataIntegritySuite:
 # Known suites we deliberately do not implement: named in reports as unsupported.
 UNSUPPORTED = {
     "ecdsa-sd-2023": "selective-disclosure ECDSA (ecdsa-sd-2023) is not supported",
-    "ecdsa-rdfc-2019": "ECDSA (ecdsa-rdfc-2019) is not supported",
     "ecdsa-jcs-2019": "ECDSA (ecdsa-jcs-2019) is not supported",
     "bbs-2023": "BBS (bbs-2023) is not supported",
 }
@@ -126,4 +178,4 @@ def registered() -> list[DataIntegritySuite]:
 
 def _load() -> None:
     # Import for the side effect of registration (kept lazy to avoid import cycles).
-    from credwallet.verify.suites import ed25519_2020, eddsa_jcs, eddsa_rdfc  # noqa: F401
+    from credwallet.verify.suites import ecdsa_rdfc, ed25519_2020, eddsa_jcs, eddsa_rdfc  # noqa: F401
