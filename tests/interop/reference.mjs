@@ -28,7 +28,7 @@ function didKeyDocument(did) {
   const mb = did.slice('did:key:'.length);
   const vmId = `${did}#${mb}`;
   // Ed25519 keys as Ed25519VerificationKey2020 (both suites accept it); P-256 as Multikey.
-  const ed = mb.startsWith('z6Mk');
+  const ed = mb.startsWith('z6Mk');  // P-256 keys start zDn, P-384 z82
   const vmContext = ed ? 'https://w3id.org/security/suites/ed25519-2020/v1' :
     'https://w3id.org/security/multikey/v1';
   const vm = {id: vmId, type: ed ? 'Ed25519VerificationKey2020' : 'Multikey', controller: did,
@@ -87,9 +87,10 @@ async function issue(n, suiteName, seedHex) {
   let key;
   let did;
   let suite;
-  if(suiteName === 'ecdsa-rdfc-2019') {
-    // ECDSA keys cannot be derived from a seed here: a fresh P-256 key per run.
-    key = await EcdsaMultikey.generate({curve: 'P-256'});
+  if(suiteName.startsWith('ecdsa-rdfc-2019')) {
+    // ECDSA keys cannot be derived from a seed here: a fresh key per run.
+    const curve = suiteName.endsWith('-p384') ? 'P-384' : 'P-256';
+    key = await EcdsaMultikey.generate({curve});
     did = `did:key:${key.publicKeyMultibase}`;
     key.controller = did;
     key.id = `${did}#${key.publicKeyMultibase}`;
