@@ -14,8 +14,7 @@ from tests.fuzz.test_corpus import CORPUS, KNOWN_BUGS
 CREDENTIALS = sorted(p for p in (CORPUS / "credential").iterdir() if f"credential/{p.name}" not in KNOWN_BUGS)
 # Every wallet file is replayed in-process by test_corpus; through the CLI a few representatives
 # (one per kind of damage) keep the suite fast.
-WALLETS = [CORPUS / "wallet" / n for n in ("future-version.cwlt", "huge-m-kib.cwlt", "duplicate-keys.cwlt",
-                                           "truncated-ciphertext.cwlt")]
+WALLETS = [CORPUS / "wallet" / n for n in ("future-version.cwlt", "huge-m-kib.cwlt", "duplicate-keys.cwlt")]
 # Stored on import although nothing in it verifies (see the xfail below).
 CONTAINER_QUIRKS = {"vp-in-vp.json"}
 

@@ -146,11 +146,13 @@ def test_disk_full_through_the_cli(tmp_path: Path) -> None:
 # --- read-only home ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def read_only_home(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
-    with tmpfs(tmp_path / "mnt", "2m") as mnt:
+@pytest.fixture(scope="module")
+def read_only_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+    # Module scope: the home is never written to once it is read-only, so tests can share it.
+    with tmpfs(tmp_path_factory.mktemp("ro") / "mnt", "2m") as mnt:
         home = mnt / "home"
-        env = {"CREDWALLET_HOME": str(home), "CREDWALLET_OFFLINE": "1"}
+        env = {"CREDWALLET_HOME": str(home), "CREDWALLET_OFFLINE": "1", "CREDWALLET_PASSPHRASE": PASSPHRASE,
+               "CREDWALLET_INSECURE_TEST_KDF": "1"}
         assert run_cli("init", "--json", env=env).code == 0
         res = run_cli("import", str(DATA / "w3c-signedDataInt.json"), "--keep-invalid", env=env)
         assert res.code in (0, 1), res
