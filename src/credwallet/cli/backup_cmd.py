@@ -49,11 +49,12 @@ def register(app: typer.Typer) -> None:
         def body() -> int:
             from credwallet.wallet.fileformat import decrypt_wallet
 
+            # No lock: saves replace the file atomically, so one read sees one whole generation
+            # (and a read-only wallet home can still be backed up).
             store = ctx.store
-            with store.locked():
-                blob = store.read_bytes()
-                decrypt_wallet(blob, ctx.passphrase())  # a backup nobody can open is no backup
-                _write_new_file(Path(output), blob, force=force)
+            blob = store.read_bytes()
+            decrypt_wallet(blob, ctx.passphrase())  # a backup nobody can open is no backup
+            _write_new_file(Path(output), blob, force=force)
             emit(ctx, {"output": output, "bytes": len(blob)},
                  lambda: print(f"Backup written to {output} ({len(blob)} bytes, encrypted)."))
             return 0

@@ -58,13 +58,13 @@ def _payload(report: Any) -> dict[str, Any]:
 
 
 def _human(report: Any) -> None:
-    from rich.markup import escape
     from rich.rule import Rule
     from rich.table import Table
 
     from credwallet.cli.common import stdout_console
     from credwallet.cli.progress_cmd import render_progress
     from credwallet.cli.render import render_import, verdict_style, verdict_text
+    from credwallet.cli.textsafe import clean as escape
 
     console = stdout_console()
     console.print(Rule("1. A throwaway wallet and a local issuer site"))

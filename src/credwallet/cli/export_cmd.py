@@ -167,9 +167,8 @@ def _notes(skipped: list[Any], stream: Any) -> None:
 
 
 def _human(result: Any, written: str) -> None:
-    from rich.markup import escape
-
     from credwallet.cli.common import stdout_console
+    from credwallet.cli.textsafe import clean as escape
 
     console = stdout_console()
     console.print(f"Wrote {escape(result.fmt)} with {len(result.credentials)} credential(s) "

@@ -37,11 +37,11 @@ def register(app: typer.Typer) -> None:
 
 
 def _human(creds: list[StoredCredential]) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from credwallet.cli.common import stdout_console
     from credwallet.cli.render import verdict_style, verdict_text
+    from credwallet.cli.textsafe import clean as escape
 
     console = stdout_console()
     if not creds:

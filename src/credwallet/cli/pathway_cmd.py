@@ -119,9 +119,8 @@ def register(app: typer.Typer) -> None:
                        "warnings": warnings}
 
             def human() -> None:
-                from rich.markup import escape
-
                 from credwallet.cli.common import stderr_console, stdout_console
+                from credwallet.cli.textsafe import clean as escape
 
                 verb = "replaced" if replaced else "added"
                 stdout_console().print(
@@ -198,9 +197,8 @@ def register(app: typer.Typer) -> None:
                 stacked_by = remove_pathway(wallet, name)
 
             def human() -> None:
-                from rich.markup import escape
-
                 from credwallet.cli.common import stdout_console
+                from credwallet.cli.textsafe import clean as escape
 
                 out = f"removed pathway {escape(name)}"
                 if stacked_by:
@@ -229,9 +227,8 @@ def _from_clr(wallet: Any, ref: str, name: str | None) -> Pathway:
 
 
 def _human_list(pathways: list[Pathway]) -> None:
-    from rich.markup import escape
-
     from credwallet.cli.common import stdout_console
+    from credwallet.cli.textsafe import clean as escape
 
     console = stdout_console()
     if not pathways:
@@ -252,8 +249,7 @@ def _human_list(pathways: list[Pathway]) -> None:
 
 
 def requirement_label(node: Any) -> str:
-    from rich.markup import escape
-
+    from credwallet.cli.textsafe import clean as escape
     from credwallet.pathways.match import describe
     from credwallet.pathways.model import AllOf, AtLeast, CredentialRequirement, CreditSum
 
@@ -276,10 +272,10 @@ def requirement_label(node: Any) -> str:
 
 
 def _human_show(pathway: Pathway) -> None:
-    from rich.markup import escape
     from rich.tree import Tree
 
     from credwallet.cli.common import stdout_console
+    from credwallet.cli.textsafe import clean as escape
 
     head = f"[bold]{escape(pathway.display_title())}[/bold] ({escape(pathway.name)})"
     if pathway.provider and (pathway.provider.name or pathway.provider.id):

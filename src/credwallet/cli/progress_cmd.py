@@ -66,9 +66,8 @@ def register(app: typer.Typer) -> None:
 
 
 def render_progress(results: list[PathwayProgress]) -> None:
-    from rich.markup import escape
-
     from credwallet.cli.common import stdout_console
+    from credwallet.cli.textsafe import clean as escape
 
     console = stdout_console()
     if not results:
@@ -88,8 +87,9 @@ def render_progress(results: list[PathwayProgress]) -> None:
 
 
 def pathway_tree(r: PathwayProgress) -> Tree:
-    from rich.markup import escape
     from rich.tree import Tree
+
+    from credwallet.cli.textsafe import clean as escape
 
     state = "complete" if r.complete else "in progress"
     head = (f"{ICONS['satisfied' if r.complete else 'partial' if r.progress else 'missing']} "
@@ -104,7 +104,7 @@ def pathway_tree(r: PathwayProgress) -> Tree:
 
 
 def _add(tree: Tree, n: NodeProgress) -> None:
-    from rich.markup import escape
+    from credwallet.cli.textsafe import clean as escape
 
     label = f"{ICONS[n.state]} {escape(n.title)}"
     if n.type in ("all", "at_least", "credits", "pathway"):

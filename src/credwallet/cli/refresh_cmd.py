@@ -64,10 +64,9 @@ def _refresh_registries(wallet: Any, ctx: Ctx, insecure_http: bool) -> list[dict
 
 
 def _human(items: list[RefreshItem], registries: list[dict[str, Any]]) -> None:
-    from rich.markup import escape
-
     from credwallet.cli.common import stdout_console
     from credwallet.cli.render import verdict_style, verdict_text
+    from credwallet.cli.textsafe import clean as escape
 
     console = stdout_console()
     for reg in registries:

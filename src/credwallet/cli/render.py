@@ -29,7 +29,7 @@ def verdict_style(result: VerificationResult | None) -> str:
 
 
 def render_import(items: Sequence[ImportItem]) -> None:
-    from rich.markup import escape
+    from credwallet.cli.textsafe import clean as escape
 
     console = stdout_console()
     for it in items:

@@ -52,12 +52,12 @@ def register(app: typer.Typer) -> None:
 
 
 def _human(cred: StoredCredential, view: CredentialView) -> None:
-    from rich.markup import escape
     from rich.panel import Panel
     from rich.tree import Tree
 
     from credwallet.cli.common import stdout_console
     from credwallet.cli.render import verdict_style, verdict_text
+    from credwallet.cli.textsafe import clean as escape
 
     def add(tree: Tree, label: str, value: object) -> None:
         if value not in (None, "", []):

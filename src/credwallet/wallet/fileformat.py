@@ -146,8 +146,8 @@ def parse_header(data: bytes) -> tuple[KdfParams, bytes, bytes, bytes, bytes]:
         params = KdfParams(m_kib=kdf["m_kib"], t=kdf["t"], p=kdf["p"])
         salt = base64.b64decode(header["salt"], validate=True)
         nonce = base64.b64decode(header["nonce"], validate=True)
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise WalletCorrupted("wallet header is damaged") from exc
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
+        raise WalletCorrupted("wallet header is damaged") from None
     if len(salt) != SALT_BYTES or len(nonce) != NONCE_BYTES:
         raise WalletCorrupted("wallet header is damaged (salt or nonce length)")
     if header_bytes(params, salt, nonce) != line:

@@ -122,9 +122,12 @@ class WalletStore:
             if self.path.exists():
                 self._refresh_backup()
             os.replace(tmp, self.path)
-        except OSError as exc:
+        except (OSError, WalletWriteError) as exc:
+            # Never leave a full encrypted copy behind (e.g. the disk filled while writing .bak).
             with contextlib.suppress(OSError):
                 tmp.unlink()
+            if isinstance(exc, WalletWriteError):
+                raise
             raise WalletWriteError(f"cannot save the wallet: {exc.strerror}; "
                                    "the previous wallet is unchanged") from None
         self._fsync_dir()
