@@ -127,3 +127,12 @@ def test_malformed_status_list_index() -> None:
                                "statusListIndex": "-5", "statusListCredential": "https://x/y"}
     result = check(json.dumps(doc).encode())
     assert result.check("revocation").status == "failed"
+
+
+@pytest.mark.parametrize("jwk", [{"kty": "OKP", "crv": "P-256"}, {"kty": "EC", "crv": "Ed25519"}])
+def test_jwk_with_another_key_types_curve(jwk: dict[str, Any]) -> None:
+    x = base64.urlsafe_b64encode(b"\x01" * 32).rstrip(b"=").decode()
+    token = _jwt({"alg": "ES256", "jwk": {**jwk, "x": x, "y": x}}, {"vc": CRED}, b"\x01" * 64)
+    result = check(token)
+    assert result.check("proof").status == "failed"
+    assert "cannot be used" in result.check("proof").detail

@@ -18,6 +18,9 @@ from credwallet.errors import (
     CredwalletError,
     UsageError,
     VerificationFailed,
+    WalletError,
+    WalletLocked,
+    WalletWriteError,
     most_serious,
 )
 from credwallet.models import CachedDocument, Check, VerificationResult
@@ -126,40 +129,59 @@ def _verify_stored(
     store_results: bool,
     require_trusted: bool = False,
 ) -> tuple[list[VerificationResult], list[int]]:
-    with ctx.transaction() as wallet:
-        creds = list(wallet.credentials) if all_ else []
-        for ref in refs:  # NotFound (exit 6) for an unknown id, before any work
-            cred = wallet.find(ref)
-            if cred not in creds:
-                creds.append(cred)
-        identities = [i.value for i in wallet.identities]
-        trust = wallet_trust(wallet, require_trusted)
-        jobs = [(c.raw_bytes(), c.format, c.id, c.source, now) for c in creds]
-        _init_worker(wallet.cache, identities, wallet.holder.did, trust)
-        if len(jobs) > POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
-            # Verify the first one here: forked workers then inherit the imported modules and
-            # the processed bundled contexts instead of each warming up from cold.
-            first = _verify_task(*jobs[0])
-            rest = jobs[1:]
-            with ProcessPoolExecutor(
-                max_workers=os.cpu_count(),
-                initializer=_init_worker,
-                initargs=(wallet.cache, identities, wallet.holder.did, trust),
-            ) as pool:
-                stream = pool.map(
-                    _verify_task,
-                    *zip(*rest, strict=True),
-                    chunksize=max(1, min(32, len(rest) // (4 * (os.cpu_count() or 1)))),
-                )
-                dumped = [first, *_with_progress(stream, len(rest), quiet=ctx.json)]
-        else:
-            dumped = [_verify_task(*job) for job in jobs]
-        results = [VerificationResult.model_validate_json(d) for d in dumped]
-        if store_results:
-            for cred, result in zip(creds, results, strict=True):
-                cred.verification = result
+    results: list[VerificationResult] | None = None
+    if not store_results:
+        results = _verify_wallet(ctx, ctx.open_wallet(), refs, all_, now, require_trusted)
+    else:
+        try:
+            with ctx.transaction() as wallet:
+                results = _verify_wallet(ctx, wallet, refs, all_, now, require_trusted)
+                by_id = {r.id: r for r in results}
+                for cred in wallet.credentials:
+                    if cred.id in by_id:
+                        cred.verification = by_id[cred.id]
+        except WalletError as exc:
+            # A read-only or locked wallet can still be verified; only the record is lost.
+            if type(exc) not in (WalletLocked, WalletWriteError, WalletError):
+                raise
+            if results is None:
+                results = _verify_wallet(ctx, ctx.open_wallet(), refs, all_, now, require_trusted)
+            sys.stderr.write(f"warning: verification results not stored in the wallet: {exc.message}\n")
     codes = [0 if r.verified else (3 if _is_unreadable(r) else 1) for r in results]
     return results, codes
+
+
+def _verify_wallet(
+    ctx: Ctx, wallet: Any, refs: list[str], all_: bool, now: datetime, require_trusted: bool
+) -> list[VerificationResult]:
+    creds = list(wallet.credentials) if all_ else []
+    for ref in refs:  # NotFound (exit 6) for an unknown id, before any work
+        cred = wallet.find(ref)
+        if cred not in creds:
+            creds.append(cred)
+    identities = [i.value for i in wallet.identities]
+    trust = wallet_trust(wallet, require_trusted)
+    jobs = [(c.raw_bytes(), c.format, c.id, c.source, now) for c in creds]
+    _init_worker(wallet.cache, identities, wallet.holder.did, trust)
+    if len(jobs) > POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
+        # Verify the first one here: forked workers then inherit the imported modules and
+        # the processed bundled contexts instead of each warming up from cold.
+        first = _verify_task(*jobs[0])
+        rest = jobs[1:]
+        with ProcessPoolExecutor(
+            max_workers=os.cpu_count(),
+            initializer=_init_worker,
+            initargs=(wallet.cache, identities, wallet.holder.did, trust),
+        ) as pool:
+            stream = pool.map(
+                _verify_task,
+                *zip(*rest, strict=True),
+                chunksize=max(1, min(32, len(rest) // (4 * (os.cpu_count() or 1)))),
+            )
+            dumped = [first, *_with_progress(stream, len(rest), quiet=ctx.json)]
+    else:
+        dumped = [_verify_task(*job) for job in jobs]
+    return [VerificationResult.model_validate_json(d) for d in dumped]
 
 
 def _with_progress(stream: Iterator[str], total: int, *, quiet: bool) -> list[str]:

@@ -83,7 +83,8 @@ def _jose_key(key: ResolvedKey, alg: str) -> Any:
         if key.pem is not None:
             pem = key.pem.encode("utf-8")
             return import_key(pem, "RSA") if alg == "RS256" else import_key(pem, "EC")
-    except (JoseError, ValueError, TypeError) as exc:
+    except (JoseError, ValueError, TypeError, KeyError) as exc:
+        # KeyError: joserfc, for a JWK whose curve belongs to another key type.
         raise JwsError(f"key {key.vm_id} cannot be used: {str(exc)[:120]}") from exc
     raise JwsError(f"key {key.vm_id} has no public key material")
 
