@@ -121,3 +121,15 @@ _SEVERITY = {70: 100, 130: 90, 4: 80, 5: 70, 3: 60, 6: 50, 2: 40, 1: 30, 0: 0}
 def most_serious(codes: list[int]) -> int:
     """Exit code to use when several items ended with different codes."""
     return max(codes, key=lambda c: _SEVERITY.get(c, 100), default=0)
+
+
+_KIND_OF_CODE = {1: "not_verified", 2: "usage", 3: "bad_input", 4: "wallet", 5: "network",
+                 6: "not_found", 70: "internal", 130: "interrupted"}
+
+
+def items_failed(code: int, failed: int, total: int, noun: str) -> CredwalletError:
+    """The contract's error object for a command where some of several items failed."""
+    err = CredwalletError(f"{failed} of {total} {noun} failed; see each item")
+    err.exit_code = code
+    err.kind = _KIND_OF_CODE.get(code, "internal")
+    return err

@@ -182,6 +182,18 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
             top.kept_invalid = True
         for child in children:
             child.verification = verifier(child, staged, now)
+        if rec.format.startswith("vp-") and children and not keep_invalid:
+            # A presentation is only an envelope: each credential in it must stand on its own.
+            refused = [c for c in children if c.verification and proof_failed(c.verification)]
+            children = [c for c in children if c not in refused]
+            if refused:
+                item.warnings.append(f"{len(refused)} contained credential(s) refused: "
+                                     + "; ".join(proof_failed(c.verification) or ""
+                                                 for c in refused if c.verification))
+            if not children:
+                item.status, item.exit_code = "failed", 1
+                item.error = "not imported: no credential in the presentation verifies"
+                return item
     top.children = [c.id for c in children]
     item.children = top.children
     # Commit to the real wallet only now that everything succeeded.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
-from credwallet.errors import UsageError
+from credwallet.errors import UsageError, items_failed
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -97,8 +97,10 @@ def register(app: typer.Typer) -> None:
                                    progress=RichProgress("fetching"))
             code = exit_code_of(items)
             print_warnings([(i.source, w) for i in items for w in i.warnings])
+            failed = sum(1 for i in items if i.exit_code)
             emit(ctx, {"items": [i.contract_dict() for i in items]},
-                 lambda: render_import(items), ok=code == 0)
+                 lambda: render_import(items), ok=code == 0,
+                 error=items_failed(code, failed, len(items), "sources") if code else None)
             return code
 
         run_command(ctx, body)

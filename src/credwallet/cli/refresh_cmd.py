@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
 
         def body() -> int:
             from credwallet.cli.import_cmd import RichProgress
-            from credwallet.errors import most_serious
+            from credwallet.errors import items_failed, most_serious
             from credwallet.fetch.refresh import refresh_wallet
             from credwallet.importer import default_verifier
 
@@ -47,7 +47,9 @@ def register(app: typer.Typer) -> None:
             code = most_serious([i.exit_code for i in items])
             emit(ctx, {"results": [i.contract_dict() for i in items], "registries": registries,
                        "checked_at": ctx.now().isoformat().replace("+00:00", "Z")},
-                 lambda: _human(items, registries), ok=code == 0)
+                 lambda: _human(items, registries), ok=code == 0,
+                 error=items_failed(code, sum(1 for i in items if i.exit_code), len(items),
+                                    "credentials") if code else None)
             return code
 
         run_command(ctx, body)
