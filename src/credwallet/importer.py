@@ -184,11 +184,11 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
             child.verification = verifier(child, staged, now)
         if rec.format.startswith("vp-") and children and not keep_invalid:
             # A presentation is only an envelope: each credential in it must stand on its own.
-            refused = [c for c in children if c.verification and proof_failed(c.verification)]
+            refused = [c for c in children if c.verification and _unsound(c.verification)]
             children = [c for c in children if c not in refused]
             if refused:
                 item.warnings.append(f"{len(refused)} contained credential(s) refused: "
-                                     + "; ".join(proof_failed(c.verification) or ""
+                                     + "; ".join(proof_failed(c.verification) or "contents do not verify"
                                                  for c in refused if c.verification))
             if not children:
                 item.status, item.exit_code = "failed", 1
@@ -200,6 +200,12 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
     wallet.cache = cache
     wallet.credentials.extend([top, *[c for c in children if _duplicate_of(wallet, c) is None]])
     return item
+
+
+def _unsound(result: VerificationResult) -> bool:
+    """Its proof fails, or (for a nested container) something inside it does."""
+    return proof_failed(result) is not None or any(
+        c.check == "nested" and c.status == "failed" for c in result.checks)
 
 
 def _withdrawn(rec: Recognised, cache: dict[str, CachedDocument]) -> bool:
