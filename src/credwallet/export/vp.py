@@ -156,8 +156,20 @@ def build_presentation(items: list[ExportItem], wallet: WalletData,
             proof_purpose="authentication", created=opts.now, challenge=opts.challenge,
             domain=opts.domain, cryptosuite="eddsa-rdfc-2022",
             extra_contexts=_cached_contexts(wallet))
-    except ValueError as exc:
-        raise PresentationError(f"cannot sign the presentation: {exc}") from None
+    except (ValueError, BadInput) as exc:
+        # Only a credential that failed verification (kept with --keep-invalid, exported with
+        # --include-unverified) can make canonicalization fail: leave those out and try again.
+        bad_ldp = [i for i, _ in ldp if not i.verified]
+        if not bad_ldp:
+            raise BadInput(f"cannot sign the presentation: {exc}") from None
+        for i in bad_ldp:
+            pres.skipped.append(Skipped(i.cred.id, "unverified and cannot be canonicalized, so it "
+                                                   f"cannot be put in a signed presentation ({exc})"))
+        keep = {i.cred.id for i in bad_ldp}
+        retry = [i for i in items if i.cred.id not in keep]
+        again = build_presentation(retry, wallet, opts)
+        again.skipped = pres.skipped + [s for s in again.skipped if s not in pres.skipped]
+        return again
     return pres
 
 
