@@ -116,11 +116,9 @@ def test_disk_full_at_every_stage_of_a_save(tmp_path: Path) -> None:
     assert outcomes == {True, False}, "the sweep never reached both outcomes"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: wallet/store.py write_atomic catches OSError only; when the disk fills while "
-    "_refresh_backup writes wallet.cwlt.bak, the WalletWriteError it raises skips the clean-up and "
-    "the new generation's temp file (a full encrypted wallet) stays on the full disk"))
 def test_disk_full_leaves_no_temp_file(tmp_path: Path) -> None:
+    # The disk filling while wallet.cwlt.bak was written used to leave the new generation's
+    # temp file (a full encrypted wallet) behind.
     _outcomes, leaks = _disk_full_sweep(tmp_path)
     assert not leaks, f"temp file left behind with {leaks} free pages"
 
@@ -177,12 +175,9 @@ def test_read_only_home_reads_work_and_writes_fail_cleanly(read_only_home: tuple
     assert (home / "wallet.cwlt").read_bytes() == before
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug (cli/verify_cmd.py, cli/backup_cmd.py): `verify ID|--all` and `backup` take the write lock, "
-    "so on a read-only home (old disk, mounted backup) they fail with exit 4 'cannot lock the wallet' "
-    "instead of verifying / copying"))
 def test_read_only_home_verify_and_backup(read_only_home: tuple[Path, dict[str, str]],
                                           tmp_path: Path) -> None:
+    # Both used to take the write lock and fail with "cannot lock the wallet".
     _home, env = read_only_home
     res = run_cli("verify", "--all", "--json", env=env)
     assert res.code in (0, 1), res

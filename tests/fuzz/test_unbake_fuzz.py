@@ -219,21 +219,15 @@ def test_svg_inside_svg_with_plain_opener_is_refused() -> None:
 
 
 @pytest.mark.parametrize("opener", ["<svg\t", "<svg\n", "<!-- x --><svg"])
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=
-                   "bug: ingest/unbake.py recognise_image only refuses a baked payload that starts "
-                   "with '<svg ' or '<?xml'; other SVG openers recurse into unbaking again")
 def test_image_inside_image_is_refused(opener: str) -> None:
     # An image whose baked payload is another image is nonsense; unbake.py says it refuses it.
     res = outcome(recognise, _nested_svg(2, opener))
     assert isinstance(res, BadInput), f"nested image accepted as {res!r}"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=
-                   "bug: ingest/unbake.py: nested baked SVGs recurse without a bound; "
-                   "500 levels (a 4 MB file, ~0.7 GB of memory) end in RecursionError = exit 70 at the CLI")
 def test_deeply_nested_baked_svg() -> None:
-    # With the default recursion limit 500 levels are needed (see corpus/README.md); a lower
-    # limit shows the same unbounded recursion on a small input.
+    # Unbounded recursion before unbake.py refused markup payloads: with the default recursion
+    # limit 500 levels (a 4 MB file) were needed; a lower limit shows it on a small input.
     data = _nested_svg(120, "<svg\t")
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(len(inspect.stack(0)) + 150)
