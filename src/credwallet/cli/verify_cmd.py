@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -168,6 +167,8 @@ def _verify_wallet(
         # the processed bundled contexts instead of each warming up from cold.
         first = _verify_task(*jobs[0])
         rest = jobs[1:]
+        from concurrent.futures import ProcessPoolExecutor  # lazy: startup time
+
         with ProcessPoolExecutor(
             max_workers=os.cpu_count(),
             initializer=_init_worker,
