@@ -128,3 +128,34 @@ def test_edge_date_does_not_sink_the_whole_import(wallet_home: Path) -> None:
                   env={"CREDWALLET_OFFLINE": "1"})
     doc = assert_clean(res, {1, 3, 5})
     assert doc["items"][0]["status"] == "imported", doc
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "bug: importer.py read_local: a source line with a NUL byte in an --from-file list raises "
+    "ValueError ('embedded null byte') from pathlib: the whole import exits 70"))
+def test_source_list_with_a_nul_byte(wallet_home: Path, tmp_path: Path) -> None:
+    good = Path(__file__).resolve().parents[1] / "data" / "w3c-signedDataInt.json"
+    listing = tmp_path / "sources.txt"
+    listing.write_bytes(str(good).encode() + b"\nbad\x00name.json\n")
+    res = run_cli("import", "--keep-invalid", "--from-file", str(listing), "--json",
+                  env={"CREDWALLET_OFFLINE": "1"})
+    doc = assert_clean(res, {3})
+    assert [i["status"] for i in doc["items"]] == ["imported", "failed"], doc
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "bug: cli/backup_cmd.py _write_new_file: Path.exists() raises OSError (ENAMETOOLONG) for an "
+    "output name longer than the file system allows: `backup -o` exits 70 instead of 2 or 4"))
+def test_backup_to_a_name_too_long(wallet_home: Path, tmp_path: Path) -> None:
+    res = run_cli("backup", "-o", str(tmp_path / ("y" * 300)), "--json")
+    assert_clean(res, {2, 4})
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "bug: wallet/store.py read_bytes catches FileNotFoundError/IsADirectoryError/PermissionError "
+    "but not NotADirectoryError: CREDWALLET_HOME (or --home) naming a regular file makes `list` exit 70"))
+def test_home_that_is_a_file(tmp_path: Path) -> None:
+    home = tmp_path / "not-a-directory"
+    home.write_text("x")
+    res = run_cli("list", "--json", env={"CREDWALLET_HOME": str(home)})
+    assert_clean(res, {4})
