@@ -187,8 +187,8 @@ def _ob2_view(fmt: str, doc: dict[str, Any], cache: Mapping[str, CachedDocument]
 
 def document_of(cred: StoredCredential) -> dict[str, Any]:
     """The credential JSON of a stored entry (for JWTs: the credential claims)."""
-    raw = cred.raw_bytes()
     if cred.format.endswith("-jwt") or cred.format == "ob2-signed":
+        raw = cred.raw_bytes()
         try:
             payload = loads(b64url_decode(raw.decode("ascii").strip().split(".")[1]), what="JWT payload")
         except (ValueError, IndexError, UnicodeDecodeError) as exc:
@@ -199,7 +199,8 @@ def document_of(cred: StoredCredential) -> dict[str, Any]:
             if isinstance(payload.get(claim), dict):
                 return dict(payload[claim])
         return payload
-    doc = loads(raw, what="stored credential")
+    # Stored text is already decoded: parse it as is (no encode/decode round trip per entry).
+    doc = loads(cred.raw if cred.raw_encoding == "utf-8" else cred.raw_bytes(), what="stored credential")
     if not isinstance(doc, dict):
         raise BadInput("stored credential is not a JSON object")
     return doc

@@ -45,7 +45,7 @@ def loads(data: bytes | str, *, what: str = "JSON") -> Any:
         except UnicodeDecodeError as exc:
             raise BadInput(f"{what} is not valid UTF-8") from exc
     else:
-        text = data
+        text = data.removeprefix("\ufeff")
     if not _depth_ok(text):
         raise BadInput(f"{what} is nested more than {MAX_DEPTH} levels deep")
     try:
