@@ -132,7 +132,11 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-node", action="store_true")
     ap.add_argument("--no-cli", action="store_true")
+    ap.add_argument("--report", default=None, help="write rows as JSON (benchmarks/run.py)")
+    ap.add_argument("--quick", action="store_true", help="200 credentials, 1 run")
     args = ap.parse_args()
+    if args.quick:
+        args.count, args.repeat = 200, 1
     use_node = node_ready() and not args.no_node
     workers = os.cpu_count() or 1
     creds, issuer = make_credentials(args.count, use_node)
@@ -177,6 +181,14 @@ def main() -> int:
     if node is None:
         print("(reference verifier not available: run tests/interop/setup.sh)")
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {workers} core(s)")
+    if args.report:
+        from benchmarks.common import Row, emit_rows
+
+        emit_rows([Row("verify", f"{name}, {args.count:,} creds", wall, "ms/cred",
+                       "Node reference, ms/cred" if node else None, node[0] if node else None,
+                       "ratio <= 1 on one core" if node and "1 core" in name else None)
+                   for name, (wall, _cpu) in rows.items() if not name.startswith("reference")],
+                  args.report)
     (OUT / "verify_bench.json").write_text(json.dumps(
         {"count": args.count, "cores": workers, "issuer": issuer,
          "ms_per_credential_wall_cpu": rows, "load_average": os.getloadavg()[0]},
