@@ -227,9 +227,12 @@ def _one(
     except BadInput as exc:
         return Endorsement(on=where, form=form, verdict="unreadable", reason=exc.message)
     except Exception as exc:  # noqa: BLE001 - an endorsement must never break the credential
-        return Endorsement(on=where, form=form, verdict="unreadable",
-                           reason=f"could not be checked ({type(exc).__name__}); this is a bug, "
-                                  "please report it")
+        return Endorsement(
+            on=where,
+            form=form,
+            verdict="unreadable",
+            reason=f"could not be checked ({type(exc).__name__}); this is a bug, please report it",
+        )
     subject = next((s for s in as_list(body.get("credentialSubject")) if isinstance(s, dict)), {})
     proof = result.check("proof")
     trust_check = result.check("issuer_trust")
