@@ -103,3 +103,45 @@ def fuzz_settings(examples: int) -> settings:
     scale = float(os.environ.get("CREDWALLET_FUZZ_SCALE", "1"))
     return settings(max_examples=max(1, int(examples * scale)), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+class InProcResult:
+    """What `run_cli` returns, for a run of the real entry point inside this process."""
+
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.stdout)
+
+    def __repr__(self) -> str:
+        return f"<exit {self.code}\nstdout: {self.stdout[-2000:]}\nstderr: {self.stderr[-2000:]}>"
+
+
+def run_inproc(*args: str, env: dict[str, str] | None = None) -> InProcResult:
+    """credwallet.cli.app.run(args) with stdout/stderr captured, stdin empty and `env` applied:
+    the same code path as `python -m credwallet`, without the interpreter start-up."""
+    import contextlib
+    import io
+    import sys
+
+    from credwallet.cli.app import run
+
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    out, err = io.StringIO(), io.StringIO()
+    stdin = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(b""))
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = run(list(args))
+    finally:
+        sys.stdin = stdin
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return InProcResult(code, out.getvalue(), err.getvalue())

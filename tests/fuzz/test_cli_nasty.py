@@ -9,15 +9,24 @@ from typing import Any
 import pytest
 
 from tests.conftest import run_cli
+from tests.fuzz.invariant import run_inproc
 from tests.fuzz.test_corpus import CORPUS, KNOWN_BUGS
 
 CREDENTIALS = sorted(p for p in (CORPUS / "credential").iterdir() if f"credential/{p.name}" not in KNOWN_BUGS)
 # Every wallet file is replayed in-process by test_corpus; through the CLI a few representatives
 # (one per kind of damage) keep the suite fast.
-WALLETS = [CORPUS / "wallet" / n for n in ("future-version.cwlt", "huge-m-kib.cwlt", "duplicate-keys.cwlt")]
+WALLETS = [CORPUS / "wallet" / n for n in ("future-version.cwlt", "duplicate-keys.cwlt")]
 # Stored on import although nothing in it verified, before importer.py refused a presentation's
 # contents one by one (see test_unsigned_presentation_of_unsigned_credentials_is_refused).
 CONTAINER_QUIRKS: set[str] = set()
+
+
+@pytest.fixture
+def inproc_home(isolated_home: Path) -> Path:
+    """Like conftest's wallet_home, with `init` run in-process (much faster)."""
+    res = run_inproc("init", "--json")
+    assert res.code == 0, res
+    return isolated_home
 
 
 def one_json_document(stdout: str) -> Any:
@@ -34,7 +43,7 @@ def assert_clean(res: Any, codes: set[int]) -> Any:
     return one_json_document(res.stdout)
 
 
-def test_import_every_nasty_file(wallet_home: Path) -> None:
+def test_import_every_nasty_file(inproc_home: Path) -> None:
     res = run_cli("import", *map(str, CREDENTIALS), "--json")
     doc = assert_clean(res, {1, 3})
     assert doc["schema"] == "credwallet.import/1" and doc["ok"] is False
@@ -45,13 +54,13 @@ def test_import_every_nasty_file(wallet_home: Path) -> None:
             continue
         assert item["status"] == "failed", item
         assert item["error"], item
-    listed = assert_clean(run_cli("list", "--json"), {0})
+    listed = assert_clean(run_inproc("list", "--json"), {0})
     stored = {c["id"] for c in listed["credentials"] if c["parent"] is None}
     assert stored <= {i["id"] for i in items if Path(i["source"]).name in CONTAINER_QUIRKS}
 
 
-def test_unsigned_presentation_of_unsigned_credentials_is_refused(wallet_home: Path) -> None:
-    res = run_cli("import", str(CORPUS / "credential" / "vp-in-vp.json"), "--json")
+def test_unsigned_presentation_of_unsigned_credentials_is_refused(inproc_home: Path) -> None:
+    res = run_inproc("import", str(CORPUS / "credential" / "vp-in-vp.json"), "--json")
     doc = assert_clean(res, {0, 1, 3})
     assert doc["items"][0]["status"] == "failed", doc["items"][0]
 
@@ -87,33 +96,33 @@ def test_deeply_nested_wallet_header(isolated_home: Path) -> None:
     # Was a RecursionError (exit 70) in wallet/fileformat.py parse_header.
     isolated_home.mkdir(parents=True, exist_ok=True)
     (isolated_home / "wallet.cwlt").write_bytes((CORPUS / "wallet" / "deep-header.cwlt").read_bytes())
-    assert_clean(run_cli("list", "--json"), {4})
+    assert_clean(run_inproc("list", "--json"), {4})
 
 
-def test_deeply_nested_pathway_file(wallet_home: Path) -> None:
+def test_deeply_nested_pathway_file(inproc_home: Path) -> None:
     # Was exit 70 (RecursionError) before the loader capped the depth.
-    assert_clean(run_cli("pathway", "add", str(CORPUS / "pathway" / "deep.json"), "--json"), {3})
+    assert_clean(run_inproc("pathway", "add", str(CORPUS / "pathway" / "deep.json"), "--json"), {3})
 
 
-def test_terminal_escapes_in_credential_text_are_not_printed(wallet_home: Path) -> None:
+def test_terminal_escapes_in_credential_text_are_not_printed(inproc_home: Path) -> None:
     # A hostile badge name could clear the screen, fake lines or set the window title.
     src = CORPUS / "credential" / "terminal-escapes.json"
-    imported = assert_clean(run_cli("import", "--keep-invalid", str(src), "--json"), {0, 1})
+    imported = assert_clean(run_inproc("import", "--keep-invalid", str(src), "--json"), {0, 1})
     cid = imported["items"][0]["id"]
     assert cid, imported
     for args in (("list",), ("show", cid)):
-        res = run_cli(*args)
+        res = run_inproc(*args)
         assert res.code == 0, res
         assert "\x1b" not in res.stdout and "\x07" not in res.stdout, f"{args[0]} printed escape codes"
 
 
 def test_jwk_with_wrong_curve_through_the_cli(isolated_home: Path) -> None:
-    res = run_cli("verify", "--file", str(CORPUS / "credential" / "jwk-wrong-curve.jwt"), "--json")
+    res = run_inproc("verify", "--file", str(CORPUS / "credential" / "jwk-wrong-curve.jwt"), "--json")
     assert_clean(res, {1, 3})
 
 
-def test_failed_import_document_has_an_error_object(wallet_home: Path) -> None:
-    res = run_cli("import", str(CORPUS / "credential" / "empty.json"), "--json")
+def test_failed_import_document_has_an_error_object(inproc_home: Path) -> None:
+    res = run_inproc("import", str(CORPUS / "credential" / "empty.json"), "--json")
     doc = assert_clean(res, {3})
     assert doc["ok"] is False
     assert doc.get("error", {}).get("code") == res.code, "ok:false without an error object"
@@ -122,9 +131,9 @@ def test_failed_import_document_has_an_error_object(wallet_home: Path) -> None:
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
     "bug: verify/dates.py OverflowError: one credential dated at the edge of the calendar makes "
     "the whole import exit 70 and the good credential beside it is not imported either"))
-def test_edge_date_does_not_sink_the_whole_import(wallet_home: Path) -> None:
+def test_edge_date_does_not_sink_the_whole_import(inproc_home: Path) -> None:
     good = Path(__file__).resolve().parents[1] / "data" / "w3c-signedDataInt.json"
-    res = run_cli("import", str(good), str(CORPUS / "credential" / "edge-date.json"), "--json",
+    res = run_inproc("import", str(good), str(CORPUS / "credential" / "edge-date.json"), "--json",
                   env={"CREDWALLET_OFFLINE": "1"})
     doc = assert_clean(res, {1, 3, 5})
     assert doc["items"][0]["status"] == "imported", doc
@@ -133,11 +142,11 @@ def test_edge_date_does_not_sink_the_whole_import(wallet_home: Path) -> None:
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
     "bug: importer.py read_local: a source line with a NUL byte in an --from-file list raises "
     "ValueError ('embedded null byte') from pathlib: the whole import exits 70"))
-def test_source_list_with_a_nul_byte(wallet_home: Path, tmp_path: Path) -> None:
+def test_source_list_with_a_nul_byte(inproc_home: Path, tmp_path: Path) -> None:
     good = Path(__file__).resolve().parents[1] / "data" / "w3c-signedDataInt.json"
     listing = tmp_path / "sources.txt"
     listing.write_bytes(str(good).encode() + b"\nbad\x00name.json\n")
-    res = run_cli("import", "--keep-invalid", "--from-file", str(listing), "--json",
+    res = run_inproc("import", "--keep-invalid", "--from-file", str(listing), "--json",
                   env={"CREDWALLET_OFFLINE": "1"})
     doc = assert_clean(res, {3})
     assert [i["status"] for i in doc["items"]] == ["imported", "failed"], doc
@@ -146,8 +155,8 @@ def test_source_list_with_a_nul_byte(wallet_home: Path, tmp_path: Path) -> None:
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
     "bug: cli/backup_cmd.py _write_new_file: Path.exists() raises OSError (ENAMETOOLONG) for an "
     "output name longer than the file system allows: `backup -o` exits 70 instead of 2 or 4"))
-def test_backup_to_a_name_too_long(wallet_home: Path, tmp_path: Path) -> None:
-    res = run_cli("backup", "-o", str(tmp_path / ("y" * 300)), "--json")
+def test_backup_to_a_name_too_long(inproc_home: Path, tmp_path: Path) -> None:
+    res = run_inproc("backup", "-o", str(tmp_path / ("y" * 300)), "--json")
     assert_clean(res, {2, 4})
 
 
@@ -157,5 +166,5 @@ def test_backup_to_a_name_too_long(wallet_home: Path, tmp_path: Path) -> None:
 def test_home_that_is_a_file(tmp_path: Path) -> None:
     home = tmp_path / "not-a-directory"
     home.write_text("x")
-    res = run_cli("list", "--json", env={"CREDWALLET_HOME": str(home)})
+    res = run_inproc("list", "--json", env={"CREDWALLET_HOME": str(home)})
     assert_clean(res, {4})

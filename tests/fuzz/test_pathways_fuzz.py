@@ -160,7 +160,7 @@ def test_yaml_alias_expansion_is_not_a_bomb() -> None:
 
 @pytest.mark.parametrize(("suffix", "body"), [
     (".json", b"[" * 2_000),
-    (".yaml", b"[" * 2_000),
+    (".yaml", b"[" * 1_100),
     (".toml", b"a = " + b"[" * 2_000),
     (".json", b'{"a":' * 2_000),
 ])
@@ -235,7 +235,7 @@ def test_name_regex_backtracking_is_bounded() -> None:
     "bug: pathways/saferegex.py lets an optional item inside a counted repetition through: "
     "^(a?){30}a{30}$ against a 30-letter name backtracks 2^30 times (> 60 s), so `progress` hangs"))
 def test_name_regex_counted_optional_repetition_is_bounded() -> None:
-    assert _regex_finishes([r"^(a?){30}a{30}$"], "a" * 30 + "!", 3), "progress never finished"
+    assert _regex_finishes([r"^(a?){30}a{30}$"], "a" * 30 + "!", 2), "progress never finished"
 
 
 def test_parse_document_sniffs_without_suffix() -> None:
