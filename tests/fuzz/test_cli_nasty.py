@@ -168,3 +168,24 @@ def test_home_that_is_a_file(tmp_path: Path) -> None:
     home.write_text("x")
     res = run_inproc("list", "--json", env={"CREDWALLET_HOME": str(home)})
     assert_clean(res, {4})
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "bug: cli/demo_cmd.py emits the JSON report and then raises VerificationFailed when the demo "
+    "has surprises, so run_command prints a second JSON document: stdout is no longer one document"))
+def test_demo_with_surprises_prints_one_json_document(isolated_home: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    import credwallet.demo.journey as journey
+
+    def fake_journey(*args: object, **kwargs: object) -> SimpleNamespace:
+        return SimpleNamespace(holder="did:key:z6Mk", site_url="http://127.0.0.1:1", imported=[], results=[],
+                               progress=[], exports={}, surprises=["the revoked example verified"], names={})
+
+    monkeypatch.setattr(journey, "run_journey", fake_journey)
+    res = run_inproc("demo", "--json", "-o", str(tmp_path / "out"))
+    assert res.code == 1, res
+    docs = [line for line in res.stdout.splitlines() if line.strip()]
+    assert len(docs) == 1, f"{len(docs)} JSON documents on stdout"
+    assert json.loads(docs[0])["ok"] is False
