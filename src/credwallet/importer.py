@@ -75,6 +75,8 @@ def read_local(source: str, stdin: BinaryIO | None = None) -> bytes:
             raise BadInput(f"no such file: {source}") from None
         except OSError as exc:
             raise BadInput(f"cannot read {source}: {exc.strerror}") from None
+        except ValueError:  # e.g. an embedded NUL byte in the path
+            raise BadInput(f"not a usable file name: {source!r}") from None
     if len(data) > MAX_INPUT_BYTES:
         raise InputTooLarge(f"{source} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
     return data

@@ -20,7 +20,12 @@ from credwallet.errors import UsageError, WalletError, WalletWriteError
 
 
 def _write_new_file(path: Path, blob: bytes, *, force: bool) -> None:
-    if path.exists() and not force:
+    try:
+        exists = path.exists()
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot use {str(path)[:200]!r} as the backup file: "
+                         f"{getattr(exc, 'strerror', None) or exc}") from None
+    if exists and not force:
         raise UsageError(f"{path} exists; use --force to overwrite it")
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, emit, run_command
+from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, emit, report_error, run_command
 from credwallet.errors import VerificationFailed
 
 
@@ -36,10 +36,14 @@ def register(app: typer.Typer) -> None:
                 wallet_home = Path(home) if home else Path(tmp)
                 report = run_journey(wallet_home, Path(output), ctx.now(), progress=not ctx.json)
             payload = _payload(report)
-            emit(ctx, payload, lambda: _human(report), ok=not report.surprises)
-            if report.surprises:
-                raise VerificationFailed("demo outcomes differ from what the example site intended: "
-                                         + "; ".join(report.surprises))
+            problem = VerificationFailed(
+                "demo outcomes differ from what the example site intended: "
+                + "; ".join(report.surprises)) if report.surprises else None
+            emit(ctx, payload, lambda: _human(report), ok=problem is None, error=problem)
+            if problem is not None:
+                if not ctx.json:
+                    report_error(ctx, problem)
+                return problem.exit_code
             return 0
 
         run_command(ctx, body)

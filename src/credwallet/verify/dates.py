@@ -26,7 +26,10 @@ def parse_datetime(value: Any) -> datetime | None:
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+    try:
+        return dt.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00 lies before the calendar's start
+        return None
 
 
 def iso(dt: datetime) -> str:

@@ -74,6 +74,11 @@ class WalletStore:
             raise WalletCorrupted(f"{path} is a directory, not a wallet file") from None
         except PermissionError:
             raise WalletError(f"no permission to read {path}") from None
+        except NotADirectoryError:
+            raise WalletError(f"{path.parent} is not a directory",
+                              hint="point CREDWALLET_HOME or --home at a directory") from None
+        except OSError as exc:
+            raise WalletError(f"cannot read {path}: {exc.strerror}") from None
 
     def load(self, passphrase: str, path: Path | None = None) -> WalletData:
         from pydantic import ValidationError
