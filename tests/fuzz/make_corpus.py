@@ -102,7 +102,7 @@ def credential_files() -> dict[str, bytes]:
         # joserfc raises KeyError for an OKP key with an EC curve (was exit 70).
         "jwk-wrong-curve.jwt": jws({"alg": "ES256", "jwk": {"kty": "OKP", "crv": "P-256",
                                                             "x": b64(b"\x01" * 32)}}, {"vc": CRED}),
-        # Known bug: OverflowError converting a date at the edge of the calendar to UTC.
+        # Converting a date at the edge of the calendar to UTC overflows (was exit 70).
         "edge-date.json": json.dumps({**CRED, "validFrom": "0001-01-01T00:00:00+14:00"}).encode(),
         "url.txt": b"https://169.254.169.254/latest/meta-data/",
         "random.bin": bytes((i * 7919) % 251 for i in range(4096)),

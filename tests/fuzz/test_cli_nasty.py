@@ -128,9 +128,6 @@ def test_failed_import_document_has_an_error_object(inproc_home: Path) -> None:
     assert doc.get("error", {}).get("code") == res.code, "ok:false without an error object"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: verify/dates.py OverflowError: one credential dated at the edge of the calendar makes "
-    "the whole import exit 70 and the good credential beside it is not imported either"))
 def test_edge_date_does_not_sink_the_whole_import(inproc_home: Path) -> None:
     good = Path(__file__).resolve().parents[1] / "data" / "w3c-signedDataInt.json"
     res = run_inproc("import", str(good), str(CORPUS / "credential" / "edge-date.json"), "--json",
@@ -139,9 +136,6 @@ def test_edge_date_does_not_sink_the_whole_import(inproc_home: Path) -> None:
     assert doc["items"][0]["status"] == "imported", doc
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: importer.py read_local: a source line with a NUL byte in an --from-file list raises "
-    "ValueError ('embedded null byte') from pathlib: the whole import exits 70"))
 def test_source_list_with_a_nul_byte(inproc_home: Path, tmp_path: Path) -> None:
     good = Path(__file__).resolve().parents[1] / "data" / "w3c-signedDataInt.json"
     listing = tmp_path / "sources.txt"
@@ -152,17 +146,11 @@ def test_source_list_with_a_nul_byte(inproc_home: Path, tmp_path: Path) -> None:
     assert [i["status"] for i in doc["items"]] == ["imported", "failed"], doc
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: cli/backup_cmd.py _write_new_file: Path.exists() raises OSError (ENAMETOOLONG) for an "
-    "output name longer than the file system allows: `backup -o` exits 70 instead of 2 or 4"))
 def test_backup_to_a_name_too_long(inproc_home: Path, tmp_path: Path) -> None:
     res = run_inproc("backup", "-o", str(tmp_path / ("y" * 300)), "--json")
     assert_clean(res, {2, 4})
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: wallet/store.py read_bytes catches FileNotFoundError/IsADirectoryError/PermissionError "
-    "but not NotADirectoryError: CREDWALLET_HOME (or --home) naming a regular file makes `list` exit 70"))
 def test_home_that_is_a_file(tmp_path: Path) -> None:
     home = tmp_path / "not-a-directory"
     home.write_text("x")
@@ -170,9 +158,6 @@ def test_home_that_is_a_file(tmp_path: Path) -> None:
     assert_clean(res, {4})
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: cli/demo_cmd.py emits the JSON report and then raises VerificationFailed when the demo "
-    "has surprises, so run_command prints a second JSON document: stdout is no longer one document"))
 def test_demo_with_surprises_prints_one_json_document(isolated_home: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from types import SimpleNamespace
