@@ -57,6 +57,8 @@ def test_refresh_fetches_registry_and_verify_names_it(
     assert rows[good]["status"] == "ok" and rows[good]["issuers"] == 1, out
     assert rows[broken]["status"] == "malformed"
     assert site.hits["/registry.json"] == 1
+    # Registries are fetched before the re-verification, which already uses them.
+    assert _trust(out["results"][0]["verification"])["status"] == "passed"
     code, shown = _cli(capsys, "trust", "registry", "show", good)
     assert [i["id"] for i in shown["issuers"]] == [did]
     assert shown["issuers"][0]["name"] == "Test Issuer Inc."

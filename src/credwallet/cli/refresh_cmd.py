@@ -39,11 +39,12 @@ def register(app: typer.Typer) -> None:
                             chosen.append(cred)
                 else:
                     chosen = list(wallet.credentials)
+                # A full refresh also updates the known-issuer registries the user follows
+                # (first, so the re-verification below already uses them).
+                registries = [] if ids else _refresh_registries(wallet, ctx, insecure_http)
                 items = refresh_wallet(wallet, chosen, now=ctx.now(), insecure_http=insecure_http,
                                        progress=RichProgress("refreshing"),
                                        verifier=default_verifier())
-                # A full refresh also updates the known-issuer registries the user follows.
-                registries = [] if ids else _refresh_registries(wallet, ctx, insecure_http)
             code = most_serious([i.exit_code for i in items])
             emit(ctx, {"results": [i.contract_dict() for i in items], "registries": registries,
                        "checked_at": ctx.now().isoformat().replace("+00:00", "Z")},
