@@ -171,11 +171,61 @@ def _credential(fact: dict[str, Any], item: ExportItem) -> str:
                          f"{'<br>' + e(a['target_description']) if a.get('target_description') else ''}"
                          "</li>")
         parts.append("<h3>Alignments</h3><ul>" + "".join(items) + "</ul>")
+    parts.append(_assessment(item))
     parts.append(_verification(fact))
     if item.cred.parent_id:
         parts.append(f'<p class="muted">Part of credential <span class="mono">'
                      f'{e(item.cred.parent_id)}</span> in this export\'s source wallet.</p>')
     parts.append("</article>")
+    return "".join(parts)
+
+
+def _assessment(item: ExportItem) -> str:
+    """Evidence, results against their required levels, endorsements, and whether any assessment
+    is described at all, so a reader can tell a participation badge from an assessed one."""
+    from credwallet.trust.signals import quality_signals
+
+    q = quality_signals(item.view, item.result)
+    a = q["assessment"]
+    parts = ["<h3>Assessment</h3>"]
+    if a["assessment"] == "none":
+        parts.append('<p class="banner" role="note">No assessment described: this credential '
+                     "states no criteria, evidence or results.</p>")
+    for flag in a["flags"]:
+        if not flag.startswith("no assessment"):
+            parts.append(f'<p class="muted">{e(flag)}</p>')
+    rows = []
+    for r in a["results"]:
+        level = (r.get("achieved_level") or {}).get("name") or r.get("value") or r.get("status")
+        required = (r.get("required_level") or {}).get("name") or r.get("required_value")
+        meets = {True: "meets the requirement", False: "below the requirement"}.get(
+            r.get("meets_requirement"), "")
+        rows.append(f"<tr><td>{e(r.get('name') or r.get('result_type') or 'Result')}</td>"
+                    f"<td>{e(level)}</td><td>{e(required)}</td><td>{e(meets)}</td></tr>")
+    if rows:
+        parts.append("<table><caption>Results</caption><thead><tr><th scope=col>Result</th>"
+                     "<th scope=col>Achieved</th><th scope=col>Required</th><th scope=col>"
+                     "</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+    evidence = [ev for ev in a["evidence"] if any(ev.values())]
+    if evidence:
+        entries = []
+        for ev in evidence:
+            label = _link(ev["id"], ev.get("name")) if ev.get("id") else e(ev.get("name"))
+            note = ev.get("narrative") or ev.get("description")
+            entries.append(f"<li>{label}{' — ' + e(note) if note else ''}</li>")
+        parts.append("<p>Evidence:</p><ul>" + "".join(entries) + "</ul>")
+    activity = a["activity"]
+    if activity.get("start") or activity.get("end"):
+        parts.append(f"<p>Activity: {e(day(activity.get('start')) or '?')} to "
+                     f"{e(day(activity.get('end')) or '?')}</p>")
+    lines = q["endorsements"]["lines"]
+    if lines:
+        parts.append("<p>Endorsements:</p><ul>" + "".join(f"<li>{e(x)}</li>" for x in lines)
+                     + "</ul>")
+    trust = q["issuer_trust"]
+    if trust.get("detail"):
+        parts.append(f'<p class="muted">Issuer trust ({e(trust.get("status"))}): '
+                     f"{e(trust['detail'])}</p>")
     return "".join(parts)
 
 
