@@ -20,6 +20,9 @@ CHECK_NAMES = (
     "recipient",
     "schema",
     "contexts",
+    # beyond the contract's list:
+    "nested",  # the credentials inside a CLR or presentation
+    "issuer_trust",  # the issuer is on the user's trust list or a followed registry
 )
 
 
