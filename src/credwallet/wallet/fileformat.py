@@ -160,11 +160,16 @@ def parse_header(data: bytes) -> tuple[KdfParams, bytes, bytes, bytes, bytes]:
 
 
 def decrypt_wallet(data: bytes, passphrase: str) -> bytes:
+    params, salt, _nonce, _aad, _ciphertext = parse_header(data)
+    return decrypt_with_key(data, derive_key(passphrase, salt, params))
+
+
+def decrypt_with_key(data: bytes, key: bytes) -> bytes:
+    """Decrypt with an already derived key (the caller parsed the header and ran the KDF)."""
     from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_decrypt
     from nacl.exceptions import CryptoError
 
-    params, salt, nonce, aad, ciphertext = parse_header(data)
-    key = derive_key(passphrase, salt, params)
+    _params, _salt, nonce, aad, ciphertext = parse_header(data)
     try:
         return bytes(crypto_aead_xchacha20poly1305_ietf_decrypt(ciphertext, aad, nonce, key))
     except CryptoError:
