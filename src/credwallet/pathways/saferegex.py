@@ -40,6 +40,10 @@ def _walk(items: Any, in_repeat: bool, count: list[int]) -> None:
                                       "(a glob) for looser matches")
                 _walk(body, True, count)
             else:
+                if in_repeat and _low != high:
+                    # (a?){30} backtracks like (a*)*: an optional item inside a repetition.
+                    raise UnsafeRegex("an optional item inside a repetition (like (a?){30}) can "
+                                      "take forever on some names")
                 _walk(body, in_repeat, count)
         elif op is sre_parse.BRANCH:
             if in_repeat:
