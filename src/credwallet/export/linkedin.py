@@ -66,6 +66,11 @@ _LABELS = [("name", "Name"), ("organizationName", "Issuing organization"),
            ("certUrl", "Credential URL")]
 
 
+def _one_line(value: Any) -> str:
+    """Issuer-supplied text on one line: a name with line breaks must not forge extra lines."""
+    return " ".join(str(value).split())
+
+
 def render_text(facts: list[dict[str, Any]], org_ids: dict[str, str]) -> str:
     """Plain text: a link per credential, then a table of values for manual entry."""
     lines = ["# Add to LinkedIn: Licenses & certifications", "",
@@ -73,11 +78,11 @@ def render_text(facts: list[dict[str, Any]], org_ids: dict[str, str]) -> str:
     for entry in entries(facts, org_ids):
         fields = entry["fields"]
         mark = "  [NOT VERIFIED]" if entry["unverified"] else ""
-        lines += [f"## {fields['name']}{mark}", "", entry["url"], ""]
+        lines += [f"## {_one_line(fields['name'])}{mark}", "", entry["url"], ""]
         width = max(len(label) for _, label in _LABELS)
         for key, label in _LABELS:
             if key in fields:
-                lines.append(f"  {label.ljust(width)}  {fields[key]}")
+                lines.append(f"  {label.ljust(width)}  {_one_line(fields[key])}")
         if not any(k == "certUrl" for k in fields):
             lines.append(f"  {'Credential URL'.ljust(width)}  (none public; leave empty)")
         lines.append("")
