@@ -35,7 +35,7 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _number(value: Any) -> float | None:
+def as_number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -113,7 +113,7 @@ def _achievement(a: dict[str, Any], *, signed: bool) -> AchievementView:
         criteria_url=crit_url or _text(criteria.get("url")),
         criteria_narrative=_text(criteria.get("narrative")),
         image=_image(a.get("image")),
-        credits_available=_number(a.get("creditsAvailable")),
+        credits_available=as_number(a.get("creditsAvailable")),
         field_of_study=_text(a.get("fieldOfStudy")), tags=tags,
         alignments=_alignments(a.get("alignment") or a.get("alignments")), related=related,
         result_descriptions=[r for r in as_list(a.get("resultDescription")) if isinstance(r, dict)],
@@ -141,7 +141,7 @@ def view_of(fmt: str, document: dict[str, Any], cache: Mapping[str, CachedDocume
         description=_text(document.get("description")) or achievement.description,
         issuer=_issuer(document.get("issuer"), signed=True), achievement=achievement,
         subject_id=_id(subject), issued=issued, valid_from=_text(document.get("validFrom")),
-        expires=expires, credits_earned=_number(subject.get("creditsEarned")),
+        expires=expires, credits_earned=as_number(subject.get("creditsEarned")),
         results=[r for r in as_list(subject.get("result")) if isinstance(r, dict)],
         evidence=evidence,
         activity_start=_text(subject.get("activityStartDate")),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from credwallet.ingest.describe import as_number
 from credwallet.models.view import CredentialView
 
 NO_ASSESSMENT = "no assessment described"
@@ -53,19 +54,6 @@ def _levels(desc: dict[str, Any]) -> list[dict[str, Any]]:
     return [lv for lv in items if isinstance(lv, dict)]
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
 def _compare_value(value: str | None, required: str | None, desc: dict[str, Any]
                    ) -> tuple[bool | None, str]:
     if value is None or required is None:
@@ -76,7 +64,7 @@ def _compare_value(value: str | None, required: str | None, desc: dict[str, Any]
         ok = allowed.index(value) >= allowed.index(required)
         return ok, f"{value} {'meets' if ok else 'is below'} the required {required} " \
                    f"(allowed, low to high: {', '.join(a for a in allowed if a)})"
-    v, r = _number(value), _number(required)
+    v, r = as_number(value), as_number(required)
     if v is not None and r is not None:
         ok = v >= r
         return ok, f"{value} {'meets' if ok else 'is below'} the required {required}"
