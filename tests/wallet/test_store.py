@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from credwallet.errors import DecryptionFailed, WalletExists, WalletMissing, WalletWriteError
+from credwallet.errors import DecryptionFailed, WalletExists, WalletMissing
 from credwallet.models.entry import Identity
 from credwallet.wallet.holder import new_wallet
 from credwallet.wallet.store import WalletStore
@@ -209,7 +209,3 @@ except WalletError as exc:
     os.chmod(home, 0o700)
     assert proc.returncode == 4, proc.stderr
     assert store.path.read_bytes() == before
-
-
-def test_write_error_type() -> None:
-    assert WalletWriteError("x").exit_code == 4
