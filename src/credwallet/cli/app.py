@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
@@ -20,6 +19,7 @@ from credwallet.cli import (
     remove_cmd,
     show_cmd,
 )
+from credwallet.cli.textsafe import json_text, plain
 
 HELP = """credwallet: your learning credentials, verifiable offline.
 
@@ -76,9 +76,9 @@ def _usage_error(exc: Any, args: list[str]) -> int:
     if "--json" in args:
         doc = {"schema": "credwallet.usage/1", "ok": False,
                "error": {"code": code, "kind": "usage", "message": message}}
-        sys.stdout.write(json.dumps(doc) + "\n")
+        sys.stdout.write(json_text(doc) + "\n")
     else:
-        sys.stderr.write(f"error: {message}\nTry 'credwallet --help'.\n")
+        sys.stderr.write(f"error: {plain(message)}\nTry 'credwallet --help'.\n")
     return code
 
 

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.cli.textsafe import say
 from credwallet.errors import UsageError, WalletError, WalletWriteError
 
 
@@ -61,7 +62,7 @@ def register(app: typer.Typer) -> None:
             decrypt_wallet(blob, ctx.passphrase())  # a backup nobody can open is no backup
             _write_new_file(Path(output), blob, force=force)
             emit(ctx, {"output": output, "bytes": len(blob)},
-                 lambda: print(f"Backup written to {output} ({len(blob)} bytes, encrypted)."))
+                 lambda: say(f"Backup written to {output} ({len(blob)} bytes, encrypted)."))
             return 0
 
         run_command(ctx, body)
@@ -87,7 +88,7 @@ def register(app: typer.Typer) -> None:
             with store.locked():
                 store.write_atomic(blob)
             emit(ctx, {"wallet": str(store.path), "credentials": len(wallet.credentials)},
-                 lambda: print(f"Restored {len(wallet.credentials)} credential(s) "
+                 lambda: say(f"Restored {len(wallet.credentials)} credential(s) "
                                f"into {store.path}."))
             return 0
 

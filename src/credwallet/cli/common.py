@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import json
 import os
 import sys
 import traceback
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from credwallet.cli.textsafe import json_text, say
 from credwallet.errors import (
     CredwalletError,
     PassphraseUnavailable,
@@ -44,15 +44,15 @@ MAX_PASSPHRASE_FILE = 64 * 1024
 
 
 def stdout_console() -> Console:
-    from rich.console import Console
+    from credwallet.cli.console import make_console
 
-    return Console(highlight=False, soft_wrap=False)
+    return make_console()
 
 
 def stderr_console() -> Console:
-    from rich.console import Console
+    from credwallet.cli.console import make_console
 
-    return Console(stderr=True, highlight=False)
+    return make_console(stderr=True)
 
 
 def read_secret_file(path: str, what: str) -> str:
@@ -151,7 +151,8 @@ def emit(ctx: Ctx, payload: dict[str, Any], human: Callable[[], None] | None = N
         if error is not None:
             doc["error"] = error_dict(error)
         doc.update(payload)
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
+        # json_text: no raw ESC/C1/bidi character even inside strings (stdout may be a terminal).
+        sys.stdout.write(json_text(doc) + "\n")
         sys.stdout.flush()
     elif human is not None:
         human()
@@ -168,10 +169,11 @@ def report_error(ctx: Ctx, exc: CredwalletError) -> None:
     if ctx.json:
         emit(ctx, {}, ok=False, error=exc)
         return
+    # Messages quote server replies, file names and credential fields: never print them raw.
     line = exc.message.splitlines()[0] if exc.message else exc.kind
-    sys.stderr.write(f"error: {line}\n")
+    say(f"error: {line}", err=True)
     if exc.hint:
-        sys.stderr.write(f"hint: {exc.hint}\n")
+        say(f"hint: {exc.hint}", err=True)
 
 
 def run_command(ctx: Ctx, body: Callable[[], int | None]) -> None:

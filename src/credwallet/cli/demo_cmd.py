@@ -72,8 +72,8 @@ def _human(report: Any) -> None:
 
     console = stdout_console()
     console.print(Rule("1. A throwaway wallet and a local issuer site"))
-    console.print(f"Wallet holder: {report.holder}")
-    console.print(f"Example issuers publish on {report.site_url} (did:web documents, a status list, "
+    console.print(f"Wallet holder: {escape(report.holder)}")
+    console.print(f"Example issuers publish on {escape(report.site_url)} (did:web documents, a status list, "
                   "Open Badges 2.0 profiles and keys).")
     console.print(Rule("2. Import from the issuers' URLs"))
     render_import(report.imported)
@@ -85,7 +85,7 @@ def _human(report: Any) -> None:
     table.add_column("verdict", ratio=3)
     for r in report.results:
         reason = "; ".join(f"{c.check}: {c.detail}" for c in r.checks if c.status == "failed")
-        table.add_row(r.id[:12] if r.id else "", escape(report.names.get(r.id, "")),
+        table.add_row(escape(r.id[:12]) if r.id else "", escape(report.names.get(r.id, "")),
                       f"[{verdict_style(r)}]{escape(verdict_text(r))}[/]"
                       + (f"\n[dim]{escape(reason[:160])}[/dim]" if reason else ""))
     console.print(table)

@@ -8,6 +8,7 @@ from typing import Literal
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.cli.textsafe import say
 from credwallet.errors import NotFound, UsageError
 from credwallet.models.entry import Identity
 
@@ -51,7 +52,7 @@ def register(app: typer.Typer) -> None:
                 if not exists:
                     wallet.identities.append(Identity(kind=kind, value=norm, added_at=ctx.now()))
             emit(ctx, {"identity": {"kind": kind, "value": norm}, "added": not exists},
-                 lambda: print(f"{'Already present' if exists else 'Added'}: {kind} {norm}"))
+                 lambda: say(f"{'Already present' if exists else 'Added'}: {kind} {norm}"))
             return 0
 
         run_command(ctx, body)
@@ -68,9 +69,9 @@ def register(app: typer.Typer) -> None:
                     for i in wallet.identities]
 
             def human() -> None:
-                print(f"holder  {wallet.holder.did}")
+                say(f"holder  {wallet.holder.did}")
                 for r in rows:
-                    print(f"{r['kind']:<7} {r['value']}")
+                    say(f"{r['kind']:<7} {r['value']}")
 
             emit(ctx, {"holder": wallet.holder.did, "identities": rows}, human)
             return 0
@@ -90,7 +91,7 @@ def register(app: typer.Typer) -> None:
                 wallet.identities = [i for i in wallet.identities if i.value != norm]
                 if len(wallet.identities) == before:
                     raise NotFound(f"no identity {norm!r} in the wallet")
-            emit(ctx, {"removed": norm}, lambda: print(f"Removed {norm}"))
+            emit(ctx, {"removed": norm}, lambda: say(f"Removed {norm}"))
             return 0
 
         run_command(ctx, body)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.cli.textsafe import plain, say
 from credwallet.errors import UsageError, items_failed
 
 if TYPE_CHECKING:
@@ -24,7 +24,13 @@ class RichProgress:
         self._task: TaskID | None = None
 
     def start(self, total: int) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         from credwallet.cli.common import stderr_console
 
@@ -32,10 +38,12 @@ class RichProgress:
         # A bar only helps for several sources on a terminal; it never touches stdout.
         if total < 2 or not console.is_terminal:
             return
-        self._progress = Progress(f"[bold]{self.label}", BarColumn(), MofNCompleteColumn(),
+        # markup=False: the description is shown as given, never parsed for markup or emoji.
+        self._progress = Progress(TextColumn("{task.description}", style="bold", markup=False),
+                                  BarColumn(), MofNCompleteColumn(),
                                   TimeElapsedColumn(), console=console, transient=True)
         self._progress.start()
-        self._task = self._progress.add_task(self.label, total=total)
+        self._task = self._progress.add_task(plain(self.label), total=total)
 
     def advance(self, source: str) -> None:
         if self._progress is not None and self._task is not None:
@@ -50,7 +58,7 @@ class RichProgress:
 def print_warnings(lines: list[tuple[str, str]]) -> None:
     """Warnings go to stderr in both output modes (stdout may carry the JSON document)."""
     for where, text in lines:
-        sys.stderr.write(f"warning: {where}: {text}\n")
+        say(f"warning: {where}: {text}", err=True)
 
 
 def read_source_list(path: str) -> list[str]:

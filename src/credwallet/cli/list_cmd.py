@@ -57,6 +57,6 @@ def _human(creds: list[StoredCredential]) -> None:
     for c in creds:
         name = ("  └ " if c.parent_id else "") + (c.name or "(unnamed)")
         table.add_row(c.id[:12], escape(name), escape(c.issuer_name or c.issuer_id or ""),
-                      (c.issued or "")[:10], (c.expires or "")[:10],
+                      escape((c.issued or "")[:10]), escape((c.expires or "")[:10]),
                       f"[{verdict_style(c.verification)}]{escape(verdict_text(c.verification))}[/]")
     console.print(table)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.cli.textsafe import say
 from credwallet.models.entry import WalletData
 
 
@@ -38,7 +39,7 @@ def register(app: typer.Typer) -> None:
             with ctx.transaction() as wallet:
                 removed = remove_entries(wallet, ids)
             emit(ctx, {"removed": removed},
-                 lambda: print(f"Removed {len(removed)} credential(s): {', '.join(removed)}"))
+                 lambda: say(f"Removed {len(removed)} credential(s): {', '.join(removed)}"))
             return 0
 
         run_command(ctx, body)

@@ -1,27 +1,69 @@
 """Make untrusted text (credential names, descriptions, URLs) safe to print on a terminal.
 
 Credential content is attacker-controlled: raw control characters and escape sequences could
-clear the screen, forge output lines or set the window title; rich markup in it could restyle
-output. Every human renderer passes such text through `clean` (imported as `escape`).
+clear the screen, forge output lines, set the window title, write the clipboard (OSC 52) or
+plant hidden links (OSC 8); rich markup in it could restyle output. Every human renderer
+passes such text through `clean` (imported as `escape`), plain writes through `plain`/`say`,
+and JSON documents through `json_text`.
 """
 
 from __future__ import annotations
 
+import json
 import re
-import unicodedata
+import sys
+from typing import Any
 
-from rich.markup import escape as _markup_escape
-
-# C0 (but tab/newline) and C1 controls, DEL, and bidi overrides that reorder what is shown.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+# C0 (but tab/newline), DEL, C1 (0x80-0x9f: 0x9b is a one-byte CSI on some terminals), bidi
+# embeddings/overrides/isolates and marks that reorder what is shown, and the Unicode
+# line/paragraph separators some terminals and editors treat as newlines.
+_UNSAFE_CHARS = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                 "\u202a-\u202e\u2066-\u2069")
+_UNSAFE = re.compile(f"[{_UNSAFE_CHARS}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What json.dumps(ensure_ascii=False) leaves raw although a terminal may act on it (it
+# already escapes C0), plus lone surrogates, which cannot even be encoded as UTF-8.
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                       "\ud800-\udfff]")
 
 
 def strip_controls(text: str) -> str:
+    """Every control character (tab and newline kept) replaced by U+FFFD.
+
+    Replacing each character (not whole sequences) is enough: without its ESC/CSI/OSC
+    introducer the rest of a sequence is inert text, and the U+FFFD shows where it was."""
     cleaned = _UNSAFE.sub("\ufffd", text)
-    return "".join("\ufffd" if unicodedata.category(ch) == "Cs" else ch for ch in cleaned) \
-        if any("\ud800" <= ch <= "\udfff" for ch in cleaned) else cleaned
+    return _SURROGATE.sub("\ufffd", cleaned)  # lone surrogates cannot be encoded to UTF-8
+
+
+def has_controls(text: str) -> bool:
+    return _UNSAFE.search(text) is not None or _SURROGATE.search(text) is not None
 
 
 def clean(text: object) -> str:
     """rich-markup-escaped text with control characters replaced by U+FFFD."""
-    return _markup_escape(strip_controls(str(text)))
+    from rich.markup import escape as markup_escape  # lazy: error paths need no rich
+
+    return markup_escape(strip_controls(str(text)))
+
+
+def plain(text: object) -> str:
+    """For plain (non-rich) writes: control characters replaced, nothing else changed."""
+    return strip_controls(str(text))
+
+
+def say(text: object, *, err: bool = False) -> None:
+    """print() for lines that may hold data: controls replaced (no rich, no markup)."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(plain(text) + "\n")
+    stream.flush()
+
+
+def json_text(doc: Any) -> str:
+    """One JSON document in which no character a terminal could act on appears raw.
+
+    json.dumps escapes C0 (ESC becomes \\u001b) even with ensure_ascii=False, but not DEL,
+    C1, bidi controls or lone surrogates; those can only occur inside strings, so \\uXXXX
+    there is the same JSON value."""
+    text = json.dumps(doc, ensure_ascii=False, default=str)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, iso, run_command
+from credwallet.cli.textsafe import say
 from credwallet.errors import NotFound, UsageError
 
 LabelOpt = Annotated[str | None, typer.Option("--label", metavar="L",
@@ -41,9 +42,8 @@ def _registry_dict(reg: Any) -> dict[str, Any]:
 
 
 def _print_registries(rows: list[dict[str, Any]]) -> None:
-    from rich.markup import escape
-
     from credwallet.cli.common import stdout_console
+    from credwallet.cli.textsafe import clean as escape
 
     console = stdout_console()
     if not rows:
@@ -52,12 +52,12 @@ def _print_registries(rows: list[dict[str, Any]]) -> None:
         label = f" ({escape(r['label'])})" if r["label"] else ""
         console.print(f"registry {escape(r['url'])}{label}", soft_wrap=True)
         if r["as_of"]:
-            console.print(f"         {r['issuers']} issuer(s), as of {r['as_of']}"
+            console.print(f"         {r['issuers']} issuer(s), as of {escape(r['as_of'])}"
                           + (f", registry updated {escape(r['updated'])}" if r["updated"] else ""))
         if r["status"] == "pending":
             console.print("         [yellow]not fetched yet: run `credwallet refresh`[/yellow]")
         elif r["status"] != "ok":
-            console.print(f"         [yellow]last refresh: {r['status']}"
+            console.print(f"         [yellow]last refresh: {escape(r['status'])}"
                           f" ({escape(r['error'] or '')})[/yellow]")
 
 
@@ -112,10 +112,10 @@ def register(app: typer.Typer) -> None:
             row = _issuer_dict(entry)
 
             def human() -> None:
-                print(f"{'Trusted' if added else 'Already trusted'}: {row['value']}"
+                say(f"{'Trusted' if added else 'Already trusted'}: {row['value']}"
                       + (f" ({row['label']})" if row["label"] else ""))
                 for note in notes:
-                    print(f"note: {note}")
+                    say(f"note: {note}")
 
             emit(ctx, {"issuer": row, "added": added, "notes": notes}, human)
             return 0
@@ -138,7 +138,7 @@ def register(app: typer.Typer) -> None:
                     raise NotFound(f"{value.strip()!r} is not on your trust list",
                                    hint="see `credwallet trust list`")
                 wallet.trust = dump_trust(settings)
-            emit(ctx, {"removed": _issuer_dict(gone)}, lambda: print(f"Removed {gone.value}"))
+            emit(ctx, {"removed": _issuer_dict(gone)}, lambda: say(f"Removed {gone.value}"))
             return 0
 
         run_command(ctx, body)
@@ -158,9 +158,9 @@ def register(app: typer.Typer) -> None:
 
             def human() -> None:
                 if not issuers:
-                    print("No trusted issuers. Add one with `credwallet trust add ISSUER-ID`.")
+                    say("No trusted issuers. Add one with `credwallet trust add ISSUER-ID`.")
                 for r in issuers:
-                    print(f"{r['kind']:<4} {r['value']}" + (f"  ({r['label']})" if r["label"]
+                    say(f"{r['kind']:<4} {r['value']}" + (f"  ({r['label']})" if r["label"]
                                                             else ""))
                 _print_registries(registries)
 
@@ -186,7 +186,7 @@ def register(app: typer.Typer) -> None:
             row = _registry_dict(reg)
             note = "fetched by `credwallet refresh`; until then it lists nobody"
             emit(ctx, {"registry": row, "added": added, "note": note},
-                 lambda: print(f"{'Added' if added else 'Already followed'}: {row['url']} "
+                 lambda: say(f"{'Added' if added else 'Already followed'}: {row['url']} "
                                f"({note})"))
             return 0
 
@@ -208,7 +208,7 @@ def register(app: typer.Typer) -> None:
                     raise NotFound(f"{url.strip()!r} is not a followed registry",
                                    hint="see `credwallet trust registry list`")
                 wallet.trust = dump_trust(settings)
-            emit(ctx, {"removed": _registry_dict(gone)}, lambda: print(f"Removed {gone.url}"))
+            emit(ctx, {"removed": _registry_dict(gone)}, lambda: say(f"Removed {gone.url}"))
             return 0
 
         run_command(ctx, body)
@@ -232,7 +232,7 @@ def register(app: typer.Typer) -> None:
             def human() -> None:
                 _print_registries([_registry_dict(reg)])
                 for e in issuers:
-                    print(f"  {e['id']}  {e['name'] or ''}")
+                    say(f"  {e['id']}  {e['name'] or ''}")
 
             emit(ctx, {"registry": _registry_dict(reg), "issuers": issuers}, human)
             return 0
@@ -259,7 +259,7 @@ def register(app: typer.Typer) -> None:
 def add_assessment_tree(tree: Any, summary: dict[str, Any],
                         endorsements: list[dict[str, Any]] | None = None) -> None:
     """`credwallet show`: the assessment and endorsement line groups of the credential tree."""
-    from rich.markup import escape
+    from credwallet.cli.textsafe import clean as escape
 
     node = tree.add(f"[bold]Assessment[/bold]: {escape(summary['assessment'])}")
     for flag in summary["flags"]:

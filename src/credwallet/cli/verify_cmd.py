@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.cli.textsafe import plain, say
 from credwallet.errors import (
     BadInput,
     CredwalletError,
@@ -145,7 +146,7 @@ def _verify_stored(
                 raise
             if results is None:
                 results = _verify_wallet(ctx, ctx.open_wallet(), refs, all_, now, require_trusted)
-            sys.stderr.write(f"warning: verification results not stored in the wallet: {exc.message}\n")
+            say(f"warning: verification results not stored in the wallet: {exc.message}", err=True)
     codes = [0 if r.verified else (3 if _is_unreadable(r) else 1) for r in results]
     return results, codes
 
@@ -189,12 +190,14 @@ def _with_progress(stream: Iterator[str], total: int, *, quiet: bool) -> list[st
     """Collect results, with a progress bar on stderr when a person is watching."""
     if quiet or not sys.stderr.isatty():
         return list(stream)
-    from rich.progress import Progress
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from credwallet.cli.common import stderr_console
 
     out: list[str] = []
-    with Progress(console=stderr_console(), transient=True) as progress:
+    # markup=False: a task description is never parsed for markup or emoji codes.
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                  MofNCompleteColumn(), console=stderr_console(), transient=True) as progress:
         task = progress.add_task("verifying", total=total)
         for item in stream:
             out.append(item)
@@ -313,15 +316,17 @@ def _render_one(console: Any, result: VerificationResult, indent: str) -> None:
         line.append("NOT VERIFIED", style="bold red")
         failed = [c.check for c in result.checks if c.status == "failed"]
         line.append(f" (failed: {', '.join(failed)})")
-    line.append(f"  {who}")
+    # Text() parses neither markup nor emoji; the strings (file names, signer ids, check
+    # details quoting the credential) only need their control characters replaced.
+    line.append(f"  {plain(who)}")
     if result.format:
-        line.append(f"  [{result.format}]", style="dim")
+        line.append(f"  [{plain(result.format)}]", style="dim")
     console.print(line, soft_wrap=True)
     details = []
     if result.signer:
-        details.append(f"signed by {result.signer}")
+        details.append(f"signed by {plain(result.signer)}")
     if result.suite:
-        details.append(f"suite {result.suite}")
+        details.append(f"suite {plain(result.suite)}")
     details.append(f"checked at {result.checked_at.isoformat().replace('+00:00', 'Z')}")
     console.print(Text(f"{indent}  " + "; ".join(details), style="dim"), soft_wrap=True)
     table = Table(show_header=True, header_style="bold", pad_edge=False, box=None)
@@ -329,7 +334,8 @@ def _render_one(console: Any, result: VerificationResult, indent: str) -> None:
     table.add_column("status", no_wrap=True)
     table.add_column("detail", overflow="fold")
     for c in result.checks:
-        table.add_row(Text(indent + c.check), Text(c.status, style=_STYLE.get(c.status, "")), Text(c.detail))
+        table.add_row(Text(indent + plain(c.check)), Text(plain(c.status), style=_STYLE.get(c.status, "")),
+                      Text(plain(c.detail)))
     console.print(table)
     for child in result.nested:
         _render_one(console, child, indent=indent + "    ")
