@@ -20,6 +20,7 @@ from credwallet.wallet.holder import new_wallet
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 V2 = "https://www.w3.org/ns/credentials/v2"
+LEARNER = "did:example:learner"  # the subject ob3() names; wallet_with() makes it the holder's
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
@@ -111,8 +112,13 @@ def add(wallet: WalletData, doc: dict[str, Any] | bytes, *, tags: list[str] | No
     return item.id
 
 
-def wallet_with(*docs: dict[str, Any] | bytes, email: str | None = None) -> WalletData:
+def wallet_with(*docs: dict[str, Any] | bytes, email: str | None = None,
+                learner: str | None = LEARNER) -> WalletData:
+    """A wallet holding `docs`; `learner` (a DID identity) makes credentials issued to it the
+    holder's (exports leave out credentials not issued to the holder)."""
     wallet = new_wallet(NOW)
+    if learner:
+        wallet.identities.append(Identity(kind="did", value=learner, added_at=NOW))
     if email:
         wallet.identities.append(Identity(kind="email", value=email, added_at=NOW))
     for d in docs:

@@ -43,6 +43,7 @@ def cw(capsys: pytest.CaptureFixture[str]) -> Callable[..., Out]:
 @pytest.fixture
 def home(isolated_home: Path, tmp_path: Path, cw: Callable[..., Out]) -> Path:
     assert cw("init", "--json").code == 0
+    assert cw("identity", "add", "did:example:learner", "--json").code == 0  # the subject below
     issuer = Issuer("Öffentliche Hochschule")
     files = []
     for i, name in enumerate(["Python Basics", "数据分析"]):

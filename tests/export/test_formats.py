@@ -71,7 +71,8 @@ def ob2_hosted(name: str = "Community Mentor") -> StoredCredential:
     return StoredCredential(
         id="0b2000000000aaaa", format="ob2-hosted", raw=raw, source=doc["id"], imported_at=NOW,
         name=name, verification=VerificationResult.from_checks(
-            [Check(check="proof", status="passed", detail="hosted assertion matches its URL")],
+            [Check(check="proof", status="passed", detail="hosted assertion matches its URL"),
+             Check(check="recipient", status="passed", detail=f"recipient is salted hash of {EMAIL}")],
             checked_at=NOW))
 
 
@@ -403,7 +404,7 @@ def test_vp_does_not_repeat_credentials_inside_an_exported_clr() -> None:
     from pathlib import Path
 
     clr = (Path(__file__).resolve().parents[1] / "data" / "clr-simple.json").read_bytes()
-    wallet = wallet_with()
+    wallet = wallet_with(learner="did:example:ebfeb1f712ebc6f1c276e12ec21")  # the CLR's subject
     clr_id = add(wallet, clr, source="clr-simple.json")
     children = [c.id for c in wallet.credentials if c.parent_id == clr_id]
     assert children

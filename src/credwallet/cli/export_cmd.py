@@ -94,6 +94,10 @@ def register(app: typer.Typer) -> None:
                                          "(marked as such).")] = False,
         include_identity: Annotated[bool, typer.Option(
             "--include-identity", help="Allow your e-mail/phone identifiers in the output.")] = False,
+        include_unmatched: Annotated[bool, typer.Option(
+            "--include-unmatched", help="Also export credentials not issued to you (marked "
+                                        "'not issued to the holder'; never in a presentation).")
+        ] = False,
         challenge: Annotated[str | None, typer.Option("--challenge", metavar="C",
                                                       help="vp: the verifier's challenge.")] = None,
         domain: Annotated[str | None, typer.Option("--domain", metavar="D",
@@ -133,7 +137,7 @@ def register(app: typer.Typer) -> None:
             opts = ExportOptions(
                 fmt=fmt, now=ctx.now(), ids=list(ids or []), pathway=pathway, tags=list(tag or []),
                 include_unverified=include_unverified, include_identity=include_identity,
-                challenge=challenge, domain=domain,
+                include_unmatched=include_unmatched, challenge=challenge, domain=domain,
                 merge=_read_merge(merge) if merge else None, org_ids=org_ids)
             if remember_org_ids:
                 with ctx.transaction() as wallet:
@@ -153,12 +157,42 @@ def register(app: typer.Typer) -> None:
             if written is None:
                 sys.stdout.buffer.write(result.content)
                 sys.stdout.flush()
-                _notes(result.skipped, sys.stderr)
+                _notes(_others(result), sys.stderr)
             else:
                 _human(result, written)
+            _unmatched_line(result, sys.stderr)
             return 0
 
         run_command(ctx, body)
+
+
+def _others(result: Any) -> list[Any]:
+    """Skipped entries except those not issued to the holder (summed up in one line)."""
+    unmatched = {u["id"] for u in result.unmatched}
+    return [s for s in result.skipped if s.id not in unmatched]
+
+
+def _unmatched_line(result: Any, stream: Any) -> None:
+    """One line on how many credentials not issued to the holder were left out or included."""
+    from credwallet.cli.textsafe import plain
+
+    summary = result.unmatched_summary()
+    left, included = summary["left_out"], summary["included"]
+    if not left and not included:
+        return
+    whys = sorted({str(u["why"]) for u in summary["credentials"]})
+    ids = ", ".join(str(u["id"]) for u in summary["credentials"])
+    if left:
+        tail = ("a presentation never holds them" if result.fmt == "vp"
+                else "--include-unmatched exports them marked 'not issued to the holder'")
+        text = (f"left out {left} credential(s) not issued to you ({'; '.join(whys)}): {ids}; "
+                f"{tail}")
+        if included:
+            text += f"; {included} included, marked 'not issued to the holder'"
+    else:
+        text = (f"included {included} credential(s) not issued to you, marked 'not issued to "
+                f"the holder' ({'; '.join(whys)}): {ids}")
+    stream.write(plain(text) + "\n")
 
 
 def _notes(skipped: list[Any], stream: Any) -> None:
@@ -173,5 +207,5 @@ def _human(result: Any, written: str) -> None:
     console = stdout_console()
     console.print(f"Wrote {escape(result.fmt)} with {len(result.credentials)} credential(s) "
                   f"to {escape(written)}")
-    for s in result.skipped:
+    for s in _others(result):
         console.print(f"[yellow]skipped[/yellow] {escape(s.id)}: {escape(s.reason)}")

@@ -4,6 +4,8 @@ Contents: presentation.json (signed by the holder), the original credential file
 unchanged (JSON, JWT, baked PNG/SVG), portfolio.html, verification-report.json and .txt,
 resume.md, resume.json, linkedin.txt, README.txt and manifest.json (SHA-256 and size of
 every other file). Names are ASCII slugs plus the wallet id, so they are safe on any system.
+Credentials not issued to the holder (only with --include-unmatched) go under
+not-issued-to-holder/ instead of credentials/, and the manifest names them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from credwallet.export.model import ExportItem
 
 MANIFEST_SCHEMA = "credwallet.bundle-manifest/1"
+NOT_HOLDER_DIR = "not-issued-to-holder"
 
 
 def slug(text: str, limit: int = 48) -> str:
@@ -33,7 +36,8 @@ _EXT = {"image/png": "png", "image/svg+xml": "svg"}
 
 def original_files(item: ExportItem, cache_image: tuple[bytes, str] | None) -> dict[str, bytes]:
     """The credential's original bytes (and its baked image, which carries it too)."""
-    base = f"credentials/{slug(item.title)}-{item.cred.id}"
+    folder = "credentials" if item.issued_to_holder else NOT_HOLDER_DIR
+    base = f"{folder}/{slug(item.title)}-{item.cred.id}"
     raw = item.cred.raw_bytes()
     fmt = item.cred.format
     ext = "jwt" if fmt.endswith("-jwt") or fmt == "ob2-signed" else "json"
@@ -51,6 +55,8 @@ def text_report(report: dict[str, Any]) -> str:
         lines.append(f"{entry['name']}  [{entry['id']}]")
         lines.append(f"  issuer:   {entry['issuer']}")
         lines.append(f"  verdict:  {v['summary']}")
+        if entry.get("issued_to_holder") is False:
+            lines.append(f"  NOT ISSUED TO THE HOLDER: {entry.get('not_issued_to_holder')}")
         lines.append(f"  checked:  {v['checked_at'] or 'never'}")
         if v["signer"]:
             lines.append(f"  signed by {v['signer']} ({v['suite'] or 'unknown suite'})")
@@ -76,6 +82,10 @@ verification-report.*  what was checked, when, and which key signed each credent
 resume.md, resume.json a resume section (Markdown) and JSON Resume "certificates".
 linkedin.txt           "Add to profile" links for LinkedIn and the values to type in.
 manifest.json          SHA-256 digest and size of every other file in this bundle.
+not-issued-to-holder/  only if the holder asked: credentials that name someone else (or no
+                       one) as recipient. They are not the holder's, are marked as such in
+                       every file, are listed in manifest.json under "not_issued_to_holder",
+                       and are never in presentation.json.
 
 To check: `credwallet verify --file presentation.json`, or verify the files in credentials/
 with any Open Badges / W3C VC verifier you trust. The summary page and resume are only as
@@ -83,7 +93,8 @@ good as the signed originals behind them.
 """
 
 
-def build_zip(files: dict[str, bytes], *, created: datetime, holder: str) -> bytes:
+def build_zip(files: dict[str, bytes], *, created: datetime, holder: str,
+              not_issued_to_holder: list[dict[str, Any]] | None = None) -> bytes:
     files = dict(files)
     files["README.txt"] = README.encode("utf-8")
     manifest = {
@@ -93,6 +104,8 @@ def build_zip(files: dict[str, bytes], *, created: datetime, holder: str) -> byt
         "algorithm": "sha256",
         "files": [{"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                   for name, data in sorted(files.items())],
+        # [{"id", "why", "files"}]: credentials in this bundle that are not the holder's.
+        "not_issued_to_holder": list(not_issued_to_holder or []),
     }
     files["manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
     stamp = created.timetuple()[:6]

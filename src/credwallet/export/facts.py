@@ -110,6 +110,10 @@ def facts(item: ExportItem, scrub: Scrubber, *, include_identity: bool) -> dict[
         "public_url": public_https(v.public_url),
         "verification": verification_facts(item.result),
         "unverified": not item.verified,
+        # False only with --include-unmatched; `not_issued_to_holder` then says why.
+        "issued_to_holder": item.issued_to_holder,
+        "not_issued_to_holder": None if item.issued_to_holder
+        else item.not_holder_why or "its recipient is not the holder",
         "parent": item.cred.parent_id,
     }
     if include_identity:

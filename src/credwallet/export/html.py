@@ -114,12 +114,17 @@ def _status_class(status: str) -> str:
         status, "muted")
 
 
-def _credential(fact: dict[str, Any], item: ExportItem) -> str:
+def _credential(fact: dict[str, Any], item: ExportItem, level: int = 2) -> str:
     ach = fact["achievement"]
     issuer = fact["issuer"]
     anchor = f"cred-{e(fact['id'])}"
     parts = [f'<article class="credential" id="{anchor}" aria-labelledby="{anchor}-h">',
-             f'<h2 id="{anchor}-h">{e(fact["name"])}</h2>']
+             f'<h{level} id="{anchor}-h">{e(fact["name"])}</h{level}>']
+    if not fact["issued_to_holder"]:
+        parts.append(f'<p><span class="verdict bad">{e(NOT_HOLDER_BADGE)}</span></p>'
+                     '<p class="banner" role="note">NOT ISSUED TO THE HOLDER: '
+                     f'{e(fact["not_issued_to_holder"])}. It is shown at the holder\'s request; '
+                     "it is not the holder's credential and proves nothing about the holder.</p>")
     if fact["unverified"]:
         parts.append('<p class="banner" role="note">NOT VERIFIED: this credential did not pass '
                      "verification (see below). It is included at the holder's request; do not "
@@ -177,7 +182,10 @@ def _credential(fact: dict[str, Any], item: ExportItem) -> str:
         parts.append(f'<p class="muted">Part of credential <span class="mono">'
                      f'{e(item.cred.parent_id)}</span> in this export\'s source wallet.</p>')
     parts.append("</article>")
-    return "".join(parts)
+    head, rest = "".join(parts[:2]), "".join(parts[2:])
+    if level != 2:  # keep the outline: sub-headings one level below the card's own heading
+        rest = rest.replace("<h3>", f"<h{level + 1}>").replace("</h3>", f"</h{level + 1}>")
+    return head + rest
 
 
 def _assessment(item: ExportItem) -> str:
@@ -247,6 +255,8 @@ def _credits(fact: dict[str, Any]) -> str:
     return f"{earned:g} earned" if earned is not None else f"{avail:g} available"
 
 
+NOT_HOLDER_BADGE = "Not issued to the holder"
+
 _STATE = {"satisfied": "Done", "partial": "In progress", "missing": "Not yet"}
 
 
@@ -299,7 +309,10 @@ it confirmed today.</li>
 def render_html(facts: list[dict[str, Any]], items: list[ExportItem], *, holder: str | None,
                 generated: str, progress: PathwayProgress | None) -> str:
     unverified = sum(1 for f in facts if f["unverified"])
-    title = "Verified learning credentials"
+    pairs = list(zip(facts, items, strict=True))
+    mine = [(f, i) for f, i in pairs if f["issued_to_holder"]]
+    others = [(f, i) for f, i in pairs if not f["issued_to_holder"]]
+    title = "Verified learning credentials" if not others else "Learning credentials"
     intro = (f"<p>{len(facts)} credential(s), exported {e(generated)} with credwallet "
              f"{e(__version__)}. Each entry shows what was checked and when.</p>")
     if holder:
@@ -307,14 +320,33 @@ def render_html(facts: list[dict[str, Any]], items: list[ExportItem], *, holder:
     if unverified:
         intro += (f'<p class="banner" role="note">{unverified} credential(s) on this page did NOT '
                   "pass verification and are marked as such.</p>")
+    if others:
+        intro += (f'<p class="banner" role="note">{len(others)} credential(s) on this page were '
+                  "NOT issued to the holder (they name someone else, or no one, as recipient). "
+                  f"They are listed apart, under \u201c{e(NOT_HOLDER_BADGE)}\u201d.</p>")
     names = {f["id"]: f["name"] for f in facts}
     toc = ""
     if len(facts) > 1:
         toc = ('<nav class="toc" aria-label="Credentials"><h2>Contents</h2><ul>'
                + "".join(f'<li><a href="#cred-{e(f["id"])}">{e(f["name"])}</a>'
-                         f'{" (not verified)" if f["unverified"] else ""}</li>' for f in facts)
+                         f'{" (not verified)" if f["unverified"] else ""}'
+                         f'{" (not issued to the holder)" if not f["issued_to_holder"] else ""}'
+                         "</li>" for f in facts)
                + "</ul></nav>")
-    body = "".join(_credential(f, i) for f, i in zip(facts, items, strict=True))
+    if others:
+        # Someone else's credentials never sit under the "Verified learning credentials"
+        # heading: each group gets its own section, the cards one level down.
+        body = ""
+        if mine:
+            body += ('<section aria-labelledby="mine-h"><h2 id="mine-h">Verified learning '
+                     "credentials</h2>" + "".join(_credential(f, i, 3) for f, i in mine)
+                     + "</section>")
+        body += ('<section aria-labelledby="others-h"><h2 id="others-h">'
+                 f"{e(NOT_HOLDER_BADGE)}</h2><p>These credentials name someone else, or no one, "
+                 "as their recipient. They are not the holder's.</p>"
+                 + "".join(_credential(f, i, 3) for f, i in others) + "</section>")
+    else:
+        body = "".join(_credential(f, i) for f, i in mine)
     pathway = _pathway(progress, names) if progress is not None else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

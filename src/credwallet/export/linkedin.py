@@ -54,7 +54,8 @@ def entries(facts: list[dict[str, Any]], org_ids: dict[str, str]) -> list[dict[s
     out = []
     for f in facts:
         fields = link_fields(f, org_ids)
-        out.append({"id": f["id"], "unverified": f["unverified"], "url": link(fields),
+        out.append({"id": f["id"], "unverified": f["unverified"],
+                    "issued_to_holder": f["issued_to_holder"], "url": link(fields),
                     "fields": dict(fields)})
     return out
 
@@ -78,6 +79,13 @@ def render_text(facts: list[dict[str, Any]], org_ids: dict[str, str]) -> str:
     for entry in entries(facts, org_ids):
         fields = entry["fields"]
         mark = "  [NOT VERIFIED]" if entry["unverified"] else ""
+        if not entry["issued_to_holder"]:
+            # No add-to-profile link: it would put someone else's credential on the profile.
+            mark += "  [NOT ISSUED TO THE HOLDER]"
+            lines += [f"## {_one_line(fields['name'])}{mark}", "",
+                      "Not issued to the holder: do not add it to your profile (no link or "
+                      "values given).", ""]
+            continue
         lines += [f"## {_one_line(fields['name'])}{mark}", "", entry["url"], ""]
         width = max(len(label) for _, label in _LABELS)
         for key, label in _LABELS:

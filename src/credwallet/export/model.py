@@ -25,6 +25,7 @@ class ExportOptions:
     tags: list[str] = field(default_factory=list)
     include_unverified: bool = False
     include_identity: bool = False
+    include_unmatched: bool = False  # credentials not issued to the holder, marked as such
     challenge: str | None = None
     domain: str | None = None
     merge: dict[str, Any] | None = None  # an existing JSON Resume to merge certificates into
@@ -45,6 +46,9 @@ class ExportItem:
     view: CredentialView
     result: VerificationResult | None
     image: Image | None = None
+    # Fail safe: an item nobody checked is treated as someone else's (see export/holder.py).
+    issued_to_holder: bool = False
+    not_holder_why: str | None = None
 
     @property
     def verified(self) -> bool:
@@ -77,6 +81,8 @@ class ExportResult:
     credentials: list[str]
     skipped: list[Skipped]
     suggested_name: str
+    # Credentials not issued to the holder: [{"id", "why", "exported"}] (export/holder.py)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def binary(self) -> bool:
@@ -84,4 +90,10 @@ class ExportResult:
 
     def contract_dict(self, output: str | None) -> dict[str, Any]:
         return {"format": self.fmt, "output": output, "credentials": self.credentials,
-                "skipped": [s.as_dict() for s in self.skipped]}
+                "skipped": [s.as_dict() for s in self.skipped],
+                "unmatched": self.unmatched_summary()}
+
+    def unmatched_summary(self) -> dict[str, Any]:
+        exported = sum(1 for u in self.unmatched if u["exported"])
+        return {"left_out": len(self.unmatched) - exported, "included": exported,
+                "credentials": list(self.unmatched)}

@@ -9,6 +9,7 @@ from credwallet.errors import BadInput
 from credwallet.export.facts import day
 
 JSON_RESUME_SCHEMA = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
+NOT_HOLDER = "not issued to the holder"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 
 
@@ -22,28 +23,45 @@ def md_url(url: str) -> str:
         .replace(">", "%3E")
 
 
+def _md_line(f: dict[str, Any]) -> list[str]:
+    issuer = f["issuer"].get("name") or f["issuer"].get("id") or "unknown issuer"
+    parts = [f"**{md_escape(f['name'])}**", md_escape(issuer)]
+    when = day(f.get("issued") or f.get("valid_from"))
+    if when:
+        parts.append(when)
+    line = "- " + " · ".join(parts)
+    if f.get("public_url"):
+        line += f" · [credential]({md_url(f['public_url'])})"
+    if f["unverified"]:
+        line += " · *not verified*"
+    if not f["issued_to_holder"]:
+        line += f" · *{NOT_HOLDER}*"
+    lines = [line]
+    if f["skills"]:
+        lines.append("  Skills: " + ", ".join(md_escape(s) for s in f["skills"]))
+    return lines
+
+
 def render_markdown(facts: list[dict[str, Any]]) -> str:
     lines = ["## Licenses & Certifications", ""]
     for f in facts:
-        issuer = f["issuer"].get("name") or f["issuer"].get("id") or "unknown issuer"
-        parts = [f"**{md_escape(f['name'])}**", md_escape(issuer)]
-        when = day(f.get("issued") or f.get("valid_from"))
-        if when:
-            parts.append(when)
-        line = "- " + " · ".join(parts)
-        if f.get("public_url"):
-            line += f" · [credential]({md_url(f['public_url'])})"
-        if f["unverified"]:
-            line += " · *not verified*"
-        lines.append(line)
-        if f["skills"]:
-            lines.append("  Skills: " + ", ".join(md_escape(s) for s in f["skills"]))
+        if f["issued_to_holder"]:
+            lines += _md_line(f)
+    others = [f for f in facts if not f["issued_to_holder"]]
+    if others:
+        # Under their own heading, so no reader takes them for the holder's certifications.
+        lines += ["", "### Not issued to the holder", "",
+                  "These credentials name someone else (or no one) as their recipient; they are "
+                  "not the holder's certifications.", ""]
+        for f in others:
+            lines += _md_line(f)
     lines.append("")
     return "\n".join(lines)
 
 
 def certificate(f: dict[str, Any]) -> dict[str, str]:
-    name = f["name"] + (" (not verified)" if f["unverified"] else "")
+    name = f["name"] + (" (not verified)" if f["unverified"] else "") \
+        + ("" if f["issued_to_holder"] else f" ({NOT_HOLDER})")
     cert = {"name": name, "issuer": f["issuer"].get("name") or f["issuer"].get("id") or ""}
     when = day(f.get("issued") or f.get("valid_from"))
     if when:

@@ -50,6 +50,28 @@ def run_export(wallet: WalletData, opts: ExportOptions, *,
     if not sel.items:
         reasons = "; ".join(f"{s.id}: {s.reason}" for s in sel.skipped[:3])
         raise NothingToExport(f"nothing to export: every selected credential was left out ({reasons})")
+    result = _render(sel, wallet, opts)
+    result.unmatched = _unmatched(sel, result)
+    return result
+
+
+def _unmatched(sel: Selection, result: ExportResult) -> list[dict[str, Any]]:
+    """Credentials not issued to the holder: left out, or (--include-unmatched) exported marked.
+    A presentation never holds them, so for `vp` they are always left out."""
+    out = [{"id": i, "why": why, "exported": False} for i, why in sel.unmatched.items()]
+    exported = set(result.credentials)
+    out += [{"id": i.cred.id, "why": i.not_holder_why, "exported": i.cred.id in exported}
+            for i in sel.items if not i.issued_to_holder]
+    return out
+
+
+def _for_receiver(skipped: list[Skipped], sel: Selection) -> list[Skipped]:
+    """What an exported document says was left out: not the credentials issued to someone
+    else (they are nothing to the receiver, and naming them would hint at other people)."""
+    return [s for s in skipped if s.id not in sel.unmatched]
+
+
+def _render(sel: Selection, wallet: WalletData, opts: ExportOptions) -> ExportResult:
     facts = [facts_of(i, sel.scrub, include_identity=opts.include_identity) for i in sel.items]
     ids = [i.cred.id for i in sel.items]
     skipped = list(sel.skipped)
@@ -77,7 +99,7 @@ def run_export(wallet: WalletData, opts: ExportOptions, *,
                "pathway": sel.scrub.deep(sel.progress.contract_dict()) if sel.progress else None,
                "credentials": [{**f, "original": _original(i.cred)}
                                for f, i in zip(facts, sel.items, strict=True)],
-               "skipped": [s.as_dict() for s in skipped]}
+               "skipped": [s.as_dict() for s in _for_receiver(skipped, sel)]}
         return ExportResult(fmt, _json_bytes(doc), "application/json", ids, skipped,
                             "credentials.json")
     return _bundle(sel, facts, wallet, opts, skipped)
@@ -109,10 +131,12 @@ def _report(sel: Selection, facts: list[dict[str, Any]], wallet: WalletData, opt
         "schema": REPORT_SCHEMA, "generated": _stamp(opts), "holder": wallet.holder.did,
         "credentials": [{"id": f["id"], "name": f["name"],
                          "issuer": f["issuer"].get("name") or f["issuer"].get("id"),
-                         "format": f["format"], "verification": f["verification"]}
+                         "format": f["format"], "verification": f["verification"],
+                         "issued_to_holder": f["issued_to_holder"],
+                         "not_issued_to_holder": f["not_issued_to_holder"]}
                         for f in facts],
         "presentation": pres_check,
-        "skipped": [s.as_dict() for s in skipped],
+        "skipped": [s.as_dict() for s in _for_receiver(skipped, sel)],
     }
 
 
@@ -134,6 +158,7 @@ def _bundle(sel: Selection, facts: list[dict[str, Any]], wallet: WalletData, opt
         pres_check["credentials"] = [i.cred.id for i in pres.included]
     pres_notes = [Skipped(s.id, "left out of presentation.json only: " + s.reason)
                   for s in pres.skipped]
+    not_holder: list[dict[str, Any]] = []
     for item in sel.items:
         raw_image = original_image(item.cred, item.view, wallet.cache) \
             if item.cred.image_key else None
@@ -142,7 +167,11 @@ def _bundle(sel: Selection, facts: list[dict[str, Any]], wallet: WalletData, opt
         from credwallet.export.images import sniff
 
         cached = (raw_image, media or sniff(raw_image) or "") if raw_image else None
-        files.update(bundle_mod.original_files(item, cached))
+        originals = bundle_mod.original_files(item, cached)
+        files.update(originals)
+        if not item.issued_to_holder:
+            not_holder.append({"id": item.cred.id, "why": item.not_holder_why,
+                               "files": sorted(originals)})
     files["portfolio.html"] = render_html(facts, sel.items, holder=wallet.holder.did,
                                           generated=_stamp(opts),
                                           progress=sel.progress).encode("utf-8")
@@ -152,6 +181,7 @@ def _bundle(sel: Selection, facts: list[dict[str, Any]], wallet: WalletData, opt
     files["resume.md"] = render_markdown(facts).encode("utf-8")
     files["resume.json"] = _json_bytes(json_resume(facts, None))
     files["linkedin.txt"] = render_text(facts, org_ids_of(wallet, opts)).encode("utf-8")
-    blob = bundle_mod.build_zip(files, created=opts.now, holder=wallet.holder.did)
+    blob = bundle_mod.build_zip(files, created=opts.now, holder=wallet.holder.did,
+                                not_issued_to_holder=not_holder)
     return ExportResult("bundle", blob, "application/zip", [i.cred.id for i in sel.items],
                         [*skipped, *pres_notes], "credentials-bundle.zip")

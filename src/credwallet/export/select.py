@@ -2,7 +2,10 @@
 
 Selection order: explicit ids, else a pathway's satisfying credentials, else every
 credential; `--tag` narrows any of these. Only verified credentials go out unless the
-user asks for unverified ones too (they are then marked as such in every format).
+user asks for unverified ones too (they are then marked as such in every format). Only
+credentials issued to the holder go out unless the user asks for the others too
+(`--include-unmatched`; marked "not issued to the holder" in every format, never in a
+presentation). Pathway progress never counts credentials issued to someone else.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from credwallet.errors import BadInput, UsageError
+from credwallet.export.holder import FLAG, MARK, holder_match, holder_only
 from credwallet.export.identity import Scrubber, plaintext_identity, private_values
 from credwallet.export.images import make_safe, original_image
 from credwallet.export.model import CARRIES_ORIGINALS, ExportItem, ExportOptions, Skipped
@@ -33,6 +37,8 @@ class Selection:
     skipped: list[Skipped] = field(default_factory=list)
     progress: PathwayProgress | None = None
     scrub: Scrubber = field(default_factory=lambda: Scrubber([], enabled=False))
+    # Left out because not issued to the holder: wallet id -> why (see export/holder.py)
+    unmatched: dict[str, str] = field(default_factory=dict)
 
 
 def _matched_ids(nodes: list[NodeProgress]) -> list[str]:
@@ -82,7 +88,8 @@ def select(wallet: WalletData, opts: ExportOptions, *,
     elif opts.pathway:
         from credwallet.pathways.store import wallet_progress
 
-        sel.progress = wallet_progress(wallet, opts.now, [opts.pathway])[0]
+        # Progress (and so the pathway's selection) counts only the holder's credentials.
+        sel.progress = wallet_progress(holder_only(wallet), opts.now, [opts.pathway])[0]
         chosen = [by_id[i] for i in _matched_ids(sel.progress.requirements) if i in by_id]
     else:
         chosen = list(wallet.credentials)
@@ -95,15 +102,24 @@ def select(wallet: WalletData, opts: ExportOptions, *,
     secrets = private_values(wallet)
     for cred in chosen:
         item_or_reason = _prepare(cred, wallet, opts, verifier, secrets)
-        if isinstance(item_or_reason, str):
+        if isinstance(item_or_reason, Unmatched):
+            sel.unmatched[cred.id] = item_or_reason.why
+            sel.skipped.append(Skipped(cred.id, f"{MARK}: {item_or_reason.why}; pass {FLAG} to "
+                                                f"export it marked as such"))
+        elif isinstance(item_or_reason, str):
             sel.skipped.append(Skipped(cred.id, item_or_reason))
         else:
             sel.items.append(item_or_reason)
     return sel
 
 
+@dataclass(frozen=True)
+class Unmatched:
+    why: str
+
+
 def _prepare(cred: StoredCredential, wallet: WalletData, opts: ExportOptions,
-             verifier: Verifier | None, secrets: list[str]) -> ExportItem | str:
+             verifier: Verifier | None, secrets: list[str]) -> ExportItem | Unmatched | str:
     if cred.format.startswith("image"):
         return "an image without a credential inside"
     try:
@@ -114,10 +130,14 @@ def _prepare(cred: StoredCredential, wallet: WalletData, opts: ExportOptions,
     result = verifier(cred, wallet, opts.now) if verifier is not None else cred.verification
     if not (result is not None and result.verified) and not opts.include_unverified:
         return _why_not_verified(result) + "; pass --include-unverified to export it marked as such"
+    match = holder_match(result)
+    if not match.matched and not opts.include_unmatched:
+        return Unmatched(match.why or MARK)
     if opts.fmt in CARRIES_ORIGINALS and not opts.include_identity:
         leak = plaintext_identity(document, _raw_text(cred, document), secrets)
         if leak:
             return f"{leak}; pass --include-identity to export it anyway"
     raw_image = original_image(cred, view, wallet.cache)
     image = make_safe(raw_image) if raw_image else None
-    return ExportItem(cred=cred, view=view, result=result, image=image)
+    return ExportItem(cred=cred, view=view, result=result, image=image,
+                      issued_to_holder=match.matched, not_holder_why=match.why)

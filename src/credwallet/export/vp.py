@@ -10,6 +10,9 @@ The presentation uses the VC 2.0 context unless a contained credential uses 1.1 
 presentation may not hold 1.1 credentials); JWT credentials then cannot be enveloped and
 are skipped with that reason. It is signed with Data Integrity `eddsa-rdfc-2022`, proof
 purpose `authentication`, by the holder's did:key.
+
+A credential not issued to the holder never goes in, even with `--include-unmatched`: the
+holder's authentication proof over someone else's credential would read as "this is mine".
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ OB2_NOTE = ("Open Badges 2.0 assertions are not W3C verifiable credentials. The 
             "on this presentation covers these originals, but each one's authenticity comes from "
             "Open Badges 2.0 verification: for a hosted assertion, fetch its id URL and compare; "
             "for a signed assertion, check the JWS against the public key in the issuer's profile.")
+
+
+NOT_HOLDER_REASON = ("not issued to the holder ({why}): a presentation signed by the holder "
+                     "never holds it, even with --include-unmatched")
 
 
 class PresentationError(CredwalletError):
@@ -100,10 +107,13 @@ def build_presentation(items: list[ExportItem], wallet: WalletData,
     jwts: list[ExportItem] = []
     ob2: list[ExportItem] = []
     # A CLR carries its achievement credentials inside it: do not repeat them next to it.
-    containers = {i.cred.id for i in items if _kind(i) in ("ldp", "jwt")}
+    containers = {i.cred.id for i in items if _kind(i) in ("ldp", "jwt") and i.issued_to_holder}
     for item in items:
         kind = _kind(item)
-        if item.cred.parent_id in containers:
+        if not item.issued_to_holder:
+            pres.skipped.append(Skipped(item.cred.id, NOT_HOLDER_REASON.format(
+                why=item.not_holder_why or "its recipient is not you")))
+        elif item.cred.parent_id in containers:
             pres.skipped.append(Skipped(item.cred.id, f"already inside {item.cred.parent_id}, "
                                                       "which is in the presentation"))
         elif kind == "vp":
