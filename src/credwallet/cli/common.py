@@ -21,7 +21,7 @@ from credwallet.errors import (
     PassphraseUnavailable,
     UsageError,
 )
-from credwallet.paths import wallet_path
+from credwallet.paths import check_home, wallet_path
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,6 +38,12 @@ PassFileOpt = Annotated[
     str | None,
     typer.Option("--passphrase-file", metavar="PATH",
                  help="Read the passphrase from the first line of PATH ('-' = stdin)."),
+]
+
+AllowWeakOpt = Annotated[
+    bool,
+    typer.Option("--allow-weak-passphrase",
+                 help="Accept a passphrase the strength estimate calls weak (for scripts)."),
 ]
 
 MAX_PASSPHRASE_FILE = 64 * 1024
@@ -85,6 +91,27 @@ def _prompt(label: str, *, confirm: bool) -> str | None:
     return first
 
 
+def vet_new_passphrase(value: str, *, typed: bool, allow_weak: bool,
+                       what: str = "passphrase") -> None:
+    """Judge a passphrase being set (init, passwd). Typed at a terminal, a weak one is refused
+    (the person can pick another right away); from a file or the environment it is only warned
+    about, since a script cannot answer and refusing would break unattended set-ups."""
+    if allow_weak:
+        return
+    from credwallet.wallet.strength import MIN_SCORE, estimate
+
+    strength = estimate(value)
+    if not strength.weak:
+        return
+    summary = (f"the {what} is too weak: {strength.reason()} "
+               f"(strength {strength.score} of 4, {MIN_SCORE} needed)")
+    if typed:
+        raise UsageError(summary, hint=f"{strength.advice()} For a script that must use it: "
+                                       "--allow-weak-passphrase.")
+    say(f"warning: {summary}; continuing because it was not typed at a terminal "
+        "(--allow-weak-passphrase silences this)", err=True)
+
+
 @dataclass
 class Ctx:
     command: str
@@ -92,6 +119,7 @@ class Ctx:
     home: str | None = None
     passphrase_file: str | None = None
     _passphrase: str | None = field(default=None, repr=False)
+    passphrase_typed: bool = field(default=False, repr=False)  # came from the terminal prompt
 
     @property
     def schema(self) -> str:
@@ -105,7 +133,9 @@ class Ctx:
     def store(self) -> WalletStore:
         from credwallet.wallet.store import WalletStore
 
-        return WalletStore(self.wallet_path)
+        path = self.wallet_path
+        check_home(path.parent)  # every wallet access goes through here
+        return WalletStore(path)
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -121,6 +151,7 @@ class Ctx:
             value = os.environ["CREDWALLET_PASSPHRASE"]
         else:
             value = _prompt("Wallet passphrase", confirm=confirm)
+            self.passphrase_typed = value is not None
         if value is None:
             raise PassphraseUnavailable("no passphrase given and no terminal to ask on")
         if not value:

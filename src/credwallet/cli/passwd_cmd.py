@@ -1,4 +1,9 @@
-"""`credwallet passwd`: change the passphrase (re-encrypts with a fresh salt and nonce)."""
+"""`credwallet passwd`: change the passphrase (re-encrypts with a fresh salt and nonce).
+
+The previous generation (wallet.cwlt.bak) is re-encrypted under the new passphrase in the same
+step: a passphrase is usually changed because the old one may be known, so no file in the
+home may stay readable with it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Annotated
 import typer
 
 from credwallet.cli.common import (
+    AllowWeakOpt,
     Ctx,
     HomeOpt,
     JsonOpt,
@@ -16,12 +22,16 @@ from credwallet.cli.common import (
     emit,
     read_secret_file,
     run_command,
+    vet_new_passphrase,
 )
+from credwallet.cli.textsafe import say
 from credwallet.errors import PassphraseUnavailable, UsageError
 
 
-def new_passphrase(path: str | None, ctx: Ctx) -> str:
+def new_passphrase(path: str | None, ctx: Ctx) -> tuple[str, bool]:
+    """-> (new passphrase, whether it was typed at the terminal)."""
     value: str | None
+    typed = False
     if path:
         if path == "-" and ctx.passphrase_file == "-":
             raise UsageError("stdin cannot carry both the old and the new passphrase")
@@ -30,13 +40,14 @@ def new_passphrase(path: str | None, ctx: Ctx) -> str:
         value = os.environ["CREDWALLET_NEW_PASSPHRASE"]
     else:
         value = _prompt("New passphrase", confirm=True)
+        typed = value is not None
     if value is None:
         raise PassphraseUnavailable(
             "no new passphrase given and no terminal to ask on",
             hint="use --new-passphrase-file PATH or set CREDWALLET_NEW_PASSPHRASE")
     if not value:
         raise UsageError("the new passphrase is empty")
-    return value
+    return value, typed
 
 
 def register(app: typer.Typer) -> None:
@@ -45,8 +56,9 @@ def register(app: typer.Typer) -> None:
         new_passphrase_file: Annotated[str | None, typer.Option(
             "--new-passphrase-file", metavar="PATH", help="First line is the new passphrase.")] = None,
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
+        allow_weak: AllowWeakOpt = False,
     ) -> None:
-        """Change the wallet passphrase."""
+        """Change the wallet passphrase (the previous generation, wallet.cwlt.bak, too)."""
         ctx = Ctx("passwd", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -55,9 +67,14 @@ def register(app: typer.Typer) -> None:
             old = ctx.passphrase()
             with store.locked():
                 wallet = store.load(old)  # proves the old passphrase before asking the new one
-                new = new_passphrase(new_passphrase_file, ctx)
-                store.save_locked(new, wallet)
-            emit(ctx, {"wallet": str(store.path)}, lambda: print("Passphrase changed."))
+                new, typed = new_passphrase(new_passphrase_file, ctx)
+                vet_new_passphrase(new, typed=typed, allow_weak=allow_weak, what="new passphrase")
+                discarded = store.rekey_locked(old, new, wallet)
+            if discarded:
+                # Say so: a .bak left by a restore under another passphrase is gone now.
+                say(f"note: {store.backup_path.name} did not open with the old passphrase; "
+                    "it now holds a copy of the current wallet", err=True)
+            emit(ctx, {"wallet": str(store.path)}, lambda: say("Passphrase changed."))
             return 0
 
         run_command(ctx, body)

@@ -39,7 +39,8 @@ MIN_T = 2
 # Caps applied when reading: a hostile file must not make us allocate gigabytes or spin forever.
 MAX_M_KIB = 1024 * 1024
 MAX_T = 16
-# Cheap setting for test suites only; refused unless explicitly enabled.
+# Cheap setting for test suites only; refused unless explicitly enabled. Never name this
+# variable in a user-visible message, --help text or user document.
 WEAK_ENV = "CREDWALLET_INSECURE_TEST_KDF"
 WEAK_M_KIB = 8
 WEAK_T = 1
@@ -64,10 +65,10 @@ class KdfParams:
         if not (1 <= self.t <= MAX_T) or not (8 <= self.m_kib <= MAX_M_KIB):
             raise WalletCorrupted("Argon2id parameters in wallet header are out of range")
         if (self.m_kib < MIN_M_KIB or self.t < MIN_T) and not weak_kdf_allowed():
+            # No hint naming the test switch: a user should never be talked into weakening
+            # the KDF; such a header is damage or an attack, so the default hint (restore) fits.
             raise WalletCorrupted(
-                "wallet header asks for Argon2id parameters below the safe minimum",
-                hint=f"only test wallets use them (set {WEAK_ENV}=1 to open one)",
-            )
+                "wallet header asks for Argon2id parameters below the safe minimum")
 
 
 def weak_kdf_allowed() -> bool:

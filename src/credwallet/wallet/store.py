@@ -5,6 +5,9 @@ Save = write a temp file in the same directory, fsync, keep the current file as
 the directory. A crash at any point leaves the wallet with either the old or the new content.
 Writers hold a cross-process lock for the whole read-modify-write, so concurrent imports
 cannot lose each other's updates.
+
+A passphrase change (`rekey_locked`) re-encrypts the previous generation too, so no file in
+the home stays readable with the old passphrase once the change is committed.
 """
 
 from __future__ import annotations
@@ -100,8 +103,10 @@ class WalletStore:
 
     # -- writing ---------------------------------------------------------------------------
     def _ensure_dir(self) -> None:
+        from credwallet.paths import ensure_private_dir
+
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            ensure_private_dir(self.path.parent)
         except OSError as exc:
             raise WalletWriteError(f"cannot create {self.path.parent}: {exc.strerror}") from None
 
@@ -134,6 +139,58 @@ class WalletStore:
             raise WalletWriteError(f"cannot save the wallet: {exc.strerror}; "
                                    "the previous wallet is unchanged") from None
         self._fsync_dir()
+
+    def rekey_locked(self, old: str, new: str, wallet: WalletData) -> bool:
+        """Re-encrypt the wallet and its previous generation under `new`. Caller holds `locked()`
+        and has just loaded `wallet` with `old`. The previous generation is kept, re-encrypted;
+        if there is none, or it does not open with `old` (damaged, or left by a restore under
+        another passphrase), it becomes a copy of the current wallet. -> True in that last case
+        (an existing .bak was discarded), so the caller can say so.
+
+        Crash safety: both new files are complete and fsynced before anything is renamed; the
+        .bak is renamed first and the wallet last, so a kill at any point leaves a wallet that
+        opens with the old passphrase (before the last rename) or the new one (after it), and
+        once the wallet is under `new` the .bak is too. Temp files only ever hold `new`.
+        """
+        self._ensure_dir()
+        self._clean_stale_temps(scrub=True)
+        current = wallet.model_dump_json().encode("utf-8")
+        previous: bytes | None = None
+        discarded = False
+        try:
+            previous = fileformat.decrypt_wallet(self.read_bytes(self.backup_path), old)
+        except WalletMissing:
+            pass
+        except WalletError:
+            discarded = True
+        tmp_wallet = self._write_temp(fileformat.encrypt_wallet(current, new))
+        tmp_backup: Path | None = None
+        # Opened before the renames so the old ciphertext can be overwritten once unlinked.
+        old_files = [fd for fd in (_open_for_scrub(self.path), _open_for_scrub(self.backup_path))
+                     if fd is not None]
+        try:
+            tmp_backup = self._write_temp(
+                fileformat.encrypt_wallet(previous if previous is not None else current, new),
+                stem=self.backup_path.name)
+            os.replace(tmp_backup, self.backup_path)
+            tmp_backup = None
+            self._fsync_dir()  # the .bak rename must reach the disk before the wallet's
+            os.replace(tmp_wallet, self.path)
+        except (OSError, WalletWriteError) as exc:
+            for tmp in (tmp_wallet, tmp_backup):
+                if tmp is not None:
+                    with contextlib.suppress(OSError):
+                        tmp.unlink()
+            for fd in old_files:
+                _scrub_unlinked(fd)  # only touches files no name refers to any more
+            if isinstance(exc, WalletWriteError):
+                raise
+            raise WalletWriteError(f"cannot save the wallet: {exc.strerror}; "
+                                   "the passphrase is unchanged") from None
+        self._fsync_dir()
+        for fd in old_files:
+            _scrub_unlinked(fd)
+        return discarded
 
     def _write_temp(self, blob: bytes, stem: str | None = None) -> Path:
         tmp = self.path.with_name(f".{stem or self.path.name}.{secrets.token_hex(6)}.tmp")
@@ -171,11 +228,14 @@ class WalletStore:
             finally:
                 os.close(fd)
 
-    def _clean_stale_temps(self) -> None:
+    def _clean_stale_temps(self, *, scrub: bool = False) -> None:
         # Temp files of a killed writer: we hold the lock, so none of them is in use.
         for stale in self.path.parent.glob(f".{self.path.name}*.tmp"):
+            fd = _open_for_scrub(stale) if scrub else None
             with contextlib.suppress(OSError):
                 stale.unlink()
+            if fd is not None:
+                _scrub_unlinked(fd)
 
     @contextlib.contextmanager
     def transaction(self, passphrase: str) -> Iterator[WalletData]:
@@ -186,6 +246,34 @@ class WalletStore:
             yield wallet
             if wallet.model_dump_json() != before:
                 self.save_locked(passphrase, wallet)
+
+
+def _open_for_scrub(path: Path) -> int | None:
+    try:
+        return os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+
+
+def _scrub_unlinked(fd: int) -> None:
+    """Best effort: zero a file we hold open once no name refers to it any more (a hard link
+    the user made elsewhere keeps its content). Copy-on-write file systems, SSD wear levelling
+    and snapshots can keep the old blocks anyway; only full-disk encryption covers those."""
+    try:
+        st = os.fstat(fd)
+        if st.st_nlink == 0 and st.st_size > 0:
+            zeros = b"\0" * 65536
+            left = st.st_size
+            while left > 0:
+                written = os.write(fd, zeros[:min(left, len(zeros))])
+                if written <= 0:
+                    break
+                left -= written
+            os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def now_utc() -> datetime:
