@@ -32,8 +32,8 @@ from credwallet.verify.checks import (
 from credwallet.verify.contexts import ContextStore, context_urls
 from credwallet.verify.dataintegrity import ProofReport, proofs_of, verify_proofs
 from credwallet.verify.dates import iso, parse_datetime
-from credwallet.verify.keys import KeyUnavailable, ResolvedKey, binding_detail, resolve
-from credwallet.verify.material import DictMaterial, MaterialSource, as_of, json_of, lookup
+from credwallet.verify.keys import KeyUnavailable, ResolvedKey, binding_detail, own_document, resolve
+from credwallet.verify.material import DictMaterial, MaterialSource, as_of, fetched_from, json_of, lookup
 from credwallet.verify.status import (
     EntryResult,
     combine,
@@ -650,6 +650,11 @@ def _cached_json(env: _Env, ref: Any) -> tuple[dict[str, Any] | None, str]:
 def _ob2_graph(
     assertion: dict[str, Any], env: _Env
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[str]]:
+    """BadgeClass and issuer profile as the assertion links them (embedded or cached).
+
+    For display and structure only: what binds a key or a hosting scope is the issuer
+    profile fetched from its own id (`_own_profile`), never an embedded copy.
+    """
     notes: list[str] = []
     badge, how = _cached_json(env, assertion.get("badge"))
     if badge is None:
@@ -659,6 +664,20 @@ def _ob2_graph(
     if issuer is None:
         notes.append(f"issuer profile {how}")
     return badge, issuer, notes
+
+
+def _own_profile(
+    badge: dict[str, Any] | None, env: _Env
+) -> tuple[dict[str, Any] | None, str | None, str]:
+    """(profile fetched from its own id, the issuer id, why not): the only profile that binds."""
+    ref = badge.get("issuer") if badge is not None else None
+    ident = ref if isinstance(ref, str) else (ref.get("id") if isinstance(ref, dict) else None)
+    if not isinstance(ident, str):
+        return None, None, "the BadgeClass names no issuer profile URL"
+    profile, why = own_document(env.material, ident)
+    if profile is None:
+        return None, ident, f"issuer profile {why}"
+    return profile, ident, why
 
 
 def _ob2_schema(
@@ -723,7 +742,7 @@ def _ob2_signed(rec: Recognised, env: _Env) -> _Outcome:
         _ob2_contexts(assertion, env),
     ]
     badge, issuer, notes = _ob2_graph(assertion, env)
-    issuer_ref = issuer.get("id") if issuer is not None else None
+    profile, issuer_ref, profile_why = _own_profile(badge, env)
     signer: str | None = None
     try:
         parsed = jose.parse_compact(rec.raw, frozenset({"RS256", "ES256"}))
@@ -737,7 +756,7 @@ def _ob2_signed(rec: Recognised, env: _Env) -> _Outcome:
             if isinstance(creator, str)
             else [
                 k if isinstance(k, str) else str(k.get("id"))
-                for k in as_list(issuer.get("publicKey") if issuer else None)[:8]
+                for k in as_list(profile.get("publicKey") if profile else None)[:8]
                 if isinstance(k, str) or (isinstance(k, dict) and isinstance(k.get("id"), str))
             ]
         )
@@ -748,9 +767,10 @@ def _ob2_signed(rec: Recognised, env: _Env) -> _Outcome:
         proof = binding = None
         for ref in candidates:
             signer = ref
-            key_doc, how = _cached_json(env, ref)
+            # The key document counts only as fetched from its own id (never embedded).
+            key_doc, how = own_document(env.material, ref)
             if key_doc is None:
-                raise KeyUnavailable(f"signing key {how}")
+                raise KeyUnavailable(f"signing key: {how}")
             if not isinstance(key_doc.get("publicKeyPem"), str):
                 raise KeyUnavailable(f"key document {ref} has no publicKeyPem")
             owner = key_doc.get("owner") if isinstance(key_doc.get("owner"), str) else None
@@ -770,7 +790,7 @@ def _ob2_signed(rec: Recognised, env: _Env) -> _Outcome:
                     else f"JWS signature by {ref} does not match the content"
                 ),
             )
-            binding = _ob2_key_binding(key, key_doc, issuer, ok)
+            binding = _ob2_key_binding(key, key_doc, profile, profile_why, ok)
             if ok:
                 break
         assert proof is not None and binding is not None
@@ -779,7 +799,7 @@ def _ob2_signed(rec: Recognised, env: _Env) -> _Outcome:
         binding = Check(check="key_binding", status="skipped", detail="no verified signature")
     checks += [proof, binding]
     checks += _ob2_dates(assertion, env)
-    rev = ob2_revocation_list_check(assertion, issuer, env.material)
+    rev = ob2_revocation_list_check(assertion, profile, env.material)
     checks.append(combine([rev]))
     checks.append(recipient_check(ob2_recipients(assertion), env.identities))
     checks.append(_ob2_schema(assertion, badge, issuer, notes))
@@ -787,15 +807,20 @@ def _ob2_signed(rec: Recognised, env: _Env) -> _Outcome:
 
 
 def _ob2_key_binding(
-    key: ResolvedKey, key_doc: dict[str, Any], issuer: dict[str, Any] | None, signature_ok: bool
+    key: ResolvedKey,
+    key_doc: dict[str, Any],
+    issuer: dict[str, Any] | None,
+    why: str,
+    signature_ok: bool,
 ) -> Check:
+    """The key's owner is the issuer profile fetched from its own id, which lists the key."""
     if not signature_ok:
         return Check(check="key_binding", status="skipped", detail="no verified signature")
     if issuer is None or not isinstance(issuer.get("id"), str):
         return Check(
             check="key_binding",
             status="failed",
-            detail="issuer profile not cached: the key cannot be tied to the issuer",
+            detail=f"the key cannot be tied to the issuer: {why}",
         )
     listed = {
         k if isinstance(k, str) else k.get("id")
@@ -821,45 +846,67 @@ def _ob2_key_binding(
     )
 
 
-def _host(url: str) -> str:
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of a URL, by its parsed authority (never a raw string prefix)."""
     try:
-        return (urlsplit(url).netloc or "").lower()
+        parts = urlsplit(url)
+        port = parts.port
     except ValueError:
-        return ""
+        return None
+    if not parts.hostname or parts.username is not None or parts.password is not None:
+        return None
+    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
+    return parts.scheme.lower(), parts.hostname.lower().rstrip("."), port if port != default else None
 
 
-def _ob2_scope(assertion_id: str, issuer: dict[str, Any] | None) -> Check:
-    """Hosted verification: the assertion URL must be in the issuer's declared scope."""
+def _host_text(origin: tuple[str, str, int | None] | None) -> str:
+    if origin is None:
+        return "?"
+    return origin[1] + (f":{origin[2]}" if origin[2] is not None else "")
+
+
+def _ob2_scope(assertion_id: str, issuer: dict[str, Any] | None, why: str) -> Check:
+    """Hosted verification: the assertion URL must be in the issuer's declared scope.
+
+    The scope comes only from the issuer profile fetched from its own id (`_own_profile`).
+    """
     if issuer is None or not isinstance(issuer.get("id"), str):
         return Check(
             check="key_binding",
             status="failed",
-            detail="issuer profile not cached: hosting scope cannot be checked",
+            detail=f"hosting scope cannot be checked: {why}",
         )
     policy = issuer.get("verification")
     policy = policy if isinstance(policy, dict) else {}
-    starts = [s for s in as_list(policy.get("startsWith")) if isinstance(s, str)]
+    starts = [s for s in as_list(policy.get("startsWith")) if isinstance(s, str) and s]
     origins = [o.lower() for o in as_list(policy.get("allowedOrigins")) if isinstance(o, str)]
-    host = _host(assertion_id)
-    if starts and not any(assertion_id.startswith(s) for s in starts):
+    where = _origin(assertion_id)
+    if where is None:
+        return Check(check="key_binding", status="failed", detail=f"assertion id {assertion_id} is not a URL")
+    # A prefix must also keep the origin: "https://issuer.example" must not admit
+    # "https://issuer.example.attacker.net/...".
+    if starts and not any(
+        assertion_id.startswith(s) and (_origin(s) is None or _origin(s) == where) for s in starts
+    ):
         return Check(
             check="key_binding",
             status="failed",
             detail=f"assertion id {assertion_id} does not start with the issuer's "
             f"allowed prefix(es) {starts}",
         )
-    if origins and host not in origins:
+    if origins and _host_text(where) not in origins and where[1] not in origins:
         return Check(
             check="key_binding",
             status="failed",
-            detail=f"assertion host {host} is not in the issuer's allowedOrigins {origins}",
+            detail=f"assertion host {_host_text(where)} is not in the issuer's allowedOrigins {origins}",
         )
-    if not starts and not origins and host != _host(issuer["id"]):
+    home = _origin(issuer["id"])
+    if not starts and not origins and (home is None or home[1:] != where[1:]):
         return Check(
             check="key_binding",
             status="failed",
-            detail=f"assertion host {host} differs from the issuer's host "
-            f"{_host(issuer['id'])} and the issuer declares no other origin",
+            detail=f"assertion host {_host_text(where)} differs from the issuer's host "
+            f"{_host_text(home)} and the issuer declares no other origin",
         )
     return Check(
         check="key_binding",
@@ -874,6 +921,7 @@ def _ob2_hosted(assertion: dict[str, Any], env: _Env, fmt: str) -> _Outcome:
         _ob2_contexts(assertion, env),
     ]
     badge, issuer, notes = _ob2_graph(assertion, env)
+    profile, _, profile_why = _own_profile(badge, env)
     aid = assertion.get("id") if isinstance(assertion.get("id"), str) else None
     vtype = (
         assertion.get("verification", {}).get("type")
@@ -890,7 +938,7 @@ def _ob2_hosted(assertion: dict[str, Any], env: _Env, fmt: str) -> _Outcome:
             detail=f"verification type {vtype!r} needs a signature, but none is present",
         )
     else:
-        cached = lookup(env.material, aid)
+        cached = fetched_from(env.material, aid)
         if cached is None:
             proof = Check(
                 check="proof",
@@ -945,12 +993,12 @@ def _ob2_hosted(assertion: dict[str, Any], env: _Env, fmt: str) -> _Outcome:
                 )
     checks.append(proof)
     checks.append(
-        _ob2_scope(aid, issuer)
+        _ob2_scope(aid, profile, profile_why)
         if aid
         else Check(check="key_binding", status="failed", detail="no assertion id")
     )
     checks += _ob2_dates(assertion, env)
-    revocations.append(ob2_revocation_list_check(assertion, issuer, env.material))
+    revocations.append(ob2_revocation_list_check(assertion, profile, env.material))
     checks.append(combine(revocations))
     checks.append(recipient_check(ob2_recipients(assertion), env.identities))
     checks.append(_ob2_schema(assertion, badge, issuer, notes))

@@ -17,7 +17,7 @@ from typing import Any
 import base58
 
 from credwallet.didkey import MultibaseError, ed25519_from_multikey, multibase_decode
-from credwallet.verify.material import MaterialSource, as_of, json_of, lookup
+from credwallet.verify.material import MaterialSource, as_of, fetched_from, json_of
 
 
 class KeyUnavailable(Exception):
@@ -175,7 +175,12 @@ def _find_vm(doc: dict[str, Any], vm_id: str) -> dict[str, Any] | None:
 
 
 def resolve(vm_id: Any, material: MaterialSource, purpose: str = "assertionMethod") -> ResolvedKey:
-    """Resolve a verification method id; raises KeyUnavailable with a one-line reason."""
+    """Resolve a verification method id; raises KeyUnavailable with a one-line reason.
+
+    The key is bound to a controller only by the W3C Controlled Identifiers rule ("retrieve
+    verification method"): the controller document must have been fetched from the
+    controller's own identifier and name itself by it. See `_bind`.
+    """
     if not isinstance(vm_id, str) or not vm_id:
         raise KeyUnavailable("proof has no verificationMethod")
     if len(vm_id) > 2048:
@@ -192,13 +197,14 @@ def resolve(vm_id: Any, material: MaterialSource, purpose: str = "assertionMetho
             raise KeyUnavailable(f"malformed did:key {vm_id}: {exc}") from exc
         return key
     if vm_id.startswith("did:web:"):
-        return _resolve_controlled(vm_id, did_web_url(vm_id), material, purpose, "did:web")
+        did_web_url(vm_id)  # malformed did:web: refuse before any lookup
+        return _resolve_controlled(vm_id, material, purpose)
     if vm_id.startswith("did:"):
         method = vm_id.split(":", 2)[1]
-        raise KeyUnavailable(f"DID method did:{method} is not supported offline")
+        raise KeyUnavailable(f"DID method did:{method} is not supported")
     scheme = urllib.parse.urlsplit(vm_id).scheme.lower()
     if scheme in ("https", "http"):
-        return _resolve_controlled(vm_id, vm_id, material, purpose, "key document")
+        return _resolve_controlled(vm_id, material, purpose)
     if not scheme:
         raise KeyUnavailable(f"verificationMethod {vm_id!r} is not a URI")
     if "#" in vm_id and scheme in ("urn",):
@@ -207,50 +213,101 @@ def resolve(vm_id: Any, material: MaterialSource, purpose: str = "assertionMetho
     raise KeyUnavailable(f"verificationMethod scheme {scheme}: is not supported")
 
 
-def _resolve_controlled(
-    vm_id: str, doc_url: str, material: MaterialSource, purpose: str, label: str
-) -> ResolvedKey:
-    cached = lookup(material, doc_url)
-    parsed = json_of(cached) if cached is not None and cached.http_status == 200 else None
+def document_url(identifier: str) -> str | None:
+    """Where the controller document of `identifier` (a DID or URL, no fragment) lives."""
+    if identifier.startswith("did:web:"):
+        try:
+            return did_web_url(identifier)
+        except KeyUnavailable:
+            return None
+    if identifier.startswith(("https://", "http://")) and "#" not in identifier:
+        return identifier
+    return None
+
+
+def own_document(material: MaterialSource, identifier: str) -> tuple[dict[str, Any] | None, str]:
+    """The controller document of `identifier`, only if it came from the identifier itself.
+
+    It must have been fetched from the identifier's own location (a did:web's did.json URL, an
+    https identifier's exact URL) and its `id` must be the identifier. A document fetched
+    anywhere else, or naming itself otherwise, binds nothing: anyone can write
+    `"id": "<victim>"` on their own server. Returns (document or None, why not / provenance).
+    """
+    url = document_url(identifier)
+    if url is None:
+        return None, f"{identifier} has no resolvable controller document"
+    cached = fetched_from(material, url)
+    if cached is None:
+        return None, f"{url} was not cached at import"
+    if cached.http_status != 200:
+        return None, f"{url} is unusable (HTTP {cached.http_status} as of {as_of(cached)})"
+    parsed = json_of(cached)
     if not isinstance(parsed, dict):
-        reason = (
-            f"{label} {doc_url.split('#', 1)[0]} was not cached at import"
-            if cached is None
-            else f"{label} {doc_url} is unusable (HTTP {cached.http_status} as of {as_of(cached)})"
+        return None, f"{url} (as of {as_of(cached)}) is not a JSON document"
+    if parsed.get("id") != identifier:
+        return None, (
+            f"the document at {url} names itself {str(parsed.get('id'))[:200]!r}, not {identifier}"
         )
-        return _fragment_key(vm_id, reason)
-    assert cached is not None
-    vm = _find_vm(parsed, vm_id)
+    return parsed, f"{url} (cached {as_of(cached)})"
+
+
+def _absolute(ref: Any, base: str) -> str | None:
+    """A verification method reference, made absolute against its controller document id."""
+    if not isinstance(ref, str) or not ref:
+        return None
+    return base + ref if ref.startswith("#") else ref
+
+
+def _resolve_controlled(vm_id: str, material: MaterialSource, purpose: str) -> ResolvedKey:
+    base = vm_id.split("#", 1)[0]
+    label = "did:web" if base.startswith("did:web:") else "controller document"
+    doc, why = own_document(material, base)
+    if doc is None:
+        return _fragment_key(vm_id, why)
+    vm = _find_vm(doc, vm_id)
     if vm is None:
-        # e.g. an OB 3.0 issuer profile that does not publish its keys: the fragment may still
-        # let us check the maths, but the document binds nothing.
-        return _fragment_key(
-            vm_id, f"{label} {doc_url.split('#', 1)[0]} (as of {as_of(cached)}) does not list {vm_id}"
-        )
+        return _fragment_key(vm_id, f"{label} {base} ({why}) does not list {vm_id}")
     key = key_from_vm_object(vm, vm_id)
-    key.as_of = as_of(cached)
-    key.how = f"{label} {doc_url} (cached {key.as_of})"
-    controller_id = key.controller or (parsed.get("id") if vm is not parsed else None)
-    key.controller = controller_id if isinstance(controller_id, str) else None
-    # Binding: a controller document (this one, or the controller's own cached document)
-    # must list the VM under the proof purpose.
-    ctrl_doc: dict[str, Any] | None = None
-    if key.controller is not None and parsed.get("id") == key.controller:
-        ctrl_doc = parsed
-    elif key.controller is not None:
-        cdoc = lookup(material, key.controller)
-        cparsed = json_of(cdoc) if cdoc is not None and cdoc.http_status == 200 else None
-        if isinstance(cparsed, dict) and cparsed.get("id") == key.controller:
-            ctrl_doc = cparsed
-    if label == "did:web" and key.controller != vm_id.split("#", 1)[0]:
-        key.notes.append(f"controller {key.controller} is not the DID {vm_id.split('#', 1)[0]}")
-    elif ctrl_doc is None:
-        key.notes.append(f"no cached controller document for {key.controller}")
-    elif not _listed(ctrl_doc, purpose, vm_id):
-        key.notes.append(f"controller document {key.controller} does not list the key for {purpose}")
+    cached = fetched_from(material, document_url(base) or base)
+    key.as_of = as_of(cached) if cached is not None else None
+    doc_id = str(doc["id"])
+    if vm is doc:
+        # A standalone key document (security v1/v2 style): `controller`, or legacy `owner`.
+        label = "key document"
+        controller = vm.get("controller") or vm.get("owner")
     else:
-        key.bound_controller = key.controller
+        controller = _absolute(vm.get("controller"), doc_id) or doc_id
+    key.how = f"{label} {why}"
+    key.controller = controller if isinstance(controller, str) else None
+    key.bound_controller = _bind(key, doc, vm is doc, material, purpose)
     return key
+
+
+def _bind(key: ResolvedKey, doc: dict[str, Any], standalone: bool, material: MaterialSource,
+          purpose: str) -> str | None:
+    """The controller that provably controls the key, or None (with a note saying why)."""
+    doc_id = str(doc["id"])
+    if key.controller is None:
+        key.notes.append(f"{key.vm_id} names no controller")
+        return None
+    if not standalone:
+        # Controlled Identifiers: the method's controller is the document it was found in.
+        if key.controller != doc_id:
+            key.notes.append(f"its controller {key.controller} is not the document {doc_id} listing it")
+            return None
+        if not _listed(doc, purpose, key.vm_id):
+            key.notes.append(f"controller document {doc_id} does not list the key for {purpose}")
+            return None
+        return doc_id
+    # Standalone key document: its controller's own document must list it for the purpose.
+    ctrl_doc, why = own_document(material, key.controller)
+    if ctrl_doc is None:
+        key.notes.append(f"controller {key.controller}: {why}")
+        return None
+    if not _listed(ctrl_doc, purpose, key.vm_id):
+        key.notes.append(f"controller document {key.controller} does not list the key for {purpose}")
+        return None
+    return key.controller
 
 
 def _fragment_key(vm_id: str, reason: str) -> ResolvedKey:

@@ -55,6 +55,19 @@ def lookup(material: MaterialSource, url: str) -> CachedDocument | None:
     return None
 
 
+def fetched_from(material: MaterialSource, url: str) -> CachedDocument | None:
+    """The document fetched from exactly `url` (fragment aside): provenance, not a lookalike.
+
+    Unlike `lookup`, no trailing-slash tolerance and no entry stored under another key: what
+    binds a key or a scope must come from the identifier's own location.
+    """
+    base = url.split("#", 1)[0]
+    doc = material.get(base)
+    if doc is None or base not in (doc.url, doc.final_url):
+        return None
+    return doc
+
+
 def json_of(doc: CachedDocument) -> Any:
     """Parse a cached document's body as JSON (None when it is not JSON or too large)."""
     body = doc.body_bytes()
