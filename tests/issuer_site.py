@@ -55,6 +55,7 @@ class IssuerSite:
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.latency = 0.0  # seconds added to every request (benchmarks)
+        self.sni: list[str | None] = []  # TLS server names clients asked for (https only)
         self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
@@ -62,6 +63,11 @@ class IssuerSite:
         if tls is not None:  # (certfile, keyfile): serve https
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(*tls)
+
+            def record_sni(_sock: ssl.SSLObject, name: str | None, _ctx: ssl.SSLContext) -> None:
+                self.sni.append(name)
+
+            ctx.sni_callback = record_sni
             self._server.socket = ctx.wrap_socket(self._server.socket, server_side=True)
             self.base = f"https://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -462,8 +468,9 @@ def running_sites(n_ob2: int = 3, *, extras: bool = True) -> Iterator[Sites]:
         site.stop()
 
 
-def self_signed_cert(directory: str) -> tuple[str, str]:
-    """A CA-flagged self-signed certificate for 127.0.0.1 (certfile, keyfile)."""
+def self_signed_cert(directory: str, names: tuple[str, ...] = ()) -> tuple[str, str]:
+    """A CA-flagged self-signed certificate for 127.0.0.1 (certfile, keyfile); `names` are
+    DNS names it is valid for instead (a test resolver maps them to 127.0.0.1)."""
     import ipaddress
     from datetime import timedelta
 
@@ -479,10 +486,13 @@ def self_signed_cert(directory: str) -> tuple[str, str]:
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=1))
             .add_extension(x509.SubjectAlternativeName(
+                [x509.DNSName(n) for n in names] if names else
                 [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .sign(key, hashes.SHA256()))
     certfile, keyfile = f"{directory}/cert.pem", f"{directory}/key.pem"
+    if names:  # several certificates may share a directory
+        certfile, keyfile = (f"{directory}/{'-'.join(names)}.{part}.pem" for part in ("cert", "key"))
     with open(certfile, "wb") as fh:
         fh.write(cert.public_bytes(serialization.Encoding.PEM))
     with open(keyfile, "wb") as fh:

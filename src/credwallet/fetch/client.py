@@ -5,6 +5,10 @@ User-Agent, connect/read timeouts plus a wall-clock deadline, a size cap enforce
 body streams (after decompression, so a gzip bomb stops at the cap), redirects followed by
 hand so each hop passes the network guard, retries with backoff on 429/5xx. TLS trust and
 proxies come from the environment (certifi or SSL_CERT_FILE / SSL_CERT_DIR, HTTPS_PROXY...).
+
+Connections are pinned: the URL (so the Host header, TLS SNI and certificate check) keeps
+the name, but the socket goes only to an address the guard resolved and cleared for that
+host and port (`PinnedBackend`), never to a second DNS answer.
 """
 
 from __future__ import annotations
@@ -12,13 +16,18 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import functools
+import ipaddress
 import os
 import ssl
 import urllib.parse
+import urllib.request
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
+import httpcore
 import httpx
 
 from credwallet import __version__
@@ -120,22 +129,125 @@ def tls_context() -> ssl.SSLContext:
     return _tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
 
 
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Opens TCP connections only to the addresses the guard checked for that host and port.
+
+    httpcore asks to connect to the URL's host name; this resolves nothing itself, so the
+    address that was checked is the address that is connected (no DNS-rebinding window).
+    TLS is then started by httpcore with the host name as SNI and for certificate checks.
+    """
+
+    def __init__(self, guard: Guard, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._guard = guard
+        self._inner = inner if inner is not None else httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Iterable[Any] | None = None
+                          ) -> httpcore.AsyncNetworkStream:
+        addrs = self._guard.checked_addresses(host, port)
+        if not addrs:
+            raise httpcore.ConnectError(f"{host}:{port} was not checked by the network rules")
+        failure: Exception | None = None
+        for addr in addrs:
+            try:
+                return await self._inner.connect_tcp(
+                    str(addr), port, timeout=timeout, local_address=local_address,
+                    socket_options=socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc  # try the next checked address, like a resolver-driven connect
+        assert failure is not None
+        raise failure
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: Iterable[Any] | None = None
+                                  ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are never used")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class PinnedTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport (request/response mapping, error mapping) over a connection
+    pool whose network backend is `PinnedBackend`."""
+
+    def __init__(self, backend: PinnedBackend, *, ssl_context: ssl.SSLContext,
+                 limits: httpx.Limits) -> None:
+        super().__init__(verify=ssl_context, limits=limits, trust_env=True)
+        if not isinstance(getattr(self, "_pool", None), httpcore.AsyncConnectionPool):
+            # httpx changed its internals: refuse to run unpinned rather than silently.
+            raise RuntimeError("unsupported httpx version: cannot pin connections")
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context, max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry, network_backend=backend)
+
+
+def _proxy_mounts(ssl_context: ssl.SSLContext, limits: httpx.Limits
+                  ) -> dict[str, httpx.AsyncBaseTransport | None]:
+    """Proxies from the environment, as httpx itself reads them (a custom transport turns
+    httpx's own reading off). NO_PROXY hosts map to None: the pinned default transport.
+    Through a proxy it is the proxy that resolves and connects."""
+    info = urllib.request.getproxies()
+    mounts: dict[str, httpx.AsyncBaseTransport | None] = {}
+    for scheme in ("http", "https", "all"):
+        proxy = info.get(scheme)
+        if proxy:
+            mounts[f"{scheme}://"] = httpx.AsyncHTTPTransport(
+                verify=ssl_context, limits=limits, trust_env=True,
+                proxy=proxy if "://" in proxy else f"http://{proxy}")
+    if not mounts:
+        return {}
+    for host in (h.strip() for h in info.get("no", "").split(",")):
+        if host == "*":
+            return {}
+        if not host:
+            continue
+        if "://" in host:
+            mounts[host] = None
+        elif host.lower() == "localhost" or _is_ip(host):
+            mounts[f"all://{host if ':' not in host else '[' + host + ']'}"] = None
+        else:
+            mounts[f"all://*{host}"] = None
+    return mounts
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 class Client:
-    """Async fetcher shared by all sources of one command (one connection pool)."""
+    """Async fetcher shared by all sources of one command (one connection pool).
+
+    `transport` replaces the network entirely (tests with in-memory servers); `backend`
+    replaces only the socket layer under the pinning (tests that record connections).
+    """
 
     def __init__(self, policy: FetchPolicy | None = None, *, insecure_http: bool = False,
                  transport: httpx.AsyncBaseTransport | None = None,
-                 resolver: Resolver | None = None) -> None:
+                 resolver: Resolver | None = None,
+                 backend: httpcore.AsyncNetworkBackend | None = None) -> None:
         self.policy = policy or FetchPolicy.from_env()
         self.guard = Guard(insecure_http=insecure_http, resolver=resolver)
         self._semaphore = asyncio.Semaphore(self.policy.concurrency)
         timeout = httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout)
         limits = httpx.Limits(max_connections=self.policy.concurrency,
                               max_keepalive_connections=self.policy.concurrency)
+        ctx = tls_context()
+        mounts: dict[str, httpx.AsyncBaseTransport | None] = {}
+        if transport is None:
+            transport = PinnedTransport(PinnedBackend(self.guard, backend), ssl_context=ctx,
+                                        limits=limits)
+            mounts = _proxy_mounts(ctx, limits)
         self._http = httpx.AsyncClient(
             timeout=timeout, limits=limits, follow_redirects=False, trust_env=True,
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-            transport=transport, verify=tls_context())
+            transport=transport, mounts=mounts, verify=ctx)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -52,7 +52,7 @@ class Session:
     def __init__(self, client: Client, *, skip_kinds: frozenset[str] = frozenset()) -> None:
         self.client = client
         self.skip_kinds = skip_kinds
-        self._tasks: dict[tuple[str, str | None, int, tuple[int, ...]],
+        self._tasks: dict[tuple[str, Origin, str, int, tuple[int, ...]],
                           asyncio.Task[Response]] = {}
         self._bundled: set[str] | None = None
 
@@ -65,7 +65,7 @@ class Session:
 
     async def get(self, url: str, origin: Origin, *, accept: str, max_bytes: int,
                   allow_status: tuple[int, ...] = ()) -> Response:
-        key = (url, origin.host, max_bytes, allow_status)
+        key = (url, origin, accept, max_bytes, allow_status)
         task = self._tasks.get(key)
         if task is None:
             task = asyncio.ensure_future(self.client.get(

@@ -3,15 +3,18 @@
 - The URL the user typed may point anywhere, loopback included (a local issuer).
 - https only, except loopback hosts; `--insecure-http` allows plain http elsewhere (warned).
 - URLs found inside fetched documents (keys, profiles, status lists, images, contexts) and
-  every redirect hop must not lead to a private, link-local, loopback or otherwise
-  non-global address unless the user's source is on that same host: a badge must not make
-  the wallet probe the user's network. Every address the host resolves to is checked.
+  every redirect hop must resolve only to public addresses, except the very endpoint the
+  user's source was fetched from: same scheme, same port, and every non-public address one
+  the source's name resolved to. Host names are never compared: another port on loopback,
+  or another name for 127.0.0.1, is refused. A badge must not make the wallet probe the
+  user's network.
+
+Each (host, port) is resolved once per command and the connection goes to exactly the
+addresses that were checked (`checked_addresses`, used by the client's network backend),
+so a DNS server that answers differently the second time (rebinding) gains nothing.
 
 CREDWALLET_OFFLINE=1 refuses every host but loopback without even resolving it (offline
 imports, test suites).
-
-Known limit: the check resolves the name, then httpx resolves it again to connect, so a DNS
-server that answers differently within that window (rebinding) is not fully stopped.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ import urllib.parse
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from credwallet.errors import BadInput, NetworkError
+import idna
+
+from credwallet.errors import BadInput, CredwalletError, NetworkError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
@@ -38,15 +43,21 @@ class Refused(BadInput):
 
 @dataclass(frozen=True)
 class Origin:
-    """The host of the source the user gave (None for files and stdin)."""
+    """Where the user's source was fetched from: scheme, host, port (all None for a file or
+    stdin, which have no network origin)."""
 
+    scheme: str | None = None
     host: str | None = None
+    port: int | None = None
 
     @classmethod
     def of(cls, source: str) -> Origin:
         if source.lower().startswith(("http://", "https://")):
-            return cls(normal_host(urllib.parse.urlsplit(source).hostname or ""))
-        return cls(None)
+            try:
+                return cls(*split(source))
+            except Refused:
+                return cls()
+        return cls()
 
 
 def normal_host(host: str) -> str:
@@ -54,7 +65,15 @@ def normal_host(host: str) -> str:
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
-        return host
+        pass
+    if not host.isascii():
+        # The A-label, as httpx puts it on the wire: the connection layer looks the checked
+        # addresses up by that spelling.
+        try:
+            return idna.encode(host).decode("ascii")
+        except idna.IDNAError:
+            return host
+    return host
 
 
 def split(url: str) -> tuple[str, str, int]:
@@ -74,10 +93,33 @@ def split(url: str) -> tuple[str, str, int]:
     return scheme, normal_host(parts.hostname), port or (443 if scheme == "https" else 80)
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_public(addr: IPAddress) -> bool:
+    """A globally routable unicast address. Addresses that embed an IPv4 one (mapped, NAT64,
+    6to4) are judged by what they embed: ::ffff:10.0.0.1 reaches 10.0.0.1."""
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped is not None:
+            return is_public(addr.ipv4_mapped)
+        if addr in NAT64:
+            return is_public(ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF))
+        if addr.sixtofour is not None and not is_public(addr.sixtofour):
+            return False
+    return (addr.is_global and not (addr.is_multicast or addr.is_reserved or addr.is_loopback
+                                    or addr.is_link_local or addr.is_unspecified
+                                    or addr.is_private))
+
+
+def _plain(addr: IPAddress) -> IPAddress:
+    """::ffff:a.b.c.d and a.b.c.d are the same endpoint."""
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        return is_public(addr.ipv4_mapped)
-    return addr.is_global and not addr.is_multicast
+        return addr.ipv4_mapped
+    return addr
+
+
+def _is_loopback(addr: IPAddress) -> bool:
+    return _plain(addr).is_loopback
 
 
 async def system_resolver(host: str, port: int) -> list[IPAddress]:
@@ -102,7 +144,11 @@ async def system_resolver(host: str, port: int) -> list[IPAddress]:
 
 
 class Guard:
-    """Checks each URL before it is requested; caches name resolution for one run."""
+    """Checks each URL before it is requested and remembers which addresses it cleared.
+
+    A (host, port) is resolved once per Guard (one command); `checked_addresses` hands the
+    same list to the connection layer, which connects to nothing else.
+    """
 
     def __init__(self, *, insecure_http: bool, resolver: Resolver | None = None) -> None:
         self.insecure_http = insecure_http
@@ -110,6 +156,7 @@ class Guard:
         # Offline mode guards real sockets; an injected resolver (tests) means no real DNS.
         self.offline = resolver is None and os.environ.get("CREDWALLET_OFFLINE") == "1"
         self._cache: dict[tuple[str, int], list[IPAddress]] = {}
+        self._checked: dict[tuple[str, int], list[IPAddress]] = {}
 
     async def addresses(self, host: str, port: int) -> list[IPAddress]:
         try:
@@ -121,19 +168,23 @@ class Guard:
                                f"contacting {host}")
         key = (host, port)
         if key not in self._cache:
-            self._cache[key] = await self._resolver(host, port)
+            found = await self._resolver(host, port)
+            if not found:
+                raise NetworkError(f"cannot resolve host {host}")
+            self._cache.setdefault(key, list(found))  # a concurrent first answer wins
         return self._cache[key]
 
     async def check(self, url: str, origin: Origin, *, user_given: bool) -> list[str]:
         """Raise Refused if `url` may not be fetched; return warnings (insecure http)."""
         scheme, host, port = split(url)
         addrs = await self.addresses(host, port)
-        loopback = all(a.is_loopback or (isinstance(a, ipaddress.IPv6Address) and a.ipv4_mapped
-                                         is not None and a.ipv4_mapped.is_loopback)
-                       for a in addrs)
-        if not user_given and host != origin.host and not all(is_public(a) for a in addrs):
-            raise Refused(f"{url} leads to a private or local address; refusing to follow a "
-                          "link or redirect there (only the host you gave may be local)")
+        loopback = all(_is_loopback(a) for a in addrs)
+        if not user_given:
+            local = [a for a in addrs if not is_public(a)]
+            if local and not await self._same_endpoint(scheme, port, local, origin):
+                raise Refused(f"{url} leads to a private or local address; refusing to follow a "
+                              "link or redirect there (only the exact address and port of the "
+                              "source you gave may be local)")
         warnings: list[str] = []
         if scheme == "http" and not loopback:
             if not self.insecure_http:
@@ -144,8 +195,25 @@ class Guard:
         if self.offline and not loopback:
             raise NetworkError(f"network access is disabled (CREDWALLET_OFFLINE=1); not "
                                f"contacting {host}")
+        self._checked[(host, port)] = addrs
         return warnings
+
+    async def _same_endpoint(self, scheme: str, port: int, local: list[IPAddress],
+                             origin: Origin) -> bool:
+        """Every local address is one the user's source resolved to, on its scheme and port."""
+        if origin.host is None or origin.scheme != scheme or origin.port != port:
+            return False
+        try:
+            source = {_plain(a) for a in await self.addresses(origin.host, port)}
+        except CredwalletError:
+            return False
+        return all(_plain(a) in source for a in local)
+
+    def checked_addresses(self, host: str, port: int) -> list[IPAddress]:
+        """The addresses `check` cleared for (host, port): the only ones to connect to.
+        Empty if no URL on that host and port was checked (then nothing may be connected)."""
+        return list(self._checked.get((normal_host(host), port), ()))
 
     async def is_loopback(self, url: str) -> bool:
         _scheme, host, port = split(url)
-        return all(a.is_loopback for a in await self.addresses(host, port))
+        return all(_is_loopback(a) for a in await self.addresses(host, port))
