@@ -34,6 +34,7 @@ from credwallet.verify.dataintegrity import ProofReport, proofs_of, verify_proof
 from credwallet.verify.dates import iso, parse_datetime
 from credwallet.verify.keys import KeyUnavailable, ResolvedKey, binding_detail, own_document, resolve
 from credwallet.verify.material import DictMaterial, MaterialSource, as_of, fetched_from, json_of, lookup
+from credwallet.verify.reading import reading_problem
 from credwallet.verify.status import (
     EntryResult,
     combine,
@@ -218,7 +219,15 @@ def _doc(rec: Recognised) -> dict[str, Any]:
 # --- JSON-LD credentials and presentations (Data Integrity) ---------------------------------
 
 
-def _contexts_check(doc: dict[str, Any], env: _Env) -> Check:
+_REREAD = "the document's own contexts change what it says:"
+
+
+def _contexts_check(doc: dict[str, Any], env: _Env, *, signed_rdf: bool = True) -> Check:
+    """Known contexts; and for RDF-signed documents, keys that mean what the bundled contexts say.
+
+    `signed_rdf`: the proof covers the RDF, not the JSON (Data Integrity). A JWT signs its
+    bytes, so its keys cannot be renamed without breaking the signature.
+    """
     urls = context_urls(doc)
     if not urls and not isinstance(doc.get("@context"), (dict, list)):
         return Check(check="contexts", status="failed", detail="the document has no @context")
@@ -229,6 +238,15 @@ def _contexts_check(doc: dict[str, Any], env: _Env) -> Check:
             status="failed",
             detail="unknown context(s), never fetched: " + ", ".join(unknown[:5]),
         )
+    if signed_rdf:
+        problem = reading_problem(doc, env.store)
+        if problem is not None:
+            # The proof is still checked (contexts are known): the report then shows both.
+            return Check(
+                check="contexts",
+                status="failed",
+                detail=f"{_REREAD} {problem}",
+            )
     sources = sorted({env.store.source_of(u) for u in urls})
     return Check(
         check="contexts",
@@ -250,7 +268,7 @@ def _proof_checks(
             None,
             None,
         )
-    if contexts.status == "failed":
+    if contexts.status == "failed" and not contexts.detail.startswith(_REREAD):
         return (
             [
                 Check(
@@ -583,7 +601,7 @@ def _jwt_credential(rec: Recognised, env: _Env, fmt: str) -> _Outcome:
     cred = _doc(rec)
     payload = rec.jwt_payload or {}
     checks = [Check(check="format", status="passed", detail=_FORMAT_LABELS.get(fmt, fmt))]
-    checks.append(_contexts_check(cred, env))
+    checks.append(_contexts_check(cred, env, signed_rdf=False))
     issuer = issuer_id(cred) or (payload.get("iss") if isinstance(payload.get("iss"), str) else None)
     sig_checks, signer, suite = _jwt_signature(rec, env, issuer, "issuer", "assertionMethod")
     checks += sig_checks
@@ -613,7 +631,7 @@ def _jwt_presentation(rec: Recognised, env: _Env) -> _Outcome:
     holder_id = holder if isinstance(holder, str) else None
     checks = [
         Check(check="format", status="passed", detail=_FORMAT_LABELS["vp-jwt"]),
-        _contexts_check(vp, env),
+        _contexts_check(vp, env, signed_rdf=False),
     ]
     sig_checks, signer, suite = _jwt_signature(rec, env, holder_id, "holder", "authentication")
     checks += sig_checks

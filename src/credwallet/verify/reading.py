@@ -1,0 +1,189 @@
+"""The trusted reading of a JSON-LD document: its keys must mean what the bundled contexts say.
+
+A Data Integrity signature covers the document's RDF, not its JSON keys. Anyone holding a
+signed credential can add a context that renames `credentialStatus`, `validUntil`, `issuer`,
+... (same IRIs, new key names), write a property as an absolute IRI, or tuck it under `@nest`:
+the RDF and so the signature are unchanged, but code that reads `doc["credentialStatus"]` sees
+"no status". The same trick can move signed text into a displayed field.
+
+Rule: expand the document with its own contexts, compact the result with only the bundled
+(hash-pinned) contexts it names, and require every term a bundled context defines to read the
+same in the document as in that compacted form. Inline contexts and contexts fetched at import
+never decide what a known term means. A document that reads differently is refused (its
+`contexts` check fails); one that passes can be read by key name everywhere, safely.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from pyld import jsonld
+
+from credwallet.verify.contexts import ContextStore, bundled_contexts
+
+# Contained credentials are verified (and read) on their own, with their own contexts.
+CONTAINED = frozenset({"verifiableCredential"})
+MAX_DIFF_NODES = 200_000
+
+
+@lru_cache(maxsize=1)
+def known_terms() -> frozenset[str]:
+    """Every term any bundled context defines (top level or scoped)."""
+    terms: set[str] = set()
+    stack: list[Any] = [doc.get("@context") for doc in bundled_contexts().values()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if not key.startswith("@"):
+                    terms.add(key)
+                if isinstance(value, dict) and "@context" in value:
+                    stack.append(value["@context"])
+    return frozenset(terms)
+
+
+@lru_cache(maxsize=1)
+def _term_iris() -> dict[str, frozenset[str]]:
+    """term -> the IRIs bundled contexts map it to (a term may be defined in several scopes)."""
+    out: dict[str, set[str]] = {}
+    stack: list[Any] = [doc.get("@context") for doc in bundled_contexts().values()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        vocab_value = node.get("@vocab")
+        vocab: str = vocab_value if isinstance(vocab_value, str) else ""
+        for key, value in node.items():
+            if key.startswith("@"):
+                continue
+            iri = value.get("@id") if isinstance(value, dict) else value
+            if isinstance(iri, str):
+                prefix, colon, rest = iri.partition(":")
+                base = node.get(prefix)
+                if colon and isinstance(base, str) and not rest.startswith("//"):
+                    iri = base + rest
+                elif not colon:
+                    iri = vocab + iri
+                out.setdefault(key, set()).add(iri)
+            if isinstance(value, dict) and "@context" in value:
+                stack.append(value["@context"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _synonyms(a: Any, b: Any) -> bool:
+    """Two type names the bundled contexts map to one IRI (OB 3.0's `Criteria`/`criteria`)."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+    iris = _term_iris()
+    return bool(iris.get(a, frozenset()) & iris.get(b, frozenset()))
+
+
+def trusted_context(doc: dict[str, Any]) -> list[str]:
+    """The bundled context URLs the document names at top level, in its order."""
+    ctx = doc.get("@context")
+    items = ctx if isinstance(ctx, list) else [ctx]
+    bundled = bundled_contexts()
+    return [c for c in items if isinstance(c, str) and c in bundled]
+
+
+def trusted_reading(doc: dict[str, Any], store: ContextStore) -> dict[str, Any]:
+    """`doc` expanded with its own contexts and compacted with the bundled ones it names.
+
+    Raises jsonld.JsonLdError (and the like) when the document cannot be processed.
+    """
+    opts: dict[str, Any] = {
+        "documentLoader": store.loader,
+        "contextResolver": store.resolver(),
+        "base": None,
+        "processingMode": "json-ld-1.1",
+    }
+    expanded = jsonld.expand(doc, dict(opts))
+    compacted = jsonld.compact(expanded, {"@context": trusted_context(doc)}, dict(opts))
+    return compacted if isinstance(compacted, dict) else {}
+
+
+def reading_problem(doc: dict[str, Any], store: ContextStore) -> str | None:
+    """None when every known term reads the same both ways; else what differs (one line)."""
+    try:
+        reading = trusted_reading(doc, store)
+    except RecursionError:
+        return "the document is nested too deeply to read"
+    except Exception as exc:  # noqa: BLE001 - pyld raises many types on hostile input
+        return f"the document cannot be read with the bundled contexts ({type(exc).__name__})"
+    budget = [MAX_DIFF_NODES]
+    return _diff(doc, reading, "", budget)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _scalar(value: Any) -> Any:
+    """A value object reads as its value (a typed date is still the same date text)."""
+    if isinstance(value, dict) and "@value" in value:
+        return value["@value"]
+    return value
+
+
+def _ref(value: Any) -> Any:
+    """A node reference reads as its id: {"id": X} and "X" say the same for an @id term."""
+    if isinstance(value, dict) and len(value) == 1:
+        only = next(iter(value))
+        if only in ("id", "@id") and isinstance(value[only], str):
+            return value[only]
+    return value
+
+
+def _is_type(path: str) -> bool:
+    bare = path.split("[", 1)[0] if path.endswith("]") else path
+    return bare == "type" or bare.endswith(".type")
+
+
+def _diff(literal: Any, reading: Any, path: str, budget: list[int]) -> str | None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        return "the document is too large to read safely"
+    if isinstance(literal, list) or isinstance(reading, list):
+        lits, reads = _as_list(literal), _as_list(reading)
+        if len(lits) != len(reads):
+            return f"{path or 'the document'} holds {len(lits)} value(s) but reads as {len(reads)}"
+        for i, (a, b) in enumerate(zip(lits, reads, strict=True)):
+            if _is_type(path) and _synonyms(a, b):
+                continue
+            found = _diff(a, b, f"{path}[{i}]", budget)
+            if found:
+                return found
+        return None
+    literal, reading = _ref(_scalar(literal)), _ref(_scalar(reading))
+    if _is_type(path) and _synonyms(literal, reading):
+        return None
+    if isinstance(literal, dict) and isinstance(reading, dict):
+        return _diff_node(literal, reading, path, budget)
+    if isinstance(literal, dict) or isinstance(reading, dict) or literal != reading:
+        return f"{path or 'the document'} reads differently under the bundled contexts"
+    return None
+
+
+def _diff_node(literal: dict[str, Any], reading: dict[str, Any], path: str, budget: list[int]) -> str | None:
+    known = known_terms()
+    for key in literal:
+        if key.startswith("@") and key != "@context" and literal[key] != reading.get(key):
+            return f"{path}{key} is a JSON-LD keyword credwallet does not read (it would hide data)"
+    keys = {k for k in reading if not k.startswith("@") and ":" not in k}
+    keys |= {k for k in literal if k in known}
+    for key in sorted(keys - CONTAINED):
+        where = f"{path}.{key}" if path else key
+        if key not in literal:
+            return f"'{where}' is present in the signed data under another name"
+        if key not in reading:
+            return f"'{where}' does not mean what the bundled contexts define (redefined term)"
+        found = _diff(literal[key], reading[key], where, budget)
+        if found:
+            return found
+    return None
