@@ -55,6 +55,41 @@ class Fetched:
     image_url: str | None = None  # material key of the fetched badge image
 
 
+# One URL needed as several JSON kinds is cached as the first of these: a pinned context is
+# only used as one if cached as "context"; then what revocation and key checks read.
+KIND_ORDER = ("context", "status_list", "revocation_list", "assertion", "did", "key", "issuer",
+              "badgeclass")
+IMAGE_PREFIX = "image:"  # where an image goes when its URL also names a JSON document
+
+
+def rank(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def place_document(cache: dict[str, CachedDocument], key: str,
+                   doc: CachedDocument) -> dict[str, str]:
+    """Store `doc` under `key`, where the first use of a URL never decides how it is cached:
+    a JSON document (status list, key, profile...) always owns its URL, and an image of the
+    same URL lives at `image:<url>`; between JSON kinds the more important kind is kept.
+    Returns {url: new key} for an image that is not (or no longer) under its URL."""
+    old = cache.get(key)
+    alt = IMAGE_PREFIX + key
+    if old is None:
+        cache[key] = doc
+        return {}
+    if doc.kind == "image" and old.kind != "image":
+        cache[alt] = doc.model_copy(update={"url": alt, "final_url": doc.final_url or key})
+        return {key: alt}
+    if doc.kind != "image" and old.kind == "image":
+        cache[alt] = old.model_copy(update={"url": alt, "final_url": old.final_url or key})
+        cache[key] = doc
+        return {key: alt}
+    if doc.kind != "image" and rank(old.kind) < rank(doc.kind):
+        doc = doc.model_copy(update={"kind": old.kind})
+    cache[key] = doc
+    return {}
+
+
 def wallet_id_for(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
@@ -145,9 +180,11 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
         raise BadInput(f"{fetched.source} only points at {rec.hosted_url}; the hosted assertion "
                        "could not be fetched")
     cache = dict(wallet.cache)
-    cache.update(fetched.material)
+    moved: dict[str, str] = {}
+    for key, doc in fetched.material.items():
+        moved.update(place_document(cache, key, doc))
     top = _entry(rec, fetched.source, now, None, cache)
-    top.cache_urls = sorted(fetched.material)
+    top.cache_urls = sorted(set(fetched.material) | set(moved.values()))
     top.tags = list(tags)
     item = ImportItem(source=fetched.source, status="imported", id=top.id, format=top.format,
                       name=top.name, warnings=list(fetched.warnings))
@@ -162,8 +199,10 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
         cache[key] = CachedDocument.make(key, "image", rec.image, now,
                                          media_type=rec.image_media_type)
         top.image_key = key
-    elif fetched.image_url is not None and fetched.image_url in cache:
-        top.image_key = fetched.image_url
+    elif fetched.image_url is not None:
+        image_key = moved.get(fetched.image_url, fetched.image_url)
+        if image_key in cache and cache[image_key].kind == "image":
+            top.image_key = image_key
     staged = wallet.model_copy(update={"cache": cache,
                                        "credentials": [*wallet.credentials, top, *children]})
     if verifier is not None:
@@ -200,6 +239,9 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
     item.children = top.children
     # Commit to the real wallet only now that everything succeeded.
     wallet.cache = cache
+    for cred in wallet.credentials:  # an image that gave its URL to a JSON document
+        if cred.image_key in moved:
+            cred.image_key = moved[cred.image_key]
     wallet.credentials.extend([top, *[c for c in children if _duplicate_of(wallet, c) is None]])
     return item
 

@@ -96,8 +96,10 @@ async def fetch_source(session: Session, url: str) -> Fetched:
         rec = await _complete_hosted(walker, rec)
         fetched.recognised = rec
     elif rec.format == "ob2-hosted" and rec.document is not None:
+        # The response stands for the hosted copy only if it was requested at the id itself;
+        # otherwise the walk fetches the id (never cache a body under an id it claims).
         aid = rec.document.get("id")
-        if aid in (url, resp.final_url) and isinstance(aid, str):
+        if aid == url:
             walker.add_response(aid, "assertion", resp)
     return await _walk(walker, fetched)
 

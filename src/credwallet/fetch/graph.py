@@ -1,11 +1,22 @@
 """The issuer graph: every document a credential's offline verification will need.
 
-OB 2.0: hosted assertion (by its id; 410 kept as such), BadgeClass, Issuer profile, the
-signing CryptographicKey (`verification.creator`), the issuer's revocationList, images.
-OB 3.0 / VC: did:web documents (cached under the did.json URL `verify.keys` computes and
-under the DID itself), HTTP(S) verification-method and controller documents, status list
-credentials (and what *their* proofs need), issuer profiles, JSON-LD contexts that are not
-bundled (pinned by digest, with a warning), achievement and issuer images.
+OB 2.0: hosted assertion (always from its own id; 410 kept as such), BadgeClass (from its id
+when that is a URL, even if embedded), Issuer profile (always from its id, even if the
+BadgeClass or a signed token embeds it: only a profile served at its own id may bind a key
+or a hosting scope), the signing CryptographicKey (`verification.creator`) and its owner,
+the issuer's revocationList, images.
+OB 3.0 / VC: did:web documents (from the did.json URL `verify.keys` computes; cached under
+it and under the DID itself), HTTP(S) verification-method and controller documents, an
+https issuer id (its profile / controller document, even when the credential embeds a
+profile), status list credentials (and what *their* proofs need), JSON-LD contexts that are
+not bundled (pinned by digest, with a warning), achievement and issuer images.
+
+Every document is cached under the URL that was requested (with the final URL after
+redirects), never under an id the document claims. One URL needed as several JSON kinds is
+fetched once and cached as the kind that matters most (`importer.KIND_ORDER`); needed as an image
+too, it is fetched again as an image, and the image gives way: it moves to `image:<url>`
+(`credwallet.importer.place_document`), so no credential's status list or key is ever
+replaced by, or cached as, someone's picture.
 
 A missing document is not fatal here: it becomes a warning, and verification (offline, later)
 says what could not be checked. did:web implies https; a did:web on a loopback host is fetched
@@ -29,6 +40,7 @@ from credwallet.fetch.client import (
     Response,
 )
 from credwallet.fetch.guard import Origin
+from credwallet.importer import IMAGE_PREFIX, place_document, rank
 from credwallet.ingest.jsonutil import loads
 from credwallet.ingest.sniff import Recognised, as_list, types_of
 from credwallet.models.entry import CachedDocument
@@ -82,6 +94,7 @@ class Walker:
         self.origin = origin
         self.out = Gathered()
         self._docs: dict[str, asyncio.Future[Any]] = {}
+        self._image_at: dict[str, str] = {}  # image URL -> material key it is cached under
 
     # --- fetching -----------------------------------------------------------------------
 
@@ -91,13 +104,15 @@ class Walker:
         """Fetch `url` into the material as `kind`; return its parsed JSON (None if unusable).
 
         Each document is fetched once per credential even when several branches of the walk
-        (running concurrently) ask for it: later callers await the first fetch.
+        (running concurrently) ask for it: later callers await the first fetch. An image is
+        a separate fetch (other Accept, other size cap) from the same URL's JSON document.
         """
         if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
             return None
         url = url.split("#", 1)[0]
         store_key = key or url
-        pending = self._docs.get(store_key)
+        slot = IMAGE_PREFIX + store_key if kind == "image" else store_key
+        pending = self._docs.get(slot)
         if pending is None:
             if kind in self.s.skip_kinds:
                 return None
@@ -107,8 +122,25 @@ class Walker:
                 return None
             pending = asyncio.ensure_future(self._fetch(url, kind, accept, allow_status,
                                                         store_key, fetch_url))
-            self._docs[store_key] = pending
-        return await asyncio.shield(pending)
+            self._docs[slot] = pending
+        parsed = await asyncio.shield(pending)
+        if kind != "image":
+            self._promote(store_key, kind)
+        return parsed
+
+    def _promote(self, key: str, kind: str) -> None:
+        """A later, more important use of the same document decides its kind."""
+        cached = self.out.material.get(key)
+        if cached is not None and cached.kind != "image" and rank(kind) < rank(cached.kind):
+            self.out.material[key] = cached.model_copy(update={"kind": kind})
+
+    def _put(self, key: str, doc: CachedDocument) -> None:
+        for old, new in place_document(self.out.material, key, doc).items():
+            if self.out.image_url == old:
+                self.out.image_url = new
+            self._image_at[old] = new
+        if doc.kind == "image":
+            self._image_at.setdefault(key, key)
 
     async def _fetch(self, url: str, kind: str, accept: str, allow_status: tuple[int, ...],
                      store_key: str, fetch_url: str | None) -> Any:
@@ -138,9 +170,9 @@ class Walker:
             except CredwalletError as exc:
                 self.out.warnings.append(f"{kind} {url} cached but unusable: {exc.message}")
         final = resp.final_url if resp.final_url != url else None
-        self.out.material[store_key] = CachedDocument.make(
+        self._put(store_key, CachedDocument.make(
             store_key, kind, resp.body, resp.fetched_at, media_type=resp.media_type,
-            http_status=resp.status, final_url=final or (fetch_url if fetch_url != url else None))
+            http_status=resp.status, final_url=final or (fetch_url if fetch_url != url else None)))
         return parsed
 
     def add_response(self, url: str, kind: str, resp: Response) -> None:
@@ -149,9 +181,9 @@ class Walker:
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         done.set_result(None)
         self._docs[url] = done
-        self.out.material[url] = CachedDocument.make(
+        self._put(url, CachedDocument.make(
             url, kind, resp.body, resp.fetched_at, media_type=resp.media_type,
-            http_status=resp.status, final_url=final)
+            http_status=resp.status, final_url=final))
 
     async def did(self, did: Any) -> Any:
         """did:web document, cached under its https did.json URL and under the DID."""
@@ -206,8 +238,9 @@ class Walker:
         if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
             return  # data: URIs are already inside the credential
         await self.doc(url, "image", accept=ACCEPT_IMAGE)
-        if badge and self.out.image_url is None and url.split("#", 1)[0] in self.out.material:
-            self.out.image_url = url.split("#", 1)[0]
+        where = self._image_at.get(url.split("#", 1)[0])
+        if badge and self.out.image_url is None and where is not None:
+            self.out.image_url = where
 
     # --- credential families ------------------------------------------------------------
 
@@ -222,30 +255,42 @@ class Walker:
 
     async def ob2(self, assertion: dict[str, Any], *, signed: bool) -> None:
         # Independent branches run concurrently; each document is still fetched once.
-        verification = assertion.get("verification")
-        vtype = verification.get("type") if isinstance(verification, dict) else None
-        vtype = vtype.rsplit(":", 1)[-1] if isinstance(vtype, str) else None
         branches = [self._ob2_badge(assertion.get("badge"))]
-        if not signed and vtype in (None, "hosted", "HostedBadge"):
+        if not signed:
+            # The hosted copy at the assertion's own id is what hosted verification checks.
             branches.append(self.doc(assertion.get("id"), "assertion", allow_status=(410,)))
+        verification = assertion.get("verification")
         if signed and isinstance(verification, dict):
             branches.append(self._ob2_key(verification.get("creator")))
         await asyncio.gather(*branches)
 
     async def _ob2_badge(self, badge: Any) -> None:
-        if isinstance(badge, str):
-            badge = await self.doc(badge, "badgeclass")
-        if not isinstance(badge, dict):
+        """The BadgeClass from its id (embedded copies too), then every issuer profile either
+        copy names, each from its own id: an embedded profile binds nothing."""
+        embedded = badge if isinstance(badge, dict) else None
+        fetched = await self.doc(badge.get("id") if embedded is not None else badge,
+                                 "badgeclass")
+        copies = [c for c in (fetched, embedded) if isinstance(c, dict)]
+        if not copies:
             return
-        image = self.image(badge.get("image"), badge=True)
-        issuer: Any = badge.get("issuer")
-        if isinstance(issuer, str):
-            issuer, _ = await asyncio.gather(self.doc(issuer, "issuer"), image)
-        else:
-            await image
-        if isinstance(issuer, dict):
-            await asyncio.gather(self.doc(issuer.get("revocationList"), "revocation_list"),
-                                 self.image(issuer.get("image")))
+        issuers: dict[str, Any] = {}
+        for copy in copies:
+            issuer = copy.get("issuer")
+            iid = issuer.get("id") if isinstance(issuer, dict) else issuer
+            if isinstance(iid, str):
+                issuers.setdefault(iid, issuer if isinstance(issuer, dict) else None)
+        image = next((c.get("image") for c in copies if c.get("image")), None)
+        await asyncio.gather(self.image(image, badge=True),
+                             *(self._ob2_issuer(iid, emb) for iid, emb in issuers.items()))
+
+    async def _ob2_issuer(self, issuer_id: str, embedded: dict[str, Any] | None) -> None:
+        profile = await self.doc(issuer_id, "issuer")
+        # Links come from the profile served at its id; an embedded copy only stands in
+        # (for the revocation list and image) when that fetch failed.
+        links = profile if isinstance(profile, dict) else embedded
+        if isinstance(links, dict):
+            await asyncio.gather(self.doc(links.get("revocationList"), "revocation_list"),
+                                 self.image(links.get("image")))
 
     async def _ob2_key(self, creator: Any) -> None:
         key = await self.doc(creator, "key")
@@ -262,8 +307,10 @@ class Walker:
         branches: list[Any] = [self.contexts(doc)]
         if isinstance(issuer_id, str) and issuer_id.startswith("did:web:"):
             branches.append(self.did(issuer_id))
-        elif isinstance(issuer, str):  # an embedded profile needs no fetch
-            branches.append(self.doc(issuer, "issuer"))
+        elif isinstance(issuer_id, str):
+            # An https issuer: its profile / controller document from its own URL, even when
+            # the credential embeds a profile (an embedded copy cannot bind a key).
+            branches.append(self.doc(issuer_id, "issuer"))
         for proof in as_list(doc.get("proof"))[:8]:
             if isinstance(proof, dict):
                 branches.append(self.key_ref(proof.get("verificationMethod")))

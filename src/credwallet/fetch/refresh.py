@@ -23,6 +23,7 @@ from credwallet.fetch.client import Client
 from credwallet.fetch.graph import Gathered, Session, Walker
 from credwallet.fetch.guard import Origin, Resolver
 from credwallet.fetch.policy import FetchPolicy
+from credwallet.importer import place_document
 from credwallet.ingest.sniff import as_list, recognise
 from credwallet.models.entry import CachedDocument, StoredCredential, WalletData
 from credwallet.models.results import VerificationResult
@@ -144,7 +145,11 @@ def _apply(wallet: WalletData, cred: StoredCredential, got: Gathered | Credwalle
                 item.key_rotations += _key_changes(url, old, doc)
         if old is not None and old.http_status == 200 and doc.http_status == 410:
             item.changes.append(f"{url} now answers 410 Gone")
-        wallet.cache[url] = doc
+        # Same placement rule as import: an image never takes a JSON document's URL.
+        for moved_from, moved_to in place_document(wallet.cache, url, doc).items():
+            for other in wallet.credentials:
+                if other.image_key == moved_from:
+                    other.image_key = moved_to
         if url not in cred.cache_urls:
             cred.cache_urls.append(url)
     item.expiring_soon = _expiring(cred.expires, now)
