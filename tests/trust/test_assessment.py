@@ -116,7 +116,7 @@ def test_quality_signals_bundle_for_renderers() -> None:
     from credwallet.trust.check import TrustPolicy
     from credwallet.trust.signals import quality_signals
     from credwallet.verify import EmptyMaterial, verify_bytes
-    from tests.trust.helpers import ISSUER_SEED, NOW, endorsement, sign
+    from tests.trust.helpers import ENDORSER_SEED, ISSUER_SEED, NOW, did_of, endorsement, sign
 
     doc = sign(credential(endorsement=[endorsement("urn:uuid:7d6f1c3e-1111-4a51-9c1c-5a1b1e4c0001",
                                                    "solid")]), ISSUER_SEED)
@@ -128,7 +128,9 @@ def test_quality_signals_bundle_for_renderers() -> None:
     assert signals["issuer_trust"]["trusted"] is False
     assert signals["assessment"]["assessment"] == "criteria only"
     assert signals["endorsements"]["count"] == signals["endorsements"]["verified"] == 1
+    endorser = did_of(ENDORSER_SEED)[0]
     assert signals["endorsements"]["lines"] == [
-        "Accrediting Body endorses the credential: \u201csolid\u201d (verified)"]
+        f"unknown endorser {endorser} (on none of your trust lists or registries), calls itself "
+        "'Accrediting Body'; endorses the credential: \u201csolid\u201d (endorsement verified)"]
     empty = quality_signals(view_of("ob3-ldp", doc), None)
     assert empty["endorsements"]["count"] == 0 and empty["issuer_trust"]["status"] is None

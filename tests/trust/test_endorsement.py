@@ -55,9 +55,10 @@ def test_upstream_valid_endorsement_keeps_its_upstream_signature_verdict() -> No
     assert binding["status"] != "passed"
     assert e["verdict"] == "not_verified"
     assert e["on"] == "credential"
-    assert e["endorser"] == {"id": "https://state.gov/issuers/565049",
-                             "name": "State Department of Education", "name_verified": False,
-                             "trusted": False}
+    assert e["endorser"] == {"id": "https://state.gov/issuers/565049", "id_verified": False,
+                             "verified_id": None, "trust": "unverified", "trust_label": None,
+                             "registry": None, "name": "State Department of Education",
+                             "name_verified": False, "trusted": False}
     assert e["comment"] == "1EdTech University is in good standing"
     assert e["endorses"]["id"] == "https://1edtech.edu/issuers/565049"
 
@@ -97,7 +98,10 @@ def test_fully_verified_endorsements_on_every_site() -> None:
                                                      "the achievement"]
     assert found[2]["comment"] == "rigorous assessment"
     assert all(e["endorser"]["name"] == "Accrediting Body" for e in found)
-    assert all(e["endorser"]["name_verified"] for e in found)
+    # The endorser's key is bound to its id; its name is only what it says about itself.
+    assert all(e["endorser"]["id_verified"] and e["endorser"]["trust"] == "unknown"
+               for e in found)
+    assert not any(e["endorser"]["name_verified"] for e in found)
 
 
 def test_tampered_endorsement_is_reported_but_credential_still_verifies() -> None:

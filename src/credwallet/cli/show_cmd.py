@@ -51,6 +51,29 @@ def register(app: typer.Typer) -> None:
         run_command(ctx, body)
 
 
+def _add_endorsements(tree: Any, endorsements: Any) -> None:
+    """Endorsers by verified identifier and trust status; a self-asserted name only as
+    "calls itself '...'" (credwallet.trust.signals)."""
+    from credwallet.cli.textsafe import clean as escape
+    from credwallet.trust.signals import endorsement_lines
+
+    items = [e for e in endorsements or [] if isinstance(e, dict)]
+    if not items:
+        return
+    node = tree.add(f"[bold]Endorsements[/bold]: {len(items)}")
+    for e, text in zip(items, endorsement_lines(items), strict=True):
+        # Green only for a verified endorsement by an endorser on the user's lists.
+        trusted = (e.get("endorser") or {}).get("trust") in ("trust_list", "registry")
+        style = "green" if e.get("verdict") == "verified" and trusted else "yellow"
+        line = node.add(f"[{style}]{escape(text)}[/{style}]")
+        if e.get("verdict") != "verified":
+            failed = [str(c.get("check")) for c in e.get("checks", [])
+                      if isinstance(c, dict) and c.get("status") == "failed"]
+            why = f"failed: {', '.join(failed)}" if failed else str(e.get("reason") or "")[:200]
+            if why:
+                line.add(f"[dim]{escape(why)}[/dim]")
+
+
 def _human(cred: StoredCredential, view: CredentialView) -> None:
     from rich.panel import Panel
     from rich.tree import Tree
@@ -91,8 +114,9 @@ def _human(cred: StoredCredential, view: CredentialView) -> None:
     from credwallet.cli.trust_cmd import add_assessment_tree
     from credwallet.trust.assessment import assessment_summary
 
-    add_assessment_tree(tree, assessment_summary(view),
-                        cred.verification.extra.get("endorsements") if cred.verification else None)
+    add_assessment_tree(tree, assessment_summary(view))
+    _add_endorsements(tree, cred.verification.extra.get("endorsements")
+                      if cred.verification else None)
     add(tree, "Format", cred.format)
     add(tree, "Source", cred.source)
     add(tree, "Imported", cred.imported_at.isoformat())

@@ -14,19 +14,49 @@ from credwallet.models.view import CredentialView
 from credwallet.trust.assessment import assessment_summary
 
 
+def _quoted(value: str) -> str:
+    """Issuer-written text on one line, quoted, so it cannot forge the rest of the line."""
+    return "'" + " ".join(value.split())[:200] + "'"
+
+
+def endorser_text(endorser: dict[str, Any]) -> str:
+    """Who endorsed, by verified identifier and trust status; the self-asserted name only as
+    "calls itself '...'", after the identifier, so it never reads as a verified identity."""
+    ident = endorser.get("verified_id") if endorser.get("id_verified") else None
+    trust = endorser.get("trust")
+    label = endorser.get("trust_label")
+    as_label = f" as {_quoted(label)}" if isinstance(label, str) and label.strip() else ""
+    if ident and trust == "trust_list":
+        who = f"{ident} (trusted: on your trust list{as_label})"
+    elif ident and trust == "registry":
+        where = endorser.get("registry") or "a followed registry"
+        who = f"{ident} (trusted: listed{as_label} in registry {where})"
+    elif ident:
+        who = f"unknown endorser {ident} (on none of your trust lists or registries)"
+    else:
+        # Proof or key binding failed, or never checked: the id is only a claim.
+        claimed = endorser.get("id")
+        who = ("unverified endorser" + (f" (claims to be {claimed})" if claimed
+                                        else " (no identifier)"))
+    name = endorser.get("name")
+    if isinstance(name, str) and name.strip():
+        who += f", calls itself {_quoted(name)}"
+    return who
+
+
 def endorsement_lines(endorsements: list[dict[str, Any]]) -> list[str]:
-    """One honest sentence per endorsement ("X endorses the issuer: '...' (verified)")."""
+    """One honest sentence per endorsement: "Endorsed by <identifier> (<trust>), calls itself
+    '<name>', endorses the issuer: "..." (endorsement verified)"."""
     out = []
     for e in endorsements:
-        endorser = e.get("endorser") or {}
-        who = endorser.get("name") or endorser.get("id") or "an unknown endorser"
-        if endorser.get("name") and not endorser.get("name_verified"):
-            who += " (name not verified)"
+        who = endorser_text(e.get("endorser") or {})
         what = (e.get("endorses") or {}).get("what") or f"this {e.get('on', 'credential')}"
-        line = f"{who} endorses {what}"
+        line = f"{who}; endorses {what}"
         if e.get("comment"):
-            line += f": \u201c{e['comment']}\u201d"
-        out.append(f"{line} ({str(e.get('verdict', 'not_verified')).replace('_', ' ')})")
+            line += f": \u201c{' '.join(str(e['comment']).split())}\u201d"
+        verdict = str(e.get("verdict", "not_verified"))
+        shown = "verified" if verdict == "verified" else verdict.replace("_", " ").upper()
+        out.append(f"{line} (endorsement {shown})")
     return out
 
 

@@ -9,6 +9,12 @@ checked from a copy cached at import.
 
 An endorsement is a signal about the credential, not part of it: a failed or unavailable
 endorsement is reported, it never fails the credential.
+
+Who endorsed is the endorser's *identifier*, and only once proven: the key that signed is bound
+to the endorsement's issuer id (proof and key_binding passed; for OB 2.0 hosted endorsements,
+the document is hosted on the endorser's own host). Its trust status comes from the user's
+trust list and followed registries. The endorser's `name` is what the endorser says about
+itself (anyone can call their key "Harvard University"), so it is never "verified".
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ MAX_ENDORSEMENTS = 32  # per credential: each one costs a full verification
 MAX_JWT_CHARS = 256 * 1024
 
 Verdict = Literal["verified", "not_verified", "unreadable", "unavailable", "unsupported"]
+# trust_list / registry: the proven endorser id is on one of the user's lists; unknown: proven
+# but on none; unverified: the id is only claimed (proof or key binding failed, or unchecked).
+EndorserTrust = Literal["trust_list", "registry", "unknown", "unverified"]
 
 
 @dataclass
@@ -49,6 +58,10 @@ class Endorsement:
     issued: str | None = None
     signature: bool | None = None  # proof valid (None: not applicable / not checked)
     endorser_trusted: bool | None = None
+    endorser_id_verified: bool = False  # the endorser id is bound to the key (or host) used
+    endorser_trust: EndorserTrust = "unverified"
+    endorser_trust_label: str | None = None  # the user's label, or the registry's name for it
+    endorser_registry: str | None = None  # the registry URL that lists it
     result: VerificationResult | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -58,11 +71,16 @@ class Endorsement:
             "verdict": self.verdict,
             "reason": self.reason,
             "id": self.endorsement_id,
-            # The endorser's name is covered by a signature only when the endorsement verified.
             "endorser": {
-                "id": self.endorser_id,
+                "id": self.endorser_id,  # as claimed; `verified_id` only when proven
+                "id_verified": self.endorser_id_verified,
+                "verified_id": self.endorser_id if self.endorser_id_verified else None,
+                "trust": self.endorser_trust,
+                "trust_label": self.endorser_trust_label,
+                "registry": self.endorser_registry,
+                # Self-asserted: signed (at best) by the endorser itself, so never verified.
                 "name": self.endorser_name,
-                "name_verified": self.verdict == "verified",
+                "name_verified": False,
                 "trusted": self.endorser_trusted,
             },
             "endorses": {"id": self.endorses_id, "what": self.endorses},
@@ -138,7 +156,7 @@ def endorsements_of(
     if doc is None:
         return []
     if rec.format.startswith("ob2"):
-        return _ob2_endorsements(doc, material)
+        return _ob2_endorsements(doc, material, trust)
     targets = _Targets()
     targets.add("the credential", _id(doc))
     out: list[Endorsement] = []
@@ -243,6 +261,14 @@ def _one(
     verified = result.verified and is_endorsement
     subject_id = _id(subject)
     comment = subject.get("endorsementComment")
+    binding = result.check("key_binding")
+    id_verified = (_id(body.get("issuer")) is not None and proof is not None
+                   and proof.status == "passed" and binding is not None
+                   and binding.status == "passed")
+    finding = result.extra.get("issuer_trust")
+    who, label, registry = _endorser_trust(
+        id_verified, trust_check is not None and trust_check.status == "passed",
+        finding if isinstance(finding, dict) else {})
     return Endorsement(
         on=where,
         form=form,
@@ -257,8 +283,27 @@ def _one(
         issued=_text(body.get("validFrom")) or _text(body.get("issuanceDate")),
         signature=None if proof is None or proof.status == "skipped" else proof.status == "passed",
         endorser_trusted=None if trust_check is None else trust_check.status == "passed",
+        endorser_id_verified=id_verified,
+        endorser_trust=who,
+        endorser_trust_label=label,
+        endorser_registry=registry,
         result=result,
     )
+
+
+def _endorser_trust(id_verified: bool, passed: bool, finding: dict[str, Any]
+                    ) -> tuple[EndorserTrust, str | None, str | None]:
+    """(trust status, label, registry) of an endorser: lists apply only to a proven id."""
+    if not id_verified:
+        return "unverified", None, None
+    source = finding.get("source")
+    if passed and source in ("trust_list", "registry"):
+        label = finding.get("label")
+        registry = finding.get("registry")
+        return ("trust_list" if source == "trust_list" else "registry",
+                label if isinstance(label, str) else None,
+                registry if isinstance(registry, str) else None)
+    return "unknown", None, None
 
 
 def _text(value: Any) -> str | None:
@@ -311,7 +356,8 @@ def _host(url: str | None) -> str:
         return ""
 
 
-def _ob2_endorsements(assertion: dict[str, Any], material: MaterialSource) -> list[Endorsement]:
+def _ob2_endorsements(assertion: dict[str, Any], material: MaterialSource,
+                      trust: TrustPolicy | None = None) -> list[Endorsement]:
     badge, _ = _cached(material, assertion.get("badge"))
     issuer, _ = _cached(material, badge.get("issuer")) if badge else (None, "")
     targets = _Targets()
@@ -323,11 +369,12 @@ def _ob2_endorsements(assertion: dict[str, Any], material: MaterialSource) -> li
         for ref in as_list(obj.get("endorsement")) if obj else []:
             if len(out) >= MAX_ENDORSEMENTS:
                 return out
-            out.append(_ob2_one(where, ref, material, targets))
+            out.append(_ob2_one(where, ref, material, targets, trust))
     return out
 
 
-def _ob2_one(where: str, ref: Any, material: MaterialSource, targets: _Targets) -> Endorsement:
+def _ob2_one(where: str, ref: Any, material: MaterialSource, targets: _Targets,
+             trust: TrustPolicy | None = None) -> Endorsement:
     url = ref if isinstance(ref, str) else _id(ref)
     doc, how = _cached(material, ref)
     if doc is None:
@@ -377,4 +424,12 @@ def _ob2_one(where: str, ref: Any, material: MaterialSource, targets: _Targets) 
         return base
     base.verdict = "verified"
     base.reason = f"hosted by its issuer at {url} ({how}); unsigned: as trustworthy as that host"
+    # Hosted on the endorser's own host: the id is as proven as an unsigned OB 2.0 one can be.
+    from credwallet.trust.check import evaluate_trust
+
+    found = evaluate_trust(endorser_id, trust.relaxed() if trust is not None else None)
+    base.endorser_id_verified = True
+    base.endorser_trusted = found.check.status == "passed"
+    base.endorser_trust, base.endorser_trust_label, base.endorser_registry = _endorser_trust(
+        True, base.endorser_trusted, found.as_dict())
     return base
