@@ -281,3 +281,25 @@ def test_demo_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
         _human(report)
     assert_inert(out.getvalue(), "demo")
     assert_literal(out.getvalue(), "did:key:z6MkDemoHolder", EMOJI, MARKUP)
+
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "credwallet"
+# Plain print() of text that is not data; init prints the wallet path, which the user chose.
+PRINT_OK = {"passwd_cmd.py", "init_cmd.py"}
+
+
+def test_one_console_factory_and_no_raw_print() -> None:
+    """Every rich console comes from credwallet.cli.console (emoji off, output filtered), every
+    progress bar is given one, and CLI modules print data through textsafe.say, not print()."""
+    offenders = []
+    for path in sorted(SRC.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(SRC).as_posix()
+        if rel != "cli/console.py" and re.search(r"\bConsole\(|get_console\(|from rich import print", text):
+            offenders.append(f"{rel}: makes its own rich console")
+        for call in re.finditer(r"\bProgress\((.*?)\)\s*(?:as|$)", text, re.S | re.M):
+            if "console=" not in call.group(1):
+                offenders.append(f"{rel}: Progress without console= (rich's global console)")
+        if rel.startswith("cli/") and path.name not in PRINT_OK and re.search(r"(?<![.\w])print\(", text):
+            offenders.append(f"{rel}: print() instead of textsafe.say")
+    assert not offenders, offenders

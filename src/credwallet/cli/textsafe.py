@@ -53,7 +53,7 @@ def plain(text: object) -> str:
 
 
 def say(text: object, *, err: bool = False) -> None:
-    """print() for lines that may hold data: controls replaced (no rich, no markup)."""
+    """One line on stdout (or stderr) that may hold data: controls replaced, no rich/markup."""
     stream = sys.stderr if err else sys.stdout
     stream.write(plain(text) + "\n")
     stream.flush()
