@@ -286,7 +286,8 @@ HOW_TO_VERIFY = """
 <section aria-labelledby="how-h"><h2 id="how-h">How to verify this yourself</h2>
 <p>This page is a summary: it is not proof on its own. The proof is the signed original of each
 credential, which the holder can send you (the export bundle holds them in
-<code>credentials/</code>, and <code>presentation.json</code> holds them all signed by the holder).</p>
+<code>credentials/</code>, and <code>presentation.json</code> holds the holder's own ones, signed by
+the holder).</p>
 <ol>
 <li>Check each original with any verifier you trust. With credwallet:
 <code>credwallet verify --file presentation.json</code> or
