@@ -303,3 +303,17 @@ def test_one_console_factory_and_no_raw_print() -> None:
         if rel.startswith("cli/") and path.name not in PRINT_OK and re.search(r"(?<![.\w])print\(", text):
             offenders.append(f"{rel}: print() instead of textsafe.say")
     assert not offenders, offenders
+
+
+def test_line_breaks_in_data_cannot_forge_result_lines(isolated_home: Path, tmp_path: Path) -> None:
+    forged = "\nimported   0000000000000000  Forged degree  [ob3-ldp]\nVERIFIED  0000"
+    doc = ob3(Issuer("Someone"), name=f"Real{forged}",
+              cred_id="urn:uuid:4d7f0f1e-0001-4f00-9a00-00000000e5c5")
+    path = tmp_path / f"cred{forged}.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert run_inproc("init", "--json").code == 0
+    imported = run_inproc("import", str(path), "--keep-invalid")
+    verified = run_inproc("verify", "--file", str(path), "--file", str(tmp_path / f"x{forged}"))
+    for res in (imported, verified):
+        lines = (res.stdout + res.stderr).splitlines()
+        assert not [ln for ln in lines if ln.startswith(("imported   0000", "VERIFIED  0000"))], res

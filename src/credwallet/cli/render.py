@@ -34,11 +34,12 @@ def render_import(items: Sequence[ImportItem]) -> None:
     console = stdout_console()
     for it in items:
         if it.status == "failed":
-            console.print(f"[red]failed[/red]     {escape(it.source)}: {escape(it.error or '')}")
+            console.print(f"[red]failed[/red]     {escape(it.source, oneline=True)}: "
+                          f"{escape(it.error or '', oneline=True)}")
             continue
         label = "[green]imported[/green] " if it.status == "imported" else "[yellow]duplicate[/yellow]"
         extra = f" (+{len(it.children)} contained)" if it.children else ""
-        console.print(f"{label}  {it.id}  {escape(it.name or '(unnamed)')}  "
+        console.print(f"{label}  {it.id}  {escape(it.name or '(unnamed)', oneline=True)}  "
                       f"{escape('[' + (it.format or '?') + ']')}{extra}")
         if it.verification is not None:
             console.print(f"           [{verdict_style(it.verification)}]"

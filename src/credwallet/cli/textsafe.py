@@ -40,22 +40,26 @@ def has_controls(text: str) -> bool:
     return _UNSAFE.search(text) is not None or _SURROGATE.search(text) is not None
 
 
-def clean(text: object) -> str:
+def clean(text: object, *, oneline: bool = False) -> str:
     """rich-markup-escaped text with control characters replaced by U+FFFD."""
     from rich.markup import escape as markup_escape  # lazy: error paths need no rich
 
-    return markup_escape(strip_controls(str(text)))
+    return markup_escape(plain(text, oneline=oneline))
 
 
-def plain(text: object) -> str:
-    """For plain (non-rich) writes: control characters replaced, nothing else changed."""
-    return strip_controls(str(text))
+def plain(text: object, *, oneline: bool = False) -> str:
+    """For plain (non-rich) writes: control characters replaced, nothing else changed.
+
+    oneline: newlines become spaces too, where a line break in data could pass for a line of
+    credwallet's own (a name ending in "\\nVERIFIED ...")."""
+    out = strip_controls(str(text))
+    return out.replace("\n", " ") if oneline else out
 
 
 def say(text: object, *, err: bool = False) -> None:
     """One line on stdout (or stderr) that may hold data: controls replaced, no rich/markup."""
     stream = sys.stderr if err else sys.stdout
-    stream.write(plain(text) + "\n")
+    stream.write(plain(text, oneline=True) + "\n")
     stream.flush()
 
 

@@ -318,13 +318,13 @@ def _render_one(console: Any, result: VerificationResult, indent: str) -> None:
         line.append(f" (failed: {', '.join(failed)})")
     # Text() parses neither markup nor emoji; the strings (file names, signer ids, check
     # details quoting the credential) only need their control characters replaced.
-    line.append(f"  {plain(who)}")
+    line.append(f"  {plain(who, oneline=True)}")
     if result.format:
-        line.append(f"  [{plain(result.format)}]", style="dim")
+        line.append(f"  [{plain(result.format, oneline=True)}]", style="dim")
     console.print(line, soft_wrap=True)
     details = []
     if result.signer:
-        details.append(f"signed by {plain(result.signer)}")
+        details.append(f"signed by {plain(result.signer, oneline=True)}")
     if result.suite:
         details.append(f"suite {plain(result.suite)}")
     details.append(f"checked at {result.checked_at.isoformat().replace('+00:00', 'Z')}")
