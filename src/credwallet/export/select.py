@@ -104,8 +104,9 @@ def select(wallet: WalletData, opts: ExportOptions, *,
         item_or_reason = _prepare(cred, wallet, opts, verifier, secrets)
         if isinstance(item_or_reason, Unmatched):
             sel.unmatched[cred.id] = item_or_reason.why
-            sel.skipped.append(Skipped(cred.id, f"{MARK}: {item_or_reason.why}; pass {FLAG} to "
-                                                f"export it marked as such"))
+            hint = (f"a presentation never holds it, even with {FLAG}" if opts.fmt == "vp"
+                    else f"pass {FLAG} to export it marked as such")
+            sel.skipped.append(Skipped(cred.id, f"{MARK}: {item_or_reason.why}; {hint}"))
         elif isinstance(item_or_reason, str):
             sel.skipped.append(Skipped(cred.id, item_or_reason))
         else:
