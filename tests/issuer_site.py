@@ -205,6 +205,7 @@ class Sites:
     baked_svg: str
     baked_ob2_legacy: str
     sign_ob3: Callable[[dict[str, Any]], dict[str, Any]]
+    sign_ob2: Callable[[dict[str, Any]], str] | None = None  # payload -> RS256 compact JWS
 
 
 def ob2_assertion(site: IssuerSite, path: str, badge: str, email: str = "learner@example.com"
@@ -273,7 +274,10 @@ def build_sites(site: IssuerSite, n_ob2: int = 3, *, extras: bool = True) -> Sit
     private = RSAKey.import_key(rsa_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption()))
-    token = jws.serialize_compact({"alg": "RS256"}, json.dumps(payload).encode(), private)
+    def sign_ob2(claims: dict[str, Any]) -> str:
+        return jws.serialize_compact({"alg": "RS256"}, json.dumps(claims).encode(), private)
+
+    token = sign_ob2(payload)
     signed = site.raw("/ob2s/assertion.jws", token.encode(), "text/plain")
 
     # OB 3.0 with did:web and a status list
@@ -333,7 +337,7 @@ def build_sites(site: IssuerSite, n_ob2: int = 3, *, extras: bool = True) -> Sit
     _hostile(site)
     png_bomb(), _gzip_bomb_body()  # build now: compressing 64 MiB in a handler stalls the server
     return Sites(site, assertions, revoked, gone, gone_doc, signed, key_url, did, seed, good, bad,
-                 status_url, png_url, svg_url, legacy, sign)
+                 status_url, png_url, svg_url, legacy, sign, sign_ob2)
 
 
 def _extra_vc(site: IssuerSite, did: str, seed: bytes,
