@@ -203,3 +203,24 @@ def test_tls_is_verified_for_the_name_while_connecting_to_the_checked_address(
             assert set(backend.connects) == {"127.0.0.1"}
         finally:
             site.stop()
+
+
+def test_environment_proxies_still_apply(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pinned transport replaces httpx's default one, so proxies are read here instead."""
+    import httpx
+
+    from credwallet.fetch.client import _proxy_mounts, tls_context
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy",
+                 "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    limits = httpx.Limits()
+    assert _proxy_mounts(tls_context(), limits) == {}
+    monkeypatch.setenv("HTTPS_PROXY", "proxy.test:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1,.corp.test")
+    mounts = _proxy_mounts(tls_context(), limits)
+    assert isinstance(mounts["https://"], httpx.AsyncHTTPTransport)
+    assert mounts["all://localhost"] is None and mounts["all://127.0.0.1"] is None
+    assert mounts["all://*.corp.test"] is None
+    monkeypatch.setenv("NO_PROXY", "*")
+    assert _proxy_mounts(tls_context(), limits) == {}
