@@ -58,7 +58,10 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
         allow_weak: AllowWeakOpt = False,
     ) -> None:
-        """Change the wallet passphrase (the previous generation, wallet.cwlt.bak, too)."""
+        """Change the wallet passphrase.
+
+        The previous generation (wallet.cwlt.bak) is re-encrypted under the new one too.
+        """
         ctx = Ctx("passwd", json_out, home, passphrase_file)
 
         def body() -> int:
