@@ -65,11 +65,13 @@ def check_home(home: Path) -> None:
 
 def ensure_private_dir(path: Path) -> None:
     """Create `path` (and missing parents) with the new directory itself 0700, whatever the umask."""
+    if path.is_dir():
+        return  # not ours to change: check_home judges an existing home
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         path.mkdir(mode=0o700)
-    except FileExistsError:
+    except OSError:  # EEXIST, or EROFS/EACCES taking priority over it
         if path.is_dir():
-            return  # not ours to change: check_home judges an existing home
+            return
         raise
     os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
