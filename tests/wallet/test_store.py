@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -179,13 +181,24 @@ def test_stale_temp_files_are_cleaned(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to drop to an unprivileged user")
-def test_read_only_home_gives_clear_error(tmp_path: Path) -> None:
+def test_read_only_home_gives_clear_error() -> None:
+    # Not under pytest's basetemp: that is 0700 root, so the unprivileged child could not even
+    # read the wallet and the exit 4 would come from there instead of the read-only home.
+    tmp_path = Path(tempfile.mkdtemp(prefix="credwallet-ro-", dir="/tmp"))
+    try:
+        _read_only_home_gives_clear_error(tmp_path)
+    finally:
+        shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _read_only_home_gives_clear_error(tmp_path: Path) -> None:
     store = make_store(tmp_path)
     os.chmod(tmp_path, 0o755)
     home = store.path.parent
     os.chown(home, 65534, 65534)
     os.chown(store.path, 65534, 65534)
     os.chown(store.backup_path.parent, 65534, 65534)
+    os.chown(store.lock_path, 65534, 65534)  # so the write itself is what fails
     os.chmod(home, 0o500)  # read-only directory for the owner
     before = store.path.read_bytes()
     code = r"""
@@ -208,4 +221,5 @@ except WalletError as exc:
                           env=env)
     os.chmod(home, 0o700)
     assert proc.returncode == 4, proc.stderr
+    assert proc.stdout.startswith(b"WalletWriteError 4 cannot"), proc.stdout  # not a read error
     assert store.path.read_bytes() == before
