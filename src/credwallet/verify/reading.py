@@ -25,6 +25,8 @@ from credwallet.verify.contexts import ContextStore, bundled_contexts
 # Contained credentials are verified (and read) on their own, with their own contexts.
 CONTAINED = frozenset({"verifiableCredential"})
 MAX_DIFF_NODES = 200_000
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +119,7 @@ def reading_problem(doc: dict[str, Any], store: ContextStore) -> str | None:
     except Exception as exc:  # noqa: BLE001 - pyld raises many types on hostile input
         return f"the document cannot be read with the bundled contexts ({type(exc).__name__})"
     budget = [MAX_DIFF_NODES]
-    return _diff(doc, reading, "", budget)
+    return _diff(doc, reading, "", budget, store)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -145,7 +147,7 @@ def _is_type(path: str) -> bool:
     return bare == "type" or bare.endswith(".type")
 
 
-def _diff(literal: Any, reading: Any, path: str, budget: list[int]) -> str | None:
+def _diff(literal: Any, reading: Any, path: str, budget: list[int], store: ContextStore) -> str | None:
     budget[0] -= 1
     if budget[0] < 0:
         return "the document is too large to read safely"
@@ -156,7 +158,7 @@ def _diff(literal: Any, reading: Any, path: str, budget: list[int]) -> str | Non
         for i, (a, b) in enumerate(zip(lits, reads, strict=True)):
             if _is_type(path) and _synonyms(a, b):
                 continue
-            found = _diff(a, b, f"{path}[{i}]", budget)
+            found = _diff(a, b, f"{path}[{i}]", budget, store)
             if found:
                 return found
         return None
@@ -164,13 +166,20 @@ def _diff(literal: Any, reading: Any, path: str, budget: list[int]) -> str | Non
     if _is_type(path) and _synonyms(literal, reading):
         return None
     if isinstance(literal, dict) and isinstance(reading, dict):
-        return _diff_node(literal, reading, path, budget)
+        return _diff_node(literal, reading, path, budget, store)
     if isinstance(literal, dict) or isinstance(reading, dict) or literal != reading:
         return f"{path or 'the document'} reads differently under the bundled contexts"
     return None
 
 
-def _diff_node(literal: dict[str, Any], reading: dict[str, Any], path: str, budget: list[int]) -> str | None:
+def _diff_node(
+    literal: dict[str, Any], reading: dict[str, Any], path: str, budget: list[int], store: ContextStore
+) -> str | None:
+    if path and _embedded_credential(literal):
+        # An embedded credential (an endorsement, say) brings its own full context list: it is
+        # read, like any document, against the bundled contexts it names.
+        inner = reading_problem(literal, store)
+        return f"{path}: {inner}" if inner else None
     known = known_terms()
     for key in literal:
         if key.startswith("@") and key != "@context" and literal[key] != reading.get(key):
@@ -182,8 +191,40 @@ def _diff_node(literal: dict[str, Any], reading: dict[str, Any], path: str, budg
         if key not in literal:
             return f"'{where}' is present in the signed data under another name"
         if key not in reading:
+            if _read_as_iri(key, literal[key], reading, where, budget, store):
+                continue
             return f"'{where}' does not mean what the bundled contexts define (redefined term)"
-        found = _diff(literal[key], reading[key], where, budget)
+        found = _diff(literal[key], reading[key], where, budget, store)
         if found:
             return found
     return None
+
+
+def _embedded_credential(node: dict[str, Any]) -> bool:
+    ctx = node.get("@context")
+    first = ctx[0] if isinstance(ctx, list) and ctx else ctx
+    return first in (VC_V1, VC_V2)
+
+
+def _read_as_iri(
+    key: str, value: Any, reading: dict[str, Any], where: str, budget: list[int], store: ContextStore
+) -> bool:
+    """The term was compacted to an IRI (no bundled term fits its shape there), but that IRI
+    is one the bundled contexts define for this very term name, with the same value."""
+    meanings = _term_iris().get(key, frozenset())
+    for other, read in reading.items():
+        if (
+            ":" in other
+            and _expand_key(other) in meanings
+            and _diff(value, read, where, budget, store) is None
+        ):
+            return True
+    return False
+
+
+def _expand_key(key: str) -> str:
+    prefix, _, rest = key.partition(":")
+    if rest.startswith("//"):
+        return key
+    base = _term_iris().get(prefix, frozenset())
+    return next(iter(base)) + rest if len(base) == 1 else key
