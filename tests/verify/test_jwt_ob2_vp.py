@@ -149,14 +149,16 @@ def test_ob2_hosted_with_cached_copy() -> None:
 def test_presentation_and_nested_credentials() -> None:
     holder_seed = bytes(range(5, 37))
     holder, holder_vm = did_key_of(holder_seed)
+    subject = {**ob3_credential("did:example:x")["credentialSubject"], "id": holder}
     vp = {"@context": ["https://www.w3.org/ns/credentials/v2"],
           "type": ["VerifiablePresentation"], "holder": holder,
-          "verifiableCredential": [signed_ob3(SEED)]}
+          "verifiableCredential": [signed_ob3(SEED, credentialSubject=subject)]}
     signed = sign_data_integrity(vp, seed=holder_seed, verification_method=holder_vm,
                                  proof_purpose="authentication", created=FETCHED,
                                  challenge="abc", domain="example.org")
     result = run(json.dumps(signed).encode())
     assert result.verified, result.checks
+    assert result.check("holder_binding").status == "passed"
     assert result.format == "vp-ldp"
     assert len(result.nested) == 1 and result.nested[0].verified
     assert result.check("nested").status == "passed"

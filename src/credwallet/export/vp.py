@@ -44,6 +44,15 @@ NOT_HOLDER_REASON = ("not issued to the holder ({why}): a presentation signed by
                      "never holds it, even with --include-unmatched")
 
 
+OTHER_DID_REASON = ("issued to {did}, not to the wallet's {holder} that signs the presentation: "
+                    "a verifier could not tell they are the same person (holder_binding)")
+
+
+def _other_did(item: ExportItem, holder: str) -> bool:
+    subject = item.view.subject_id
+    return isinstance(subject, str) and subject.startswith("did:") and subject != holder
+
+
 class PresentationError(CredwalletError):
     exit_code = 70
     kind = "presentation_failed"
@@ -113,6 +122,10 @@ def build_presentation(items: list[ExportItem], wallet: WalletData,
         if not item.issued_to_holder:
             pres.skipped.append(Skipped(item.cred.id, NOT_HOLDER_REASON.format(
                 why=item.not_holder_why or "its recipient is not you")))
+        elif _other_did(item, wallet.holder.did):
+            # The verifier checks holder_binding: a DID subject must be the signing holder.
+            pres.skipped.append(Skipped(item.cred.id, OTHER_DID_REASON.format(
+                did=item.view.subject_id, holder=wallet.holder.did)))
         elif item.cred.parent_id in containers:
             pres.skipped.append(Skipped(item.cred.id, f"already inside {item.cred.parent_id}, "
                                                       "which is in the presentation"))
@@ -202,7 +215,7 @@ def check_presentation(pres: Presentation, wallet: WalletData, opts: ExportOptio
 
     result = verify_bytes(pres.to_bytes(), now=opts.now, material=DictMaterial(wallet.cache),
                           holder_did=wallet.holder.did, format="vp-ldp")
-    bad = [c for c in result.checks if c.check in ("proof", "key_binding", "contexts")
+    bad = [c for c in result.checks if c.check in ("proof", "key_binding", "contexts", "holder_binding")
            and c.status == "failed"]
     if bad:
         raise PresentationError("the signed presentation does not verify: "

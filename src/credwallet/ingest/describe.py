@@ -124,6 +124,8 @@ def _achievement(a: dict[str, Any], *, signed: bool) -> AchievementView:
 def view_of(fmt: str, document: dict[str, Any], cache: Mapping[str, CachedDocument] | None = None,
             *, wallet_id: str | None = None) -> CredentialView:
     cache = cache or {}
+    if fmt.startswith("vp-"):
+        return _envelope_view(fmt, document, wallet_id)
     if fmt.startswith("ob2"):
         return _ob2_view(fmt, document, cache, wallet_id)
     subject = document.get("credentialSubject")
@@ -156,6 +158,19 @@ def view_of(fmt: str, document: dict[str, Any], cache: Mapping[str, CachedDocume
     if "ClrCredential" in types_of(document) and not view.name:
         view.name = "Comprehensive Learner Record"
     return view
+
+
+def _envelope_view(fmt: str, document: dict[str, Any], wallet_id: str | None) -> CredentialView:
+    """A presentation is an envelope the holder signed: nothing in it speaks for an issuer.
+
+    Its own fields (a `credentialSubject`, an achievement, a name) are never shown or matched
+    as a credential's; the credentials inside are stored and shown on their own.
+    """
+    holder = document.get("holder")
+    holder_id = holder if isinstance(holder, str) else _id(holder if isinstance(holder, dict) else {})
+    return CredentialView(wallet_id=wallet_id, credential_id=_id(document), format=fmt,
+                          name="Verifiable presentation", subject_id=holder_id,
+                          issuer=IssuerView(id=holder_id, signed=False))
 
 
 def _ob2_view(fmt: str, doc: dict[str, Any], cache: Mapping[str, CachedDocument],
@@ -195,10 +210,12 @@ def document_of(cred: StoredCredential) -> dict[str, Any]:
             raise BadInput("stored JWT is malformed") from exc
         if not isinstance(payload, dict):
             raise BadInput("stored JWT payload is not an object")
-        for claim in ("vc", "vp"):
-            if isinstance(payload.get(claim), dict):
-                return dict(payload[claim])
-        return payload
+        # The claim is chosen by the verified format: a presentation's `vp`, a credential's
+        # `vc`. Never another claim riding along in the same token (nothing vouches for it).
+        claim = "vp" if cred.format.startswith("vp-") else "vc"
+        if isinstance(payload.get(claim), dict):
+            return dict(payload[claim])
+        return {} if claim == "vp" else payload
     # Stored text is already decoded: parse it as is (no encode/decode round trip per entry).
     doc = loads(cred.raw if cred.raw_encoding == "utf-8" else cred.raw_bytes(), what="stored credential")
     if not isinstance(doc, dict):

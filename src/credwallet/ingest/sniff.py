@@ -166,6 +166,9 @@ def recognise_jws(token: str) -> Recognised:
     if not isinstance(header, dict) or not isinstance(payload, dict):
         raise BadInput("JWS header and payload must be JSON objects")
     raw = token.encode("ascii")
+    if "vp" in payload and "vc" in payload:
+        # One signature, two readings: whichever a reader picks, the other rides along unchecked.
+        raise BadInput("JWT carries both a vp and a vc claim; refusing the ambiguous token")
     if "vp" in payload and isinstance(payload["vp"], dict):
         vp = payload["vp"]
         return Recognised("vp-jwt", raw, "application/vp+jwt", document=vp, jwt_header=header,

@@ -93,6 +93,8 @@ def held_credentials(data: WalletData, now: datetime) -> list[HeldCredential]:
 
     out = []
     for cred in data.credentials:
+        if cred.format.startswith("vp-"):
+            continue  # an envelope: only the credentials inside can satisfy a requirement
         try:
             view = credential_view(cred, data.cache)
         except BadInput:

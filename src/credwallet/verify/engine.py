@@ -69,6 +69,7 @@ class _Outcome:
     signer: str | None = None
     suite: str | None = None
     nested: list[VerificationResult] | None = None
+    holder: str | None = None  # a presentation's holder, when its key binding passed
 
 
 _FORMAT_LABELS = {
@@ -200,6 +201,8 @@ def _verify(rec: Recognised, env: _Env, format_hint: str | None = None) -> Verif
     if rec.is_container:
         out.nested = _nested(rec, env)
         out.checks.append(_nested_check(out.nested, rec.format))
+        if fmt.startswith("vp-"):
+            out.checks.append(_holder_binding(rec, out))
     return VerificationResult.from_checks(
         out.checks,
         checked_at=env.now,
@@ -415,7 +418,7 @@ def _ldp_presentation(doc: dict[str, Any], env: _Env) -> _Outcome:
     checks += proof_checks
     _canon_failure(checks)
     checks.append(vc_schema_check(doc, presentation=True))
-    return _Outcome(checks, signer, suite)
+    return _Outcome(checks, signer, suite, holder=_proven(checks, holder_id))
 
 
 def _audience(proof: Check, challenge: Any, domain: Any, env: _Env, cname: str, dname: str) -> None:
@@ -640,7 +643,67 @@ def _jwt_presentation(rec: Recognised, env: _Env) -> _Outcome:
     if exp is not None:
         checks.append(expiry_check(iso(exp), "JWT exp", env.now))
     checks.append(vc_schema_check(vp, presentation=True))
-    return _Outcome(checks, signer, suite)
+    return _Outcome(checks, signer, suite, holder=_proven(checks, holder_id))
+
+
+def _proven(checks: list[Check], holder: str | None) -> str | None:
+    bound = next((c for c in checks if c.check == "key_binding"), None)
+    return holder if bound is not None and bound.status == "passed" else None
+
+
+def _subject_ids(child: Recognised) -> list[str]:
+    doc = child.document if isinstance(child.document, dict) else {}
+    subjects = [s.get("id") for s in as_list(doc.get("credentialSubject")) if isinstance(s, dict)]
+    if child.jwt_payload and isinstance(child.jwt_payload.get("sub"), str):
+        subjects.append(child.jwt_payload["sub"])
+    recipient = doc.get("recipient")  # Open Badges 2.0
+    if isinstance(recipient, dict) and isinstance(recipient.get("identity"), str):
+        subjects.append(recipient["identity"] if not recipient.get("hashed") else "hashed identity")
+    return [s for s in subjects if isinstance(s, str)]
+
+
+def _holder_binding(rec: Recognised, out: _Outcome) -> Check:
+    """A presentation's holder must be the subject of what it presents (DID subjects).
+
+    Subjects named by e-mail or a hashed identity cannot be compared with a DID holder: that is
+    a warning, not a pass. An unsigned presentation proves no holder at all.
+    """
+    if not any(c.check == "proof" and c.status == "passed" for c in out.checks):
+        return Check(
+            check="holder_binding", status="skipped", detail="no holder is proven (no verified proof)"
+        )
+    if out.holder is None:
+        return Check(check="holder_binding", status="skipped", detail="the holder's key is not bound to it")
+    foreign: list[str] = []
+    unknown: list[str] = []
+    for i, child in enumerate(rec.children, start=1):
+        ids = _subject_ids(child)
+        if out.holder in ids:
+            continue
+        dids = [s for s in ids if s.startswith("did:")]
+        label = f"#{i}"
+        if dids:
+            foreign.append(f"{label} (subject {dids[0][:120]})")
+        else:
+            unknown.append(f"{label} ({'no subject id' if not ids else 'subject is not a DID'})")
+    if foreign:
+        return Check(
+            check="holder_binding",
+            status="failed",
+            detail=f"the holder {out.holder} is not the subject of credential(s) "
+            + ", ".join(foreign[:5]),
+        )
+    if unknown:
+        return Check(
+            check="holder_binding",
+            status="warning",
+            detail="cannot tell whether the holder is the subject of credential(s) " + ", ".join(unknown[:5]),
+        )
+    return Check(
+        check="holder_binding",
+        status="passed",
+        detail=f"the holder {out.holder} is the subject of every credential presented",
+    )
 
 
 # --- Open Badges 2.0 -------------------------------------------------------------------------
