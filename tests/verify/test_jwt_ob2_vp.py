@@ -229,17 +229,27 @@ def test_ob2_signed_without_creator_uses_issuer_keys() -> None:
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_vp_jwt_with_vc_jwt_inside() -> None:
     did, vm = did_key_of(SEED)
-    inner = _vc_jwt({"alg": "EdDSA", "kid": vm}, _payload(did), _okp_from_seed(SEED)).decode()
     holder_seed = bytes(range(3, 35))
     holder, holder_vm = did_key_of(holder_seed)
-    vp = {"@context": ["https://www.w3.org/ns/credentials/v2"],
-          "type": ["VerifiablePresentation"], "holder": holder, "verifiableCredential": [inner]}
-    token = _vc_jwt({"alg": "EdDSA", "kid": holder_vm},
-                    {"iss": holder, "nonce": "n-1", "aud": "https://rp.example", "vp": vp},
-                    _okp_from_seed(holder_seed))
+
+    def presented(subject: str) -> bytes:
+        payload = _payload(did, sub=subject)
+        payload["vc"]["credentialSubject"]["id"] = subject
+        inner = _vc_jwt({"alg": "EdDSA", "kid": vm}, payload, _okp_from_seed(SEED)).decode()
+        vp = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+              "type": ["VerifiablePresentation"], "holder": holder, "verifiableCredential": [inner]}
+        return _vc_jwt({"alg": "EdDSA", "kid": holder_vm},
+                       {"iss": holder, "nonce": "n-1", "aud": "https://rp.example", "vp": vp},
+                       _okp_from_seed(holder_seed))
+
+    # Someone else's credential, presented by this holder: the holder is not its subject.
+    foreign = run(presented("did:example:someone-else"))
+    assert not foreign.verified and foreign.check("holder_binding").status == "failed"
+    token = presented(holder)
     result = run(token)
     assert result.format == "vp-jwt"
     assert result.verified, result.checks
+    assert result.check("holder_binding").status == "passed"
     assert result.nested[0].verified and result.nested[0].format == "ob3-jwt"
     wrong = verify_bytes(token, now=NOW, material=EmptyMaterial(), challenge="other")
     assert wrong.check("proof").status == "failed"

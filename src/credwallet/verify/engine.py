@@ -342,7 +342,8 @@ def _vc_common(
     (start, sfield), (end, efield) = vc_dates(doc)
     out = [not_before_check(start, sfield, env.now), expiry_check(end, efield, env.now)]
     if check_status:
-        out.append(vc_revocation_check(doc, env.material, lambda lst: _verify_list(lst, env)))
+        issuer = issuer_id(doc)
+        out.append(vc_revocation_check(doc, env.material, lambda lst: _verify_list(lst, env, issuer)))
     out.append(recipient_check(vc_recipients(doc), env.identities))
     schema = vc_schema_check(doc)
     if extra_schema:
@@ -352,7 +353,7 @@ def _vc_common(
     return out
 
 
-def _verify_list(lst: dict[str, Any], env: _Env) -> tuple[bool, bool, str]:
+def _verify_list(lst: dict[str, Any], env: _Env, issuer: str | None) -> tuple[bool, bool, str]:
     """A status list credential's own checks (no status of its own: avoids recursion).
 
     Returns (sound, trusted, why): not sound = tampered or malformed (the status fails);
@@ -381,6 +382,10 @@ def _verify_list(lst: dict[str, Any], env: _Env) -> tuple[bool, bool, str]:
                 for c in doubts
             )[:400],
         )
+    if issuer_id(lst) != issuer:
+        # Only the credential's own issuer can vouch that it is still good: a clear bit in
+        # someone else's list proves nothing (a set bit still counts, on the safe side).
+        return True, False, f"the status list is issued by {issuer_id(lst)}, not by the credential's issuer"
     binding = out.checks[[c.check for c in out.checks].index("key_binding")]
     return True, True, binding.detail
 
