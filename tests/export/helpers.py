@@ -14,14 +14,19 @@ from nacl.signing import SigningKey
 from credwallet.didkey import did_key_from_public, verification_method_id
 from credwallet.importer import Fetched, add_fetched
 from credwallet.ingest.sniff import recognise
-from credwallet.models.entry import Identity, WalletData
+from credwallet.models.entry import Holder, Identity, WalletData
 from credwallet.verify import sign_data_integrity, verify_stored
-from credwallet.wallet.holder import new_wallet
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 V2 = "https://www.w3.org/ns/credentials/v2"
-LEARNER = "did:example:learner"  # the subject ob3() names; wallet_with() makes it the holder's
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+# Every wallet_with() wallet has this holder key, so its did:key is known before the wallet exists.
+HOLDER_SEED = bytes(range(1, 33))
+HOLDER_DID = did_key_from_public(bytes(SigningKey(HOLDER_SEED).verify_key))
+LEARNER = HOLDER_DID  # the subject ob3() and jwt_credential() name: credentials go to the holder
+# Another DID of the same person (a wallet DID identity, not the key that signs presentations).
+OTHER_DID = "did:example:learner"
 
 
 class Issuer:
@@ -66,7 +71,7 @@ def data_uri(data: bytes, media: str) -> str:
 
 def ob3(issuer: Issuer, *, name: str = "Data Analysis Fundamentals",
         description: str | None = "Analyses data sets with spreadsheets and Python.",
-        image: str | None = None, subject_id: str = "did:example:learner",
+        image: str | None = None, subject_id: str = LEARNER,
         valid_until: str | None = None, cred_id: str = "urn:uuid:4d7f0f1e-0001-4f00-9a00-000000000001",
         criteria: str | None = "Passed the final assessment with at least 80%.",
         alignments: list[dict[str, Any]] | None = None, tags: list[str] | None = None,
@@ -112,12 +117,20 @@ def add(wallet: WalletData, doc: dict[str, Any] | bytes, *, tags: list[str] | No
     return item.id
 
 
+def holder_wallet() -> WalletData:
+    """An empty wallet whose holder key is HOLDER_SEED (did:key HOLDER_DID)."""
+    holder = Holder(did=HOLDER_DID, private_seed_b64=base64.b64encode(HOLDER_SEED).decode("ascii"),
+                    created_at=NOW)
+    return WalletData(created_at=NOW, holder=holder)
+
+
 def wallet_with(*docs: dict[str, Any] | bytes, email: str | None = None,
-                learner: str | None = LEARNER) -> WalletData:
-    """A wallet holding `docs`; `learner` (a DID identity) makes credentials issued to it the
-    holder's (exports leave out credentials not issued to the holder)."""
-    wallet = new_wallet(NOW)
-    if learner:
+                learner: str | None = None) -> WalletData:
+    """A wallet of holder HOLDER_DID holding `docs`. `learner` adds another DID identity of the
+    user: credentials issued to it are the holder's too (exports keep them), but a presentation
+    signed by HOLDER_DID leaves them out (holder_binding)."""
+    wallet = holder_wallet()
+    if learner and learner != wallet.holder.did:
         wallet.identities.append(Identity(kind="did", value=learner, added_at=NOW))
     if email:
         wallet.identities.append(Identity(kind="email", value=email, added_at=NOW))
@@ -126,7 +139,7 @@ def wallet_with(*docs: dict[str, Any] | bytes, email: str | None = None,
     return wallet
 
 
-def jwt_credential(issuer: Issuer, name: str = "JWT Badge") -> str:
+def jwt_credential(issuer: Issuer, name: str = "JWT Badge", subject_id: str = LEARNER) -> str:
     """An OB 3.0 VC-JWT (credential in the `vc` claim), EdDSA, kid = the issuer's did:key VM."""
     from joserfc import jws
     from joserfc.jwk import OKPKey
@@ -134,11 +147,12 @@ def jwt_credential(issuer: Issuer, name: str = "JWT Badge") -> str:
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
-    doc = ob3(issuer, name=name, cred_id="urn:uuid:4d7f0f1e-0002-4f00-9a00-00000000jwt1")
+    doc = ob3(issuer, name=name, cred_id="urn:uuid:4d7f0f1e-0002-4f00-9a00-00000000jwt1",
+              subject_id=subject_id)
     doc.pop("proof")
     key = OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "d": b64(bytes(issuer.key)),
                              "x": b64(bytes(issuer.key.verify_key))})
-    payload = {"iss": issuer.did, "jti": doc["id"], "sub": "did:example:learner",
+    payload = {"iss": issuer.did, "jti": doc["id"], "sub": subject_id,
                "nbf": 1710460800, "vc": doc}
     header = {"alg": "EdDSA", "kid": verification_method_id(issuer.did), "typ": "JWT"}
     import warnings
@@ -149,7 +163,7 @@ def jwt_credential(issuer: Issuer, name: str = "JWT Badge") -> str:
                                          algorithms=["EdDSA"]))
 
 
-def vc_v1(issuer: Issuer) -> dict[str, Any]:
+def vc_v1(issuer: Issuer, subject_id: str = LEARNER) -> dict[str, Any]:
     """A plain VC Data Model 1.1 credential with a Data Integrity proof."""
     doc: dict[str, Any] = {
         "@context": ["https://www.w3.org/2018/credentials/v1",
@@ -158,7 +172,7 @@ def vc_v1(issuer: Issuer) -> dict[str, Any]:
         "id": "urn:uuid:4d7f0f1e-0003-4f00-9a00-0000000000v1",
         "type": ["VerifiableCredential"], "issuer": issuer.did,
         "issuanceDate": "2024-02-01T00:00:00Z",
-        "credentialSubject": {"id": "did:example:learner", "name": "Course One (1.1)"},
+        "credentialSubject": {"id": subject_id, "name": "Course One (1.1)"},
     }
     return issuer.sign(doc)
 

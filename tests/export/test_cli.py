@@ -42,12 +42,14 @@ def cw(capsys: pytest.CaptureFixture[str]) -> Callable[..., Out]:
 
 @pytest.fixture
 def home(isolated_home: Path, tmp_path: Path, cw: Callable[..., Out]) -> Path:
-    assert cw("init", "--json").code == 0
-    assert cw("identity", "add", "did:example:learner", "--json").code == 0  # the subject below
+    init = cw("init", "--json")
+    assert init.code == 0, init.stderr
+    holder = init.json()["holder"]  # the credentials below are issued to the holder's did:key
+    assert holder.startswith("did:key:z6Mk")
     issuer = Issuer("Öffentliche Hochschule")
     files = []
     for i, name in enumerate(["Python Basics", "数据分析"]):
-        doc = ob3(issuer, name=name, cred_id=f"https://creds.example.edu/c/{i}",
+        doc = ob3(issuer, name=name, cred_id=f"https://creds.example.edu/c/{i}", subject_id=holder,
                   image=data_uri(png(), "image/png"), tags=["data"] if i else None)
         path = tmp_path / f"cred{i}.json"
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")

@@ -16,13 +16,15 @@ import pytest
 from credwallet.errors import UsageError
 from credwallet.export import ExportOptions, ExportResult, run_export
 from credwallet.export.runner import NothingToExport
-from credwallet.export.vp import OB2_TERM
+from credwallet.export.vp import OB2_TERM, OTHER_DID_REASON
 from credwallet.models.entry import StoredCredential, WalletData
 from credwallet.models.results import Check, VerificationResult
 from credwallet.verify import DictMaterial, verify_bytes, verify_stored
 from tests.export.helpers import (
+    HOLDER_DID,
     HOSTILE_SVG,
     NOW,
+    OTHER_DID,
     V2,
     Issuer,
     add,
@@ -145,6 +147,35 @@ def test_vp_puts_open_badges_2_apart_with_a_note(issuer: Issuer) -> None:
     section["assertions"][0]["original"] = section["assertions"][0]["original"].replace("42", "43")
     assert not reverify(wallet, json.dumps(vp).encode()).verified
 
+
+
+def test_vp_leaves_out_credentials_issued_to_another_did_of_the_user(issuer: Issuer) -> None:
+    """A credential to another DID identity of the user is the holder's (every other format
+    keeps it), but the VP signed by the wallet's did:key leaves it out: holder_binding."""
+    mine = ob3(issuer, name="Issued To The Holder Key", cred_id="urn:uuid:mine")
+    other = ob3(issuer, name="Issued To My Other DID", cred_id="urn:uuid:other-did",
+                subject_id=OTHER_DID)
+    wallet = wallet_with(mine, other, learner=OTHER_DID)
+    assert wallet.holder.did == HOLDER_DID != OTHER_DID
+    other_id = wallet.credentials[1].id
+    res = export(wallet, "vp", include_unmatched=True)
+    vp = json.loads(res.content)
+    assert vp["verifiableCredential"] == [mine]
+    assert res.credentials == [wallet.credentials[0].id]
+    assert [(s.id, s.reason) for s in res.skipped] == [
+        (other_id, OTHER_DID_REASON.format(did=OTHER_DID, holder=HOLDER_DID))]
+    result = reverify(wallet, res.content)
+    binding = result.check("holder_binding")
+    assert result.verified and binding is not None and binding.status == "passed", result.checks
+    for fmt in ("html", "markdown", "linkedin", "jsonresume", "json"):
+        out = export(wallet, fmt)
+        assert out.skipped == [] and len(out.credentials) == 2, fmt
+        assert "Issued To My Other DID" in text(out) and "Issued To The Holder Key" in text(out), fmt
+    bundle = zipfile.ZipFile(io.BytesIO(export(wallet, "bundle").content))
+    assert json.loads(bundle.read("presentation.json"))["verifiableCredential"] == [mine]
+    assert "Issued To My Other DID" in bundle.read("portfolio.html").decode("utf-8")
+    with pytest.raises(NothingToExport, match="holder_binding"):
+        export(wallet, "vp", ids=[other_id])
 
 # --- selection, verification and identity ------------------------------------------------------
 
@@ -400,22 +431,42 @@ def test_bundle_contents_and_manifest_digests(issuer: Issuer) -> None:
     assert all(c["verification"]["verified"] for c in report["credentials"])
 
 
-def test_vp_does_not_repeat_credentials_inside_an_exported_clr() -> None:
+def _clr_to_holder(issuer: Issuer) -> dict[str, Any]:
+    """The CLR 2.0 spec example, issued to the holder and signed (with its achievement
+    credentials) by `issuer`: the spec's own proofs fail key_binding."""
     from pathlib import Path
 
-    clr = (Path(__file__).resolve().parents[1] / "data" / "clr-simple.json").read_bytes()
-    wallet = wallet_with(learner="did:example:ebfeb1f712ebc6f1c276e12ec21")  # the CLR's subject
+    clr = json.loads((Path(__file__).resolve().parents[1] / "data" / "clr-simple.json").read_bytes())
+    subject = clr["credentialSubject"]
+    for i, inner in enumerate(subject["verifiableCredential"]):
+        inner.pop("proof", None)
+        inner["issuer"]["id"] = issuer.did
+        inner["credentialSubject"]["id"] = HOLDER_DID
+        subject["verifiableCredential"][i] = issuer.sign(inner)
+    clr.pop("proof", None)
+    clr["issuer"]["id"] = issuer.did
+    subject["id"] = HOLDER_DID
+    return issuer.sign(clr)
+
+
+def test_vp_does_not_repeat_credentials_inside_an_exported_clr(issuer: Issuer) -> None:
+    clr = _clr_to_holder(issuer)
+    wallet = wallet_with()
     clr_id = add(wallet, clr, source="clr-simple.json")
     children = [c.id for c in wallet.credentials if c.parent_id == clr_id]
     assert children
-    res = export(wallet, "vp", include_unverified=True)
+    assert all(c.verification is not None and c.verification.verified for c in wallet.credentials)
+    res = export(wallet, "vp")
     assert res.credentials == [clr_id]
     assert {s.id for s in res.skipped} == set(children)
     assert all("already inside" in s.reason for s in res.skipped)
     vp = json.loads(res.content)
-    assert vp["verifiableCredential"] == [json.loads(clr)]
+    assert vp["verifiableCredential"] == [clr]
+    result = reverify(wallet, res.content)
+    binding = result.check("holder_binding")
+    assert result.verified and binding is not None and binding.status == "passed", result.checks
     # Other formats list the achievements one by one.
-    assert export(wallet, "markdown", include_unverified=True).credentials == [clr_id, *children]
+    assert export(wallet, "markdown").credentials == [clr_id, *children]
 
 
 def _luminance(hex_colour: str) -> float:

@@ -1,6 +1,7 @@
 // Digital Bazaar's reference stack, offline: issue credentials, verify credentials and
 // presentations, and time verification. Contexts come from credwallet's bundled set only.
-//   node reference.mjs issue N SUITE SEEDHEX   -> JSON array of signed credentials on stdout
+//   node reference.mjs issue N SUITE SEEDHEX [SUBJECT] -> JSON array of signed credentials
+//                                                  (to SUBJECT, default did:example:learner)
 //   node reference.mjs verify FILE             -> JSON [{verified, error}] for a JSON array
 //   node reference.mjs verify-vp FILE CHALLENGE DOMAIN -> JSON {verified, error}
 //   node reference.mjs bench FILE              -> JSON {count, seconds, per_credential_ms}
@@ -56,7 +57,7 @@ async function documentLoader(url) {
   throw new Error(`offline document loader: ${url} is not available`);
 }
 
-function template(i, issuer) {
+function template(i, issuer, subject) {
   return {
     '@context': ['https://www.w3.org/ns/credentials/v2',
       'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
@@ -66,7 +67,7 @@ function template(i, issuer) {
     validFrom: '2025-01-01T00:00:00Z',
     name: `Reference badge ${i}`,
     credentialSubject: {
-      id: 'did:example:learner', type: ['AchievementSubject'],
+      id: subject, type: ['AchievementSubject'],
       achievement: {id: `https://example.com/achievements/${i}`, type: ['Achievement'],
         name: `Achievement ${i}`, description: 'Issued by the reference implementation.',
         criteria: {narrative: 'Do the thing.'}}
@@ -83,7 +84,7 @@ async function keyPair(seedHex) {
   return {key, did};
 }
 
-async function issue(n, suiteName, seedHex) {
+async function issue(n, suiteName, seedHex, subject) {
   let key;
   let did;
   let suite;
@@ -109,7 +110,7 @@ async function issue(n, suiteName, seedHex) {
   }
   const out = [];
   for(let i = 0; i < n; i++) {
-    const credential = template(i, did);
+    const credential = template(i, did, subject);
     if(suiteName === 'Ed25519Signature2020') {
       credential['@context'].push('https://w3id.org/security/suites/ed25519-2020/v1');
     }
@@ -133,7 +134,7 @@ async function main() {
   const [cmd, ...args] = process.argv.slice(2);
   let out;
   if(cmd === 'issue') {
-    out = await issue(Number(args[0]), args[1], args[2]);
+    out = await issue(Number(args[0]), args[1], args[2], args[3] || 'did:example:learner');
   } else if(cmd === 'verify') {
     const creds = JSON.parse(readFileSync(args[0], 'utf8'));
     out = [];

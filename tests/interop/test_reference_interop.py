@@ -65,18 +65,51 @@ def test_our_credentials_verify_in_the_reference(tmp_path: Path) -> None:
     assert [r["verified"] for r in results] == [True, True, False]
 
 
-@pytest.mark.interop
-def test_our_presentation_verifies_in_the_reference(tmp_path: Path) -> None:
-    holder_seed = bytes([11] * 32)
+def _subject(did: str) -> dict[str, Any]:
+    return {"id": did, "type": ["AchievementSubject"],
+            "achievement": {"id": "https://example.com/achievements/teamwork",
+                            "type": ["Achievement"], "name": "Teamwork",
+                            "description": "Works well in teams.",
+                            "criteria": {"narrative": "Team project"}}}
+
+
+def _presentation(holder_seed: bytes, creds: list[dict[str, Any]]) -> dict[str, Any]:
     holder, vm = did_key_of(holder_seed)
     vp = {"@context": ["https://www.w3.org/ns/credentials/v2"],
-          "type": ["VerifiablePresentation"], "holder": holder,
-          "verifiableCredential": [signed_ob3(bytes([9] * 32))]}
-    signed = sign_data_integrity(vp, seed=holder_seed, verification_method=vm,
-                                 proof_purpose="authentication", created=FETCHED,
-                                 challenge="c-123", domain="employer.example")
+          "type": ["VerifiablePresentation"], "holder": holder, "verifiableCredential": creds}
+    return sign_data_integrity(vp, seed=holder_seed, verification_method=vm,
+                               proof_purpose="authentication", created=FETCHED,
+                               challenge="c-123", domain="employer.example")
+
+
+@pytest.mark.interop
+def test_our_presentation_verifies_in_the_reference(tmp_path: Path) -> None:
+    """A holder-signed presentation of credentials issued to that holder (ours and one the
+    reference issued) verifies in both, and only with the right challenge."""
+    holder_seed = bytes([11] * 32)
+    holder, _ = did_key_of(holder_seed)
+    (theirs,) = reference("issue", "1", "eddsa-rdfc-2022", SEED_HEX, holder)
+    assert theirs["credentialSubject"]["id"] == holder
+    signed = _presentation(holder_seed, [signed_ob3(bytes([9] * 32), credentialSubject=_subject(holder)),
+                                         theirs])
     path = tmp_path / "vp.json"
     path.write_text(json.dumps(signed))
     assert reference("verify-vp", str(path), "c-123", "employer.example")["verified"] is True
     assert reference("verify-vp", str(path), "other", "employer.example")["verified"] is False
-    assert ours(signed).verified
+    result = ours(signed)
+    assert result.verified, result.checks
+    assert result.check("holder_binding").status == "passed"
+
+
+@pytest.mark.interop
+def test_presentation_of_another_subjects_credential_is_refused_by_us(tmp_path: Path) -> None:
+    """The reference stack does not bind the holder to the subjects; our verifier does: a
+    presentation whose credential names another DID fails holder_binding."""
+    holder_seed = bytes([11] * 32)
+    signed = _presentation(holder_seed, [signed_ob3(bytes([9] * 32))])  # to did:example:learner
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(signed))
+    assert reference("verify-vp", str(path), "c-123", "employer.example")["verified"] is True
+    result = ours(signed)
+    assert not result.verified
+    assert result.check("holder_binding").status == "failed"
