@@ -196,8 +196,10 @@ def _unmatched_line(result: Any, stream: Any) -> None:
 
 
 def _notes(skipped: list[Any], stream: Any) -> None:
+    from credwallet.cli.textsafe import plain
+
     for s in skipped:
-        stream.write(f"skipped {s.id}: {s.reason}\n")
+        stream.write(plain(f"skipped {s.id}: {s.reason}", oneline=True) + "\n")
 
 
 def _human(result: Any, written: str) -> None:

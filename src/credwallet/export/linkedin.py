@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from credwallet.export.facts import parse_date
+from credwallet.export.resume import CONTROLS
 
 ADD_URL = "https://www.linkedin.com/profile/add"
 ORG_ID_RE = re.compile(r"^[0-9]{1,20}$")
@@ -69,7 +70,7 @@ _LABELS = [("name", "Name"), ("organizationName", "Issuing organization"),
 
 def _one_line(value: Any) -> str:
     """Issuer-supplied text on one line: a name with line breaks must not forge extra lines."""
-    return " ".join(str(value).split())
+    return " ".join(CONTROLS.sub("\ufffd", str(value)).split())
 
 
 def render_text(facts: list[dict[str, Any]], org_ids: dict[str, str]) -> str:

@@ -11,11 +11,13 @@ from credwallet.export.facts import day
 JSON_RESUME_SCHEMA = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
 NOT_HOLDER = "not issued to the holder"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+# Terminal and bidi controls in issuer text: a Markdown file is often printed to a terminal.
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def md_escape(text: str) -> str:
     """Inline Markdown text: special characters escaped, line breaks folded."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(CONTROLS.sub("\ufffd", text).split()))
 
 
 def md_url(url: str) -> str:
