@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from credwallet.cli.app import run
-from tests.conftest import run_cli
+from tests.conftest import PASSPHRASE, run_cli
 from tests.fuzz.invariant import fuzz_settings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -33,9 +33,10 @@ COMMANDS = [["show"], ["remove"], ["verify"], ["verify", "--at"], ["verify", "--
 @pytest.fixture(scope="module")
 def populated_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("args") / "home"
-    env = {"CREDWALLET_HOME": str(home), "CREDWALLET_PASSPHRASE": "pw", "CREDWALLET_INSECURE_TEST_KDF": "1",
-           "CREDWALLET_OFFLINE": "1"}
-    assert run_cli("init", env=env).code == 0
+    env = {"CREDWALLET_HOME": str(home), "CREDWALLET_PASSPHRASE": PASSPHRASE,
+           "CREDWALLET_INSECURE_TEST_KDF": "1", "CREDWALLET_OFFLINE": "1"}
+    init = run_cli("init", env=env)
+    assert init.code == 0 and "weak" not in init.stderr, init
     run_cli("import", "--keep-invalid", str(DATA / "ob30-simple.json"), str(DATA / "clr-simple.json"),
             env=env)
     return home
@@ -61,7 +62,8 @@ def test_odd_arguments(populated_home: Path, command: list[str], value: str) -> 
     import os
 
     saved = {k: os.environ.get(k) for k in ("CREDWALLET_HOME", "CREDWALLET_PASSPHRASE", "CREDWALLET_OFFLINE")}
-    os.environ.update(CREDWALLET_HOME=str(populated_home), CREDWALLET_PASSPHRASE="pw", CREDWALLET_OFFLINE="1")
+    os.environ.update(CREDWALLET_HOME=str(populated_home), CREDWALLET_PASSPHRASE=PASSPHRASE,
+                      CREDWALLET_OFFLINE="1")
     try:
         code, stdout = _run([*command, value, "--json"])
     finally:

@@ -23,9 +23,15 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 STORED_FORMATS = st.sampled_from(["ob3-ldp", "vc-ldp", "clr-ldp", "ob2-assertion-json", "ob2-hosted"])
 
 
-def _stored(i: int, doc: dict[str, Any], fmt: str, verified: bool) -> StoredCredential:
+def _stored(i: int, doc: dict[str, Any], fmt: str, verified: bool, mine: bool = True) -> StoredCredential:
+    # `mine`: the stored report says it was issued to the holder (exports keep only those, or
+    # mark the others with include_unmatched; a presentation never holds the others).
+    recipient = (Check(check="recipient", status="passed", detail="fuzz: recipient is the holder") if mine
+                 else Check(check="recipient", status="warning",
+                            detail="fuzz: recipient matches none of your identities"))
     result = VerificationResult.from_checks(
-        [Check(check="proof", status="passed" if verified else "failed", detail="fuzz")], checked_at=NOW)
+        [Check(check="proof", status="passed" if verified else "failed", detail="fuzz"), recipient],
+        checked_at=NOW)
     name = doc.get("name") if isinstance(doc.get("name"), str) else None
     return StoredCredential(id=f"{i:016x}", format=fmt, raw=json.dumps(doc), source="fuzz",
                             imported_at=NOW, name=name, verification=result)
@@ -39,14 +45,15 @@ def test_unsigned_context_free_credential_in_a_presentation(fmt: str) -> None:
     outcome(run_export, wallet, ExportOptions(fmt=fmt, now=NOW, include_unverified=True))
 
 
-@given(docs=st.lists(st.tuples(credential_like(), STORED_FORMATS, st.booleans()), min_size=1, max_size=3),
+@given(docs=st.lists(st.tuples(credential_like(), STORED_FORMATS, st.booleans(), st.booleans()),
+                     min_size=1, max_size=3),
        fmt=st.sampled_from(sorted(FORMATS)))
 @fuzz_settings(40)
-def test_any_stored_credential_exports_or_fails_cleanly(docs: list[tuple[dict[str, Any], str, bool]],
+def test_any_stored_credential_exports_or_fails_cleanly(docs: list[tuple[dict[str, Any], str, bool, bool]],
                                                         fmt: str) -> None:
     wallet = new_wallet(NOW)
-    wallet.credentials = [_stored(i, d, f, v) for i, (d, f, v) in enumerate(docs)]
-    opts = ExportOptions(fmt=fmt, now=NOW, include_unverified=True)
+    wallet.credentials = [_stored(i, d, f, v, m) for i, (d, f, v, m) in enumerate(docs)]
+    opts = ExportOptions(fmt=fmt, now=NOW, include_unverified=True, include_unmatched=True)
     res = outcome(run_export, wallet, opts)
     if not isinstance(res, CredwalletError):
         assert isinstance(res.content, bytes) and res.content

@@ -165,10 +165,12 @@ def test_read_only_home_reads_work_and_writes_fail_cleanly(read_only_home: tuple
                                                            tmp_path: Path) -> None:
     home, env = read_only_home
     before = (home / "wallet.cwlt").read_bytes()
-    for args in (["list"], ["export", "--format", "json", "--include-unverified", "-o",
-                            str(tmp_path / "out.json")]):
+    # The stored W3C example is issued to someone else: --include-unmatched exports it marked.
+    for args in (["list"], ["export", "--format", "json", "--include-unverified",
+                            "--include-unmatched", "-o", str(tmp_path / "out.json")]):
         res = run_inproc(*args, "--json", env=env)
         assert res.code == 0, (args, res)
+    assert len(json.loads((tmp_path / "out.json").read_bytes())["credentials"]) == 1
     for args in (["identity", "add", "me@example.org"], ["import", str(DATA / "ob30-simple.json")]):
         res = run_inproc(*args, "--json", env=env)
         assert res.code == 4, (args, res)
