@@ -13,12 +13,12 @@ import binascii
 import re
 import struct
 import urllib.parse
-import xml.etree.ElementTree as ET  # builds output only; parsing uses defusedxml
+import xml.etree.ElementTree as ET  # builds output only; parsing is xmlsafe.parse_xml
 from collections.abc import Mapping
 
-from defusedxml import ElementTree as SafeET
-
+from credwallet.errors import BadInput
 from credwallet.export.model import Image
+from credwallet.ingest.xmlsafe import parse_xml
 from credwallet.models.entry import CachedDocument, StoredCredential
 from credwallet.models.view import CredentialView
 
@@ -134,18 +134,21 @@ def _clean_attr(name: str, value: str, element: str) -> str | None:
 
 
 def sanitize_svg(data: bytes) -> bytes:
-    """A new SVG holding only allow-listed elements/attributes of the source."""
+    """A new SVG holding only allow-listed elements/attributes of the source.
+
+    Iterative, and parsed with the same depth/count caps as at import: an image stored by an
+    older version may be nested thousands deep, and must then be left out, not crash."""
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True,
-                                 forbid_external=True)
-    except (ET.ParseError, ValueError) as exc:  # defusedxml's refusals are ValueErrors
-        raise UnsafeImage(f"unreadable SVG ({type(exc).__name__})") from None
+        root = parse_xml(data, "SVG image", forbid_dtd=True)
+    except BadInput as exc:
+        raise UnsafeImage(exc.message) from None
     ns, name = _local(root.tag)
     if ns != SVG_NS or name != "svg":
         raise UnsafeImage("the document is not an SVG")
     count = 0
 
     def copy(src: ET.Element) -> ET.Element | None:
+        """A clean copy of `src` alone (no children), or None when it is not allowed."""
         nonlocal count
         ns, name = _local(src.tag)
         if ns == SVG_NS and name == "a":
@@ -167,15 +170,19 @@ def sanitize_svg(data: bytes) -> bytes:
                 attrs[aname] = cleaned
         dst = ET.Element(f"{{{SVG_NS}}}{name}", attrs)
         dst.text = src.text if name in ("text", "tspan", "textPath", "title", "desc") else None
-        for child in src:
-            new = copy(child)
-            if new is not None:
-                new.tail = child.tail if name in ("text", "tspan", "textPath") else None
-                dst.append(new)
         return dst
 
     clean = copy(root)
     assert clean is not None  # the root was checked above
+    todo: list[tuple[ET.Element, ET.Element, str]] = [(root, clean, name)]
+    while todo:
+        src, dst, dname = todo.pop()
+        for child in src:
+            new = copy(child)
+            if new is not None:
+                new.tail = child.tail if dname in ("text", "tspan", "textPath") else None
+                dst.append(new)
+                todo.append((child, new, _local(new.tag)[1]))
     ET.register_namespace("", SVG_NS)
     return bytes(ET.tostring(clean, encoding="utf-8", xml_declaration=False))
 

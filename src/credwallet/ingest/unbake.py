@@ -4,8 +4,9 @@ PNG (Open Badges baking): an iTXt chunk with keyword `openbadges` (OB 2.0) or
 `openbadgecredential` (OB 3.0), compressed or not; legacy OB 1.0 images carry a tEXt
 `openbadges` chunk holding only a hosted assertion URL. SVG: `<openbadges:assertion>` (OB 2.0,
 `verify` attribute or text) and `<openbadges:credential>` (OB 3.0, text or `verify`), parsed
-with defusedxml. The payload is recognised like any other input; the image itself is kept so
-it can be exported with the credential.
+by ingest/xmlsafe.py (encoding, entities, depth and element count are decided there). The
+payload is recognised like any other input; the image itself is kept so it can be exported
+with the credential.
 
 Hostile images are expected: chunk lengths are checked against the data, compressed text is
 inflated with a hard output cap (a zlib bomb stops at the cap), and at most one baked
@@ -17,11 +18,9 @@ from __future__ import annotations
 import struct
 import zlib
 
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
-
 from credwallet.errors import BadInput, InputTooLarge, UnsupportedFormat
 from credwallet.ingest.sniff import Recognised, recognise
+from credwallet.ingest.xmlsafe import parse_xml
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 BAKED_KEYWORDS = (b"openbadges", b"openbadgecredential")
@@ -119,14 +118,7 @@ def png_payload(data: bytes) -> tuple[bytes, bytes]:
 
 def svg_payload(data: bytes) -> bytes:
     """Text of the `openbadges:assertion` / `openbadges:credential` element of an SVG."""
-    try:
-        root = ElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True,
-                                      forbid_external=True)
-    except DefusedXmlException as exc:
-        raise BadInput(f"SVG refused: {type(exc).__name__} (entities or external references)") \
-            from exc
-    except ElementTree.ParseError as exc:
-        raise BadInput(f"SVG is not well-formed XML: {exc}") from exc
+    root = parse_xml(data, "SVG image")
     hits = []
     for el in root.iter():
         tag = el.tag if isinstance(el.tag, str) else ""

@@ -34,27 +34,31 @@ def get_pathway(data: WalletData, name: str) -> Pathway:
 
 
 def find_cycle(pathways: Iterable[Pathway]) -> list[str] | None:
-    """A dependency cycle among stacked pathways, as a list of names ending where it starts."""
+    """A dependency cycle among stacked pathways, as a list of names ending where it starts.
+
+    Iterative depth-first search: a wallet may store a chain of any number of pathways each
+    stacking the next, which a recursive walk would have to follow frame by frame."""
     refs = {p.name: sorted(p.pathway_refs()) for p in pathways}
     state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
 
-    def visit(name: str, path: list[str]) -> list[str] | None:
-        state[name] = 1
-        for dep in refs.get(name, []):
+    for start in refs:
+        if state.get(start) is not None:
+            continue
+        path = [start]
+        state[start] = 1
+        todo = [iter(refs[start])]
+        while todo:
+            dep = next(todo[-1], None)
+            if dep is None:
+                state[path.pop()] = 2
+                todo.pop()
+                continue
             if state.get(dep) == 1:
-                return [*path[path.index(dep):], dep] if dep in path else [name, dep]
+                return [*path[path.index(dep):], dep]
             if dep in refs and state.get(dep) is None:
-                found = visit(dep, [*path, dep])
-                if found:
-                    return found
-        state[name] = 2
-        return None
-
-    for name in refs:
-        if state.get(name) is None:
-            found = visit(name, [name])
-            if found:
-                return found
+                state[dep] = 1
+                path.append(dep)
+                todo.append(iter(refs[dep]))
     return None
 
 
