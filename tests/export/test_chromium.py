@@ -1,11 +1,10 @@
 """The portfolio page in real headless Chromium: what a reader sees, and nothing runs.
 
-Skips when Debian's `chromium` is not installed (`.ci/run` installs it).
+Needs Debian's `chromium` (`.ci/run` installs it): skips without it, fails under CI=true.
 """
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 import zlib
@@ -14,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from credwallet.export import ExportOptions, run_export
+from tests.conftest import chromium_path
 from tests.export.helpers import HOSTILE_SVG, NOW, Issuer, data_uri, ob3, png, wallet_with
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+CHROMIUM = chromium_path()
+pytestmark = pytest.mark.browser  # tests/conftest.py skips, or under CI fails, without chromium
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-extensions", "--no-first-run", "--enable-logging=stderr", "--v=0"]

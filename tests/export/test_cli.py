@@ -90,8 +90,6 @@ def test_vp_to_file_verifies_with_verify_file(home: Path, tmp_path: Path, cw: Ca
     assert res.code == 0, res
     assert res.json()["output"] == str(out)
     check = run_cli("verify", "--file", str(out), "--json")
-    if check.code == 2 and "No such command" in check.stdout + check.stderr:
-        pytest.skip("verify command not wired yet")
     assert check.code == 0, check
     assert check.json()["results"][0]["verified"] is True
     tampered = tmp_path / "tampered.json"

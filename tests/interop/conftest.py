@@ -1,4 +1,7 @@
-"""Interop tests need node and the pinned reference stack (tests/interop/setup.sh); else skip."""
+"""Interop tests need node and the pinned reference stack (tests/interop/setup.sh).
+
+Without them a developer's run skips these tests; under CI=true it fails (tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import missing_dependency
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "reference.mjs"
@@ -31,4 +35,4 @@ def reference(*args: str, timeout: float = 120) -> Any:
 @pytest.fixture(autouse=True)
 def _need_node() -> None:
     if not node_available():
-        pytest.skip("node or tests/interop/node_modules missing (run tests/interop/setup.sh)")
+        missing_dependency("node or tests/interop/node_modules missing (run tests/interop/setup.sh)")
