@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -202,3 +204,171 @@ def test_stacked_pathway_chain_never_recurses(isolated_home: Path) -> None:
         {"type": "pathway", "pathway": "p0"}]}, "test")]
     cycle = outcome(find_cycle, loop)
     assert isinstance(cycle, list) and cycle[0] == cycle[-1]
+
+
+# --- 9: a damaged stored entry is a per-entry error (exit 4), the others stay usable --------
+
+def _two_credentials() -> tuple[WalletData, str, str]:
+    issuer = Issuer()
+    wallet = wallet_with()
+    good = add(wallet, ob3(issuer, name="Good One"))
+    bad = add(wallet, ob3(issuer, name="Damaged One",
+                          cred_id="urn:uuid:4d7f0f1e-0001-4f00-9a00-0000000000ff"))
+    return wallet, good, bad
+
+
+def _damage_raw(wallet: WalletData, cid: str, raw: str, encoding: str = "base64") -> None:
+    cred = next(c for c in wallet.credentials if c.id == cid)
+    cred.raw, cred.raw_encoding = raw, encoding  # type: ignore[assignment]
+
+
+def test_invalid_base64_entry_is_damaged_not_a_crash(isolated_home: Path, tmp_path: Path) -> None:
+    wallet, good, bad = _two_credentials()
+    save(wallet)
+    edit_stored(lambda w: _damage_raw(w, bad, "!!! not base64 !!!"))
+    for cmd in (["show", bad], ["verify", bad], ["export", bad, "-o", str(tmp_path / "x.html"),
+                                                 "--format", "html"]):
+        res = clean(run_inproc(*cmd, "--json"), {4})
+        assert "damaged entry" in res.stdout, res
+    # verify --all: the damaged one is reported (exit 4), the good one still verifies.
+    res = clean(run_inproc("verify", "--all", "--json"), {4})
+    results = {r["id"]: r for r in res.json()["results"]}
+    assert results[good]["verified"] is True
+    assert "damaged entry" in json.dumps(results[bad])
+    assert res.json()["error"]["kind"] == "damaged_entry"
+    rows = {r["id"]: r for r in clean(run_inproc("list", "--json"), {0}).json()["credentials"]}
+    assert rows[good]["damaged"] is None and "base64" in rows[bad]["damaged"]
+    clean(run_inproc("list"), {0})
+    out = tmp_path / "all.json"
+    res = clean(run_inproc("export", "--format", "json", "-o", str(out), "--json"), {0})
+    assert res.json()["credentials"] == [good]
+    assert any(s["id"] == bad and "damaged" in s["reason"] for s in res.json()["skipped"])
+    clean(run_inproc("show", good, "--json"), {0})
+    clean(run_inproc("progress", "--json"), {0})
+    clean(run_inproc("remove", bad, "--json"), {0})
+
+
+CORRUPTIONS = st.sampled_from(["raw-b64", "raw-text", "cache-b64", "image-b64", "format"])
+
+
+@given(kind=CORRUPTIONS, junk=st.text(max_size=40))
+@fuzz_settings(20)
+def test_random_corruption_of_stored_entries(kind: str, junk: str, tmp_path_factory: Any) -> None:
+    home = tmp_path_factory.mktemp("cw") / "home"
+    before = os.environ["CREDWALLET_HOME"]
+    os.environ["CREDWALLET_HOME"] = str(home)
+    try:
+        issuer = Issuer()
+        wallet = wallet_with()
+        good = add(wallet, ob3(issuer, name="Good"))
+        bad = add(wallet, baked_svg(ob3(issuer, name="Bad",
+                                        cred_id="urn:uuid:4d7f0f1e-0001-4f00-9a00-0000000000ee")),
+                  source="bad.svg")
+        cred = next(c for c in wallet.credentials if c.id == bad)
+        junk = junk.encode("utf-8", "replace").decode()  # the payload is JSON: no lone surrogates
+        if kind == "raw-b64":
+            cred.raw, cred.raw_encoding = junk + "*", "base64"
+        elif kind == "raw-text":
+            cred.raw = junk
+        elif kind == "format":
+            cred.format = junk
+        else:
+            key = cred.image_key if kind == "image-b64" else next(iter(wallet.cache))
+            assert key is not None
+            wallet.cache[key].body, wallet.cache[key].body_encoding = junk + "*", "base64"
+        save(wallet)
+        out = str(home.parent / "out")
+        for cmd in (["show", bad], ["verify", bad], ["verify", "--all"], ["list"],
+                    ["export", "--format", "html", "-o", out], ["export", "--format", "vp", "-o", out],
+                    ["progress"]):
+            clean(run_inproc(*cmd, "--json"), {0, 1, 3, 4, 6})
+        assert clean(run_inproc("show", good, "--json"), {0})
+    finally:
+        os.environ["CREDWALLET_HOME"] = before
+
+
+# --- 7: date arithmetic at the calendar's edges -------------------------------------------
+
+EDGE_TIMES = ["0001-01-01T00:00:00Z", "0001-06-01T00:00:00Z", "0001-01-01T00:00:00+14:00",
+              "0001-01-01T00:00:00-14:00", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59-14:00",
+              "9999-12-31T23:59:59+14:00", "9999-12-20T00:00:00Z", "0001-01-01", "9999-12-31",
+              "0200-06-01T00:00:00Z", "10000-01-01T00:00:00Z", "0000-01-01T00:00:00Z"]
+
+
+def _pathway_wallet(within: float, valid_until: str | None = None) -> WalletData:
+    from credwallet.pathways.loader import pathway_from_dict
+
+    issuer = Issuer()
+    wallet = wallet_with(ob3(issuer, name="Dated", valid_until=valid_until))
+    pw = pathway_from_dict({"name": "edge", "valid_within_years": within, "requirements": [
+        {"type": "credential", "name": "Dated"},
+        {"type": "credential", "name": "Other", "valid_within_years": 200}]}, "test")
+    wallet.pathways = [pw.stored()]
+    return wallet
+
+
+def test_progress_at_year_one_with_valid_within_years(isolated_home: Path) -> None:
+    save(_pathway_wallet(5))
+    res = clean(run_inproc("progress", "--at", "0001-06-01T00:00:00Z", "--json"), {0})
+    assert res.json()["pathways"][0]["name"] == "edge"
+
+
+@pytest.mark.parametrize("at", EDGE_TIMES)
+def test_every_at_option_at_the_edges(isolated_home: Path, at: str) -> None:
+    save(_pathway_wallet(200, valid_until="9999-12-31T23:59:59Z"))
+    for cmd in (["progress"], ["verify", "--all"]):
+        res = clean(run_inproc(*cmd, "--at", at, "--json"), {0, 1, 2})
+        if res.code == 2:
+            assert "--at" in res.json()["error"]["message"]
+        clean(run_inproc(*cmd, "--at", at), {0, 1, 2})
+
+
+EDGE_DATES = st.one_of(
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(1, 1, 3)),
+    st.datetimes(min_value=datetime(9999, 12, 29), max_value=datetime(9999, 12, 31, 23, 59)),
+    st.datetimes())
+OFFSETS = st.sampled_from(["Z", "+14:00", "-14:00", "+00:00", "-23:59", "+23:59", ""])
+
+
+def _stamp(dt: datetime, offset: str) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%S").rjust(19, "0") + offset
+
+
+@given(now=EDGE_DATES, issued=EDGE_DATES, expires=EDGE_DATES, off1=OFFSETS, off2=OFFSETS,
+       within=st.floats(min_value=0.001, max_value=200), at=EDGE_DATES, off3=OFFSETS)
+@FAST
+def test_date_rules_are_total(now: datetime, issued: datetime, expires: datetime, off1: str,
+                              off2: str, within: float, at: datetime, off3: str) -> None:
+    from credwallet.fetch.refresh import _expiring
+    from credwallet.models.view import CredentialView
+    from credwallet.pathways.held import older_than, parse_when, status_of
+    from credwallet.verify.checks import expiry_check, not_before_check
+    from credwallet.verify.dates import parse_at
+
+    when = now.replace(tzinfo=UTC)
+    view = CredentialView(format="vc-ldp", issued=_stamp(issued, off1),
+                          expires=_stamp(expires, off2))
+    outcome(older_than, view, within, when)
+    outcome(status_of, None, view, when)
+    outcome(_expiring, _stamp(expires, off2), when)
+    outcome(not_before_check, _stamp(issued, off1), "validFrom", when)
+    outcome(expiry_check, _stamp(expires, off2), "validUntil", when)
+    parse_when(_stamp(at, off3))
+    for lenient in (False, True):
+        try:
+            got = parse_at(_stamp(at, off3), lenient=lenient)
+        except ValueError:
+            continue
+        assert got.tzinfo is not None and got.utcoffset() == timedelta(0)
+
+
+def test_window_before_the_calendar_includes_everything() -> None:
+    from credwallet.models.view import CredentialView
+    from credwallet.pathways.held import older_than
+    from credwallet.verify.dates import MAX_UTC, MIN_UTC, shift
+
+    view = CredentialView(format="vc-ldp", issued="0001-01-01T00:00:00Z")
+    assert not older_than(view, 5, datetime(1, 6, 1, tzinfo=UTC))
+    assert older_than(view, 5, datetime(7, 6, 1, tzinfo=UTC))
+    assert shift(datetime(9999, 12, 31, tzinfo=UTC), timedelta(days=30)) == MAX_UTC
+    assert shift(datetime(1, 1, 2, tzinfo=UTC), -timedelta(days=30)) == MIN_UTC

@@ -17,6 +17,7 @@ def row(c: StoredCredential) -> dict[str, Any]:
         "verified": c.verification.verified if c.verification else None,
         "last_verified_at": c.verification.checked_at.isoformat() if c.verification else None,
         "parent": c.parent_id,
+        "damaged": c.damage(),  # None, or why the stored entry cannot be read
     }
 
 
@@ -56,7 +57,9 @@ def _human(creds: list[StoredCredential]) -> None:
     table.add_column("last verification", overflow="fold", ratio=2)
     for c in creds:
         name = ("  └ " if c.parent_id else "") + (c.name or "(unnamed)")
+        damage = c.damage()
+        verdict = (f"[red]{escape(damage)}[/]" if damage else
+                   f"[{verdict_style(c.verification)}]{escape(verdict_text(c.verification))}[/]")
         table.add_row(c.id[:12], escape(name), escape(c.issuer_name or c.issuer_id or ""),
-                      escape((c.issued or "")[:10]), escape((c.expires or "")[:10]),
-                      f"[{verdict_style(c.verification)}]{escape(verdict_text(c.verification))}[/]")
+                      escape((c.issued or "")[:10]), escape((c.expires or "")[:10]), verdict)
     console.print(table)

@@ -29,13 +29,15 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
 def _parse_at(at: str | None) -> datetime | None:
     if at is None:
         return None
+    from credwallet.cli.textsafe import plain
     from credwallet.errors import UsageError
-    from credwallet.pathways.held import parse_when
+    from credwallet.verify.dates import parse_at
 
-    when = parse_when(at)
-    if when is None:
-        raise UsageError(f"--at {at!r} is not an ISO-8601 date-time")
-    return when
+    try:
+        # Lenient like credential dates in pathways: a bare date is midnight UTC.
+        return parse_at(at, lenient=True)
+    except ValueError as exc:
+        raise UsageError(f"--at {plain(at, oneline=True)[:64]!r}: {exc}") from None
 
 
 def register(app: typer.Typer) -> None:

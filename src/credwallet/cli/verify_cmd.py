@@ -24,6 +24,7 @@ from credwallet.errors import (
     most_serious,
 )
 from credwallet.models import CachedDocument, Check, VerificationResult
+from credwallet.models.entry import DamagedEntry
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 POOL_THRESHOLD = 8  # below this, process start-up costs more than it saves
@@ -56,7 +57,24 @@ def _verify_task(raw: bytes, fmt: str, wallet_id: str, source: str, now: datetim
         )
     except BadInput as exc:
         result = _unreadable(exc, now, wallet_id=wallet_id, source=source)
+    except DamagedEntry as exc:  # a cached document it needs is damaged
+        result = _damaged(exc, now, wallet_id=wallet_id, source=source)
     return result.model_dump_json()
+
+
+DAMAGED_CHECK = "stored_entry"
+
+
+def _damaged(exc: DamagedEntry, now: datetime, *, wallet_id: str | None,
+             source: str | None) -> VerificationResult:
+    """The result for an entry the wallet holds but cannot decode (exit 4 for that item)."""
+    return VerificationResult.from_checks(
+        [Check(check=DAMAGED_CHECK, status="failed", detail=exc.message)],
+        id=wallet_id, source=source, checked_at=now)
+
+
+def _is_damaged(r: VerificationResult) -> bool:
+    return any(c.check == DAMAGED_CHECK and c.status == "failed" for c in r.checks)
 
 
 def _unreadable(
@@ -73,12 +91,12 @@ def _unreadable(
 def _parse_at(value: str | None, ctx: Ctx) -> datetime:
     if value is None:
         return ctx.now()
-    from credwallet.verify.dates import parse_datetime
+    from credwallet.verify.dates import parse_at
 
-    when = parse_datetime(value)
-    if when is None:
-        raise UsageError(f"--at {value!r} is not an ISO-8601 date-time (e.g. 2030-01-01T00:00:00Z)")
-    return when
+    try:
+        return parse_at(value)
+    except ValueError as exc:
+        raise UsageError(f"--at {plain(value, oneline=True)[:64]!r}: {exc}") from None
 
 
 def _verify_files(
@@ -147,7 +165,8 @@ def _verify_stored(
             if results is None:
                 results = _verify_wallet(ctx, ctx.open_wallet(), refs, all_, now, require_trusted)
             say(f"warning: verification results not stored in the wallet: {exc.message}", err=True)
-    codes = [0 if r.verified else (3 if _is_unreadable(r) else 1) for r in results]
+    codes = [0 if r.verified else 4 if _is_damaged(r) else 3 if _is_unreadable(r) else 1
+             for r in results]
     return results, codes
 
 
@@ -161,7 +180,16 @@ def _verify_wallet(
             creds.append(cred)
     identities = [i.value for i in wallet.identities]
     trust = wallet_trust(wallet, require_trusted)
-    jobs = [(c.raw_bytes(), c.format, c.id, c.source, now) for c in creds]
+    # A damaged entry is reported as such; the others are still verified.
+    damaged: dict[str, VerificationResult] = {}
+    jobs = []
+    for c in creds:
+        try:
+            jobs.append((c.raw_bytes(), c.format, c.id, c.source, now))
+        except DamagedEntry as exc:
+            damaged[c.id] = _damaged(exc, now, wallet_id=c.id, source=c.source)
+    if not jobs:
+        return [damaged[c.id] for c in creds]
     _init_worker(wallet.cache, identities, wallet.holder.did, trust)
     if len(jobs) > POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
         # Verify the first one here: forked workers then inherit the imported modules and
@@ -183,7 +211,8 @@ def _verify_wallet(
             dumped = [first, *_with_progress(stream, len(rest), quiet=ctx.json)]
     else:
         dumped = [_verify_task(*job) for job in jobs]
-    return [VerificationResult.model_validate_json(d) for d in dumped]
+    done = iter(VerificationResult.model_validate_json(d) for d in dumped)
+    return [damaged[c.id] if c.id in damaged else next(done) for c in creds]
 
 
 def _with_progress(stream: Iterator[str], total: int, *, quiet: bool) -> list[str]:
@@ -214,6 +243,11 @@ def _summary_error(results: list[VerificationResult], codes: list[int], code: in
     message = f"{bad} of {len(results)} did not verify" + (
         f" ({unreadable} unreadable)" if unreadable else ""
     )
+    damaged = sum(1 for c in codes if c == 4)
+    if damaged:
+        message += f" ({damaged} damaged)"
+    if code == 4:
+        return DamagedEntry(message)
     error = BadInput(message) if code == 3 else VerificationFailed(message)
     return error
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from credwallet.errors import BadInput
 from credwallet.export.model import Image
 from credwallet.ingest.xmlsafe import parse_xml
-from credwallet.models.entry import CachedDocument, StoredCredential
+from credwallet.models.entry import CachedDocument, DamagedEntry, StoredCredential
 from credwallet.models.view import CredentialView
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -222,7 +222,17 @@ def data_uri(image: Image) -> str:
 
 def original_image(cred: StoredCredential, view: CredentialView,
                    cache: Mapping[str, CachedDocument]) -> bytes | None:
-    """The unmodified badge image bytes: baked original, inline data: URI, or cached fetch."""
+    """The unmodified badge image bytes: baked original, inline data: URI, or cached fetch.
+    None when there is none, or when its cached copy is damaged (left out like any unusable
+    image; the credential itself is still exported)."""
+    try:
+        return _original_image(cred, view, cache)
+    except DamagedEntry:
+        return None
+
+
+def _original_image(cred: StoredCredential, view: CredentialView,
+                    cache: Mapping[str, CachedDocument]) -> bytes | None:
     if cred.image_key and cred.image_key in cache:
         return cache[cred.image_key].body_bytes()
     for ref in (view.image, view.achievement.image):

@@ -22,7 +22,7 @@ from credwallet.export.identity import Scrubber, plaintext_identity, private_val
 from credwallet.export.images import make_safe, original_image
 from credwallet.export.model import CARRIES_ORIGINALS, ExportItem, ExportOptions, Skipped
 from credwallet.ingest.describe import credential_view, document_of
-from credwallet.models.entry import StoredCredential, WalletData
+from credwallet.models.entry import DamagedEntry, StoredCredential, WalletData
 from credwallet.models.results import VerificationResult
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def _matched_ids(nodes: list[NodeProgress]) -> list[str]:
 def _tags_of(cred: StoredCredential, wallet: WalletData) -> set[str]:
     """The wallet's own tags plus the achievement's keywords (`tag` in Open Badges)."""
     tags = {t.casefold() for t in cred.tags}
-    with contextlib.suppress(BadInput):
+    with contextlib.suppress(BadInput, DamagedEntry):
         tags |= {t.casefold() for t in credential_view(cred, wallet.cache).achievement.tags}
     return tags
 
@@ -83,6 +83,7 @@ def select(wallet: WalletData, opts: ExportOptions, *,
         chosen: list[StoredCredential] = []
         for ref in opts.ids:
             cred = wallet.find(ref)
+            cred.raw_bytes()  # a damaged entry asked for by id fails the export (exit 4)
             if cred not in chosen:
                 chosen.append(cred)
     elif opts.pathway:
@@ -128,6 +129,8 @@ def _prepare(cred: StoredCredential, wallet: WalletData, opts: ExportOptions,
         view = credential_view(cred, wallet.cache)
     except BadInput as exc:
         return f"unreadable stored credential ({exc.message})"
+    except DamagedEntry as exc:  # the others are still exported
+        return exc.message
     result = verifier(cred, wallet, opts.now) if verifier is not None else cred.verification
     if not (result is not None and result.verified) and not opts.include_unverified:
         return _why_not_verified(result) + "; pass --include-unverified to export it marked as such"

@@ -2,17 +2,23 @@
 
 Signed data is stored as the exact bytes received (`raw`), never re-serialised: as text when
 the bytes are valid UTF-8 (nearly always: JSON or a JWT), else base64.
+
+A payload that decrypts and validates may still hold an entry no credwallet wrote (bad
+base64, a lone surrogate): decoding it raises DamagedEntry, an error about that one entry,
+so every command can report it and carry on with the others.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from credwallet.errors import WalletCorrupted
 from credwallet.models.results import VerificationResult
 
 RawEncoding = Literal["utf-8", "base64"]
@@ -27,10 +33,25 @@ def encode_raw(data: bytes) -> tuple[str, RawEncoding]:
     return text, "utf-8"
 
 
-def decode_raw(raw: str, encoding: RawEncoding) -> bytes:
-    if encoding == "utf-8":
-        return raw.encode("utf-8")
-    return base64.b64decode(raw)
+class DamagedEntry(WalletCorrupted, ValueError):
+    """One stored entry cannot be decoded (exit 4). Also a ValueError, so code that already
+    treats an unparseable cached document as absent keeps doing so."""
+
+    kind = "damaged_entry"
+    hint = ("remove it with `credwallet remove ID` and import it again, or restore a backup "
+            "with `credwallet restore`")
+
+
+def decode_raw(raw: str, encoding: RawEncoding, what: str = "stored entry") -> bytes:
+    """The exact bytes of a stored entry; DamagedEntry when `raw` is not what encode_raw wrote."""
+    try:
+        if encoding == "utf-8":
+            return raw.encode("utf-8")
+        # validate=True: base64 with stray characters is damage, not something to skip over.
+        return base64.b64decode(raw, validate=True)
+    except (UnicodeEncodeError, binascii.Error, ValueError):
+        reason = "not valid base64" if encoding == "base64" else "not valid Unicode text"
+        raise DamagedEntry(f"damaged entry: {what} is {reason}") from None
 
 
 class CachedDocument(BaseModel):
@@ -50,7 +71,7 @@ class CachedDocument(BaseModel):
     final_url: str | None = None  # after redirects
 
     def body_bytes(self) -> bytes:
-        return decode_raw(self.body, self.body_encoding)
+        return decode_raw(self.body, self.body_encoding, f"cached document {self.url[:200]!r}")
 
     @classmethod
     def make(cls, url: str, kind: str, body: bytes, fetched_at: datetime, **kw: Any) -> CachedDocument:
@@ -84,7 +105,15 @@ class StoredCredential(BaseModel):
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def raw_bytes(self) -> bytes:
-        return decode_raw(self.raw, self.raw_encoding)
+        return decode_raw(self.raw, self.raw_encoding, f"credential {self.id}")
+
+    def damage(self) -> str | None:
+        """Why this entry cannot be read (None when it can): what `list` shows."""
+        try:
+            self.raw_bytes()
+        except DamagedEntry as exc:
+            return exc.message
+        return None
 
 
 class Identity(BaseModel):

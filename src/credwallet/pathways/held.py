@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from credwallet.models import StoredCredential, VerificationResult
 from credwallet.models.view import CredentialView
+from credwallet.verify.dates import shift
+from credwallet.verify.dates import years as years_delta
 
 Status = Literal["verified", "expired", "revoked", "failed", "unverified"]
 
@@ -81,4 +83,5 @@ def older_than(view: CredentialView, years: float, now: datetime) -> bool:
     when = issued_at(view)
     if when is None:
         return True  # cannot show it is recent enough: fail closed
-    return when < now - timedelta(days=365.25 * years)
+    # Clamped: a window reaching back before year 1 holds every dated credential.
+    return when < shift(now, -years_delta(years))

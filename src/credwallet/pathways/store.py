@@ -11,6 +11,7 @@ from datetime import datetime
 
 from credwallet.errors import BadInput, NotFound, PathwayError, UsageError
 from credwallet.models import WalletData
+from credwallet.models.entry import DamagedEntry
 from credwallet.pathways.evaluate import Evaluator
 from credwallet.pathways.held import HeldCredential, held_from_stored
 from credwallet.pathways.loader import pathway_from_dict
@@ -101,7 +102,7 @@ def held_credentials(data: WalletData, now: datetime) -> list[HeldCredential]:
             continue  # an envelope: only the credentials inside can satisfy a requirement
         try:
             view = credential_view(cred, data.cache)
-        except BadInput:
+        except (BadInput, DamagedEntry):
             continue  # an entry with no readable credential cannot satisfy anything
         out.append(held_from_stored(cred, view, now))
     return out
