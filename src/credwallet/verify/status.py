@@ -55,6 +55,8 @@ def decode_bitstring(encoded: Any) -> bytes:
         raw = inflater.decompress(compressed, MAX_LIST_BITS // 8)
         if inflater.unconsumed_tail:
             raise StatusError("status list decompresses to more than the allowed size")
+        if not inflater.eof:
+            raise StatusError("encodedList is truncated gzip data")
     except zlib.error as exc:
         raise StatusError("encodedList is not gzip data") from exc
     return raw
@@ -85,8 +87,26 @@ def _parse_index(value: Any) -> int:
     return idx
 
 
+# The list type each entry type points to: an answer from a list of another kind is no answer.
+LIST_TYPE = {"BitstringStatusListEntry": "BitstringStatusList", "StatusList2021Entry": "StatusList2021"}
+
+
+def _message(entry: dict[str, Any], value: int) -> str:
+    """The entry's statusMessage text for `value` ("" when it gives none)."""
+    for item in as_list(entry.get("statusMessage"))[:256]:
+        if isinstance(item, dict) and isinstance(item.get("message"), str):
+            code = item.get("status")
+            try:
+                matches = isinstance(code, str) and int(code, 16) == value
+            except ValueError:
+                matches = False
+            if matches:
+                return f" ({item['message'][:200]})"
+    return ""
+
+
 def _bitstring_entry(
-    entry: dict[str, Any], material: MaterialSource, verify_list: ListVerifier
+    entry: dict[str, Any], list_type: str, material: MaterialSource, verify_list: ListVerifier
 ) -> EntryResult:
     url = entry.get("statusListCredential")
     purpose = entry.get("statusPurpose") or "revocation"
@@ -119,10 +139,13 @@ def _bitstring_entry(
     subject = subject[0] if isinstance(subject, list) and subject else subject
     if not isinstance(subject, dict):
         return EntryResult("failed", f"status list {url} has no credentialSubject")
-    if not types_of(subject) & {"BitstringStatusList", "StatusList2021"}:
-        return EntryResult("failed", f"status list {url} is not a BitstringStatusList")
+    if list_type not in types_of(subject):
+        return EntryResult("failed", f"status list {url} is not a {list_type}")
     list_purposes = as_list(subject.get("statusPurpose"))
-    if list_purposes and purpose not in list_purposes:
+    if not list_purposes:
+        # The list must say what its bits mean; without it a clear bit answers nothing.
+        return EntryResult("failed", f"status list {url} has no statusPurpose")
+    if purpose not in list_purposes:
         return EntryResult("failed", f"status list purpose {list_purposes} does not match {purpose!r}")
     size = entry.get("statusSize", 1)
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 16:
@@ -135,7 +158,10 @@ def _bitstring_entry(
         word = "revoked" if purpose == "revocation" else "suspended"
         return EntryResult("failed", f"{word}: bit {index} is set in {url} (as of {when})")
     if value:
-        return EntryResult("warning", f"status {purpose} value {value} at index {index} (as of {when})")
+        return EntryResult(
+            "warning",
+            f"status {purpose} value {value}{_message(entry, value)} at index {index} (as of {when})",
+        )
     if not bound:
         return EntryResult(
             "warning",
@@ -203,8 +229,9 @@ def vc_revocation_check(doc: dict[str, Any], material: MaterialSource, verify_li
             results.append(EntryResult("failed", "credentialStatus entry is not an object"))
             continue
         etypes = types_of(entry)
-        if etypes & {"BitstringStatusListEntry", "StatusList2021Entry"}:
-            results.append(_bitstring_entry(entry, material, verify_list))
+        known = sorted(etypes & set(LIST_TYPE))
+        if known:
+            results.append(_bitstring_entry(entry, LIST_TYPE[known[0]], material, verify_list))
         elif "1EdTechRevocationList" in etypes:
             cid = doc.get("id") if isinstance(doc.get("id"), str) else None
             results.append(_onedtech_entry(entry, cid, material))
