@@ -172,6 +172,9 @@ def run_file(name: str, work: Path, max_children: int, worktree: bool) -> Result
     scratch_copy(dest, target, worktree)
     env = dict(os.environ)
     # CLI tests start `python -m credwallet`: make those subprocesses import the mutants too.
+    # The directory must exist before Python starts, or the import system caches it as absent
+    # and the editable install's original source is imported instead (no mutant ever runs).
+    (dest / "mutants" / "src").mkdir(parents=True)
     env["PYTHONPATH"] = str(dest / "mutants" / "src")
     env.pop("CI", None)  # the local run may skip what is missing; the score says what ran
     mutmut = Path(sys.executable).with_name("mutmut")
