@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -372,3 +373,100 @@ def test_window_before_the_calendar_includes_everything() -> None:
     assert older_than(view, 5, datetime(7, 6, 1, tzinfo=UTC))
     assert shift(datetime(9999, 12, 31, tzinfo=UTC), timedelta(days=30)) == MAX_UTC
     assert shift(datetime(1, 1, 2, tzinfo=UTC), -timedelta(days=30)) == MIN_UTC
+
+
+# --- too slow: work proportional to the input, never over 5 s -------------------------------
+
+BUDGET_S = 5.0
+
+
+def _timed(*args: str) -> tuple[Any, float]:
+    start = time.perf_counter()
+    res = run_inproc(*args)
+    return res, time.perf_counter() - start
+
+
+def test_human_verify_of_a_huge_string_is_fast(isolated_home: Path, tmp_path: Path) -> None:
+    # A 5 MiB value quoted in a check detail took 17-55 s to re-wrap with rich.
+    big = "A" * (5 * 1024 * 1024)
+    doc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+           "issuer": "did:example:i", "validFrom": "2020-01-01T00:00:00Z", "validUntil": big,
+           "credentialSubject": {"id": "did:example:s"}}
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(doc))
+    res, took = _timed("verify", "--file", str(path))
+    clean(res, {1})
+    assert took < BUDGET_S, f"{took:.1f} s"
+    assert "morecharacters;--jsonshowsthemall" in "".join(res.stdout.split())  # table-wrapped
+    assert len(res.stdout) < 20_000
+
+
+def test_show_of_thousands_of_alignments_is_fast(isolated_home: Path) -> None:
+    doc = ob3(Issuer())
+    doc.pop("proof")
+    doc["credentialSubject"]["achievement"]["alignment"] = [
+        {"type": ["Alignment"], "targetName": f"Skill {i} " + "x" * 300,
+         "targetUrl": f"https://example.org/skills/{i}", "targetCode": f"S{i}"}
+        for i in range(5_000)]
+    wallet = wallet_with()
+    cid = add(wallet, doc, keep_invalid=True)
+    save(wallet)
+    for args in (["show", cid], ["list"], ["progress"], ["verify", cid]):
+        res, took = _timed(*args)
+        clean(res, {0, 1})
+        assert took < BUDGET_S, f"{args}: {took:.1f} s"
+    res = clean(run_inproc("show", cid), {0})
+    assert "4950 more alignments" in res.stdout
+    shown = clean(run_inproc("show", cid, "--json"), {0}).json()
+    assert len(shown["credential"]["view"]["achievement"]["alignments"]) == 5_000
+
+
+def _hostile_backup(tmp_path: Path, m_kib: int, t: int) -> Path:
+    from credwallet.wallet import fileformat
+
+    blob = fileformat.MAGIC + fileformat.header_bytes(fileformat.KdfParams(m_kib, t, 1),
+                                                      b"s" * 16, b"n" * 24) + b"\0" * 64
+    path = tmp_path / "hostile.cwlt"
+    path.write_bytes(blob)
+    return path
+
+
+def test_restore_refuses_an_expensive_kdf_before_any_work(isolated_home: Path,
+                                                          tmp_path: Path) -> None:
+    clean(run_inproc("init", "--json"), {0})
+    before = wallet_path().read_bytes()
+    path = _hostile_backup(tmp_path, 1024 * 1024, 16)
+    res, took = _timed("restore", str(path), "--json")
+    clean(res, {4})
+    assert took < 1.0
+    err = res.json()["error"]
+    assert err["kind"] == "kdf_too_expensive" and "--allow-expensive-kdf" in err["hint"]
+    assert wallet_path().read_bytes() == before
+
+
+def test_restore_allows_more_when_asked(isolated_home: Path, tmp_path: Path) -> None:
+    from credwallet.wallet import fileformat
+
+    clean(run_inproc("init", "--json"), {0})
+    # Above the foreign cap in passes only, so the test stays cheap.
+    path = _hostile_backup(tmp_path, 8, fileformat.FOREIGN_MAX_T + 1)
+    assert clean(run_inproc("restore", str(path), "--json"), {4}).json()["error"]["kind"] \
+        == "kdf_too_expensive"
+    res = clean(run_inproc("restore", str(path), "--allow-expensive-kdf", "--json"), {4})
+    assert res.json()["error"]["kind"] == "decrypt_failed"
+    plaintext = fileformat.decrypt_wallet(wallet_path().read_bytes(), PASSPHRASE)
+    good = fileformat.encrypt_wallet(plaintext, PASSPHRASE,
+                                     params=fileformat.KdfParams(8, fileformat.FOREIGN_MAX_T + 1))
+    path.write_bytes(good)
+    clean(run_inproc("restore", str(path), "--allow-expensive-kdf", "--json"), {0})
+
+
+@given(m_kib=st.integers(min_value=8, max_value=1024 * 1024), t=st.integers(min_value=1, max_value=16))
+@fuzz_settings(40)
+def test_foreign_cost_check_is_decided_from_the_header(m_kib: int, t: int) -> None:
+    from credwallet.wallet import fileformat
+
+    params = fileformat.KdfParams(m_kib, t, 1)
+    res = outcome(fileformat.check_foreign_cost, params)
+    expensive = m_kib > fileformat.FOREIGN_MAX_M_KIB or t > fileformat.FOREIGN_MAX_T
+    assert isinstance(res, fileformat.ExpensiveKdf) == expensive

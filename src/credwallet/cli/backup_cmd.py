@@ -17,7 +17,7 @@ import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
 from credwallet.cli.textsafe import say
-from credwallet.errors import UsageError, WalletError, WalletWriteError
+from credwallet.errors import UsageError, WalletWriteError
 
 
 def _write_new_file(path: Path, blob: bytes, *, force: bool) -> None:
@@ -70,20 +70,35 @@ def register(app: typer.Typer) -> None:
     @app.command("restore")
     def restore(
         path: Annotated[str, typer.Argument(metavar="PATH", help="A backup made by `backup`.")],
+        allow_expensive_kdf: Annotated[bool, typer.Option(
+            "--allow-expensive-kdf",
+            help="Open a backup whose key derivation asks for more than 256 MiB or 8 passes "
+                 "(up to 1 GiB / 16 passes).")] = False,
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
     ) -> None:
         """Replace the wallet with a backup (the current wallet is kept as wallet.cwlt.bak)."""
         ctx = Ctx("restore", json_out, home, passphrase_file)
 
         def body() -> int:
+            from pydantic import ValidationError
+
+            from credwallet.errors import WalletCorrupted
+            from credwallet.models.entry import WalletData
+            from credwallet.wallet import fileformat
             from credwallet.wallet.store import WalletStore
 
-            try:
-                blob = Path(path).read_bytes()
-            except OSError as exc:
-                raise WalletError(f"cannot read backup {path}: {exc.strerror}") from None
-            checker = WalletStore(Path(path))
-            wallet = checker.load(ctx.passphrase())  # decrypts and validates the structure
+            # Read once (size-capped) and restore exactly the bytes that were checked.
+            blob = WalletStore(Path(path)).read_bytes()
+            params, salt, _nonce, _aad, _ct = fileformat.parse_header(blob)
+            if not allow_expensive_kdf:
+                # Before the passphrase prompt: a hostile backup costs nothing to refuse.
+                fileformat.check_foreign_cost(params)
+            key = fileformat.derive_key(ctx.passphrase(), salt, params)
+            try:  # decrypts and validates the structure, as opening a wallet does
+                wallet = WalletData.model_validate_json(fileformat.decrypt_with_key(blob, key))
+            except ValidationError:
+                raise WalletCorrupted("backup payload does not match the expected structure") \
+                    from None
             store = ctx.store
             with store.locked():
                 store.write_atomic(blob)

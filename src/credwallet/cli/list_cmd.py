@@ -40,9 +40,9 @@ def register(app: typer.Typer) -> None:
 def _human(creds: list[StoredCredential]) -> None:
     from rich.table import Table
 
+    from credwallet.cli.clip import clipped as escape
     from credwallet.cli.common import stdout_console
     from credwallet.cli.render import verdict_style, verdict_text
-    from credwallet.cli.textsafe import clean as escape
 
     console = stdout_console()
     if not creds:

@@ -68,8 +68,8 @@ def register(app: typer.Typer) -> None:
 
 
 def render_progress(results: list[PathwayProgress]) -> None:
+    from credwallet.cli.clip import clipped as escape
     from credwallet.cli.common import stdout_console
-    from credwallet.cli.textsafe import clean as escape
 
     console = stdout_console()
     if not results:
@@ -91,7 +91,7 @@ def render_progress(results: list[PathwayProgress]) -> None:
 def pathway_tree(r: PathwayProgress) -> Tree:
     from rich.tree import Tree
 
-    from credwallet.cli.textsafe import clean as escape
+    from credwallet.cli.clip import clipped as escape
 
     state = "complete" if r.complete else "in progress"
     head = (f"{ICONS['satisfied' if r.complete else 'partial' if r.progress else 'missing']} "
@@ -106,7 +106,7 @@ def pathway_tree(r: PathwayProgress) -> Tree:
 
 
 def _add(tree: Tree, n: NodeProgress) -> None:
-    from credwallet.cli.textsafe import clean as escape
+    from credwallet.cli.clip import clipped as escape
 
     label = f"{ICONS[n.state]} {escape(n.title)}"
     if n.type in ("all", "at_least", "credits", "pathway"):

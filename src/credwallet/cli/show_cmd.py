@@ -10,6 +10,10 @@ from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_
 from credwallet.models.entry import StoredCredential
 from credwallet.models.view import CredentialView
 
+# Human output lists at most this many alignments, endorsements or checks: rich renders a
+# tree node by node, and a credential may carry thousands (--json is never cut short).
+MAX_SHOWN = 50
+
 
 def register(app: typer.Typer) -> None:
     @app.command("show")
@@ -54,14 +58,17 @@ def register(app: typer.Typer) -> None:
 def _add_endorsements(tree: Any, endorsements: Any) -> None:
     """Endorsers by verified identifier and trust status; a self-asserted name only as
     "calls itself '...'" (credwallet.trust.signals)."""
-    from credwallet.cli.textsafe import clean as escape
+    from credwallet.cli.clip import clipped as escape
     from credwallet.trust.signals import endorsement_lines
 
     items = [e for e in endorsements or [] if isinstance(e, dict)]
     if not items:
         return
     node = tree.add(f"[bold]Endorsements[/bold]: {len(items)}")
-    for e, text in zip(items, endorsement_lines(items), strict=True):
+    shown = items[:MAX_SHOWN]
+    if len(items) > MAX_SHOWN:
+        node.add(f"[dim]the first {MAX_SHOWN} of {len(items)} (--json shows all)[/dim]")
+    for e, text in zip(shown, endorsement_lines(shown), strict=True):
         # Green only for a verified endorsement by an endorser on the user's lists.
         trusted = (e.get("endorser") or {}).get("trust") in ("trust_list", "registry")
         style = "green" if e.get("verdict") == "verified" and trusted else "yellow"
@@ -78,9 +85,9 @@ def _human(cred: StoredCredential, view: CredentialView) -> None:
     from rich.panel import Panel
     from rich.tree import Tree
 
+    from credwallet.cli.clip import clipped as escape
     from credwallet.cli.common import stdout_console
     from credwallet.cli.render import verdict_style, verdict_text
-    from credwallet.cli.textsafe import clean as escape
 
     def add(tree: Tree, label: str, value: object) -> None:
         if value not in (None, "", []):
@@ -106,9 +113,12 @@ def _human(cred: StoredCredential, view: CredentialView) -> None:
     add(ach, "Criteria URL", view.achievement.criteria_url)
     add(ach, "Credits available", view.achievement.credits_available)
     add(ach, "Tags", ", ".join(view.achievement.tags))
-    for a in view.achievement.alignments:
+    aligned = view.achievement.alignments
+    for a in aligned[:MAX_SHOWN]:
         add(ach, "Alignment", " · ".join(x for x in (a.target_name, a.target_code,
                                                      a.target_framework, a.target_url) if x))
+    if len(aligned) > MAX_SHOWN:
+        ach.add(f"[dim]… and {len(aligned) - MAX_SHOWN} more alignments (--json shows all)[/dim]")
     add(tree, "Credits earned", view.credits_earned)
     # Results and evidence are shown in the Assessment group (with their requirements).
     from credwallet.cli.trust_cmd import add_assessment_tree
@@ -120,13 +130,14 @@ def _human(cred: StoredCredential, view: CredentialView) -> None:
     add(tree, "Format", cred.format)
     add(tree, "Source", cred.source)
     add(tree, "Imported", cred.imported_at.isoformat())
-    add(tree, "Contains", ", ".join(cred.children))
+    add(tree, "Contains", ", ".join(cred.children[:MAX_SHOWN])
+        + (f" … and {len(cred.children) - MAX_SHOWN} more" if len(cred.children) > MAX_SHOWN else ""))
     add(tree, "Part of", cred.parent_id)
     ver = cred.verification
     vnode = tree.add(f"[bold]Verification[/bold]: [{verdict_style(ver)}]"
                      f"{escape(verdict_text(ver))}[/]")
     if ver is not None:
         vnode.add(f"checked at {ver.checked_at.isoformat()}")
-        for c in ver.checks:
+        for c in ver.checks[:MAX_SHOWN]:
             vnode.add(f"{c.check}: {c.status} {escape(c.detail)}")
     stdout_console().print(Panel(tree, expand=False))

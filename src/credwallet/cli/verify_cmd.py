@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from credwallet.cli.clip import clip
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
 from credwallet.cli.textsafe import plain, say
 from credwallet.errors import (
@@ -352,15 +353,15 @@ def _render_one(console: Any, result: VerificationResult, indent: str) -> None:
         line.append(f" (failed: {', '.join(failed)})")
     # Text() parses neither markup nor emoji; the strings (file names, signer ids, check
     # details quoting the credential) only need their control characters replaced.
-    line.append(f"  {plain(who, oneline=True)}")
+    line.append(f"  {plain(clip(who), oneline=True)}")
     if result.format:
-        line.append(f"  [{plain(result.format, oneline=True)}]", style="dim")
+        line.append(f"  [{plain(clip(result.format, 80), oneline=True)}]", style="dim")
     console.print(line, soft_wrap=True)
     details = []
     if result.signer:
-        details.append(f"signed by {plain(result.signer, oneline=True)}")
+        details.append(f"signed by {plain(clip(result.signer), oneline=True)}")
     if result.suite:
-        details.append(f"suite {plain(result.suite)}")
+        details.append(f"suite {plain(clip(result.suite, 200))}")
     details.append(f"checked at {result.checked_at.isoformat().replace('+00:00', 'Z')}")
     console.print(Text(f"{indent}  " + "; ".join(details), style="dim"), soft_wrap=True)
     table = Table(show_header=True, header_style="bold", pad_edge=False, box=None)
@@ -368,8 +369,9 @@ def _render_one(console: Any, result: VerificationResult, indent: str) -> None:
     table.add_column("status", no_wrap=True)
     table.add_column("detail", overflow="fold")
     for c in result.checks:
-        table.add_row(Text(indent + plain(c.check)), Text(plain(c.status), style=_STYLE.get(c.status, "")),
-                      Text(plain(c.detail)))
+        table.add_row(Text(indent + plain(clip(c.check, 80))),
+                      Text(plain(clip(c.status, 20)), style=_STYLE.get(c.status, "")),
+                      Text(plain(clip(c.detail))))
     console.print(table)
     for child in result.nested:
         _render_one(console, child, indent=indent + "    ")

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from credwallet.errors import DecryptionFailed, UnsupportedVersion, WalletCorrupted
+from credwallet.errors import DecryptionFailed, UnsupportedVersion, WalletCorrupted, WalletError
 
 FORMAT_VERSION = 1
 MAGIC_PREFIX = b"credwallet/v"
@@ -39,6 +39,11 @@ MIN_T = 2
 # Caps applied when reading: a hostile file must not make us allocate gigabytes or spin forever.
 MAX_M_KIB = 1024 * 1024
 MAX_T = 16
+# A file credwallet did not write itself (a backup given to `restore`) gets lower caps unless
+# the user allows more: a hostile header at the read caps costs ~1 GiB and 10+ s before any
+# "wrong passphrase". These allow 4x the default memory and under 3x its passes (~2 s).
+FOREIGN_MAX_M_KIB = 256 * 1024
+FOREIGN_MAX_T = 8
 # Cheap setting for test suites only; refused unless explicitly enabled. Never name this
 # variable in a user-visible message, --help text or user document.
 WEAK_ENV = "CREDWALLET_INSECURE_TEST_KDF"
@@ -69,6 +74,21 @@ class KdfParams:
             # the KDF; such a header is damage or an attack, so the default hint (restore) fits.
             raise WalletCorrupted(
                 "wallet header asks for Argon2id parameters below the safe minimum")
+
+
+class ExpensiveKdf(WalletError):
+    kind = "kdf_too_expensive"
+    hint = ("if you made this backup with a higher cost yourself, pass --allow-expensive-kdf "
+            "(it may take much longer and use up to 1 GiB of memory)")
+
+
+def check_foreign_cost(params: KdfParams) -> None:
+    """Refuse a file's Argon2id cost above the FOREIGN caps, before any work is done."""
+    if params.m_kib > FOREIGN_MAX_M_KIB or params.t > FOREIGN_MAX_T:
+        raise ExpensiveKdf(
+            f"the file asks for Argon2id with {params.m_kib // 1024} MiB and {params.t} passes, "
+            f"more than {FOREIGN_MAX_M_KIB // 1024} MiB / {FOREIGN_MAX_T} passes allowed "
+            "for a file credwallet did not write")
 
 
 def weak_kdf_allowed() -> bool:
