@@ -1,0 +1,1 @@
+"""One verifier module per format family (see credwallet.formats)."""

@@ -1,0 +1,184 @@
+"""VC and Open Badges 3.0 credentials with an embedded Data Integrity proof, and what every VC
+shares (dates, status, recipient, schema).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from credwallet.models import Check
+from credwallet.verify.checks import (
+    expiry_check,
+    issuer_id,
+    not_before_check,
+    recipient_check,
+    vc_dates,
+    vc_recipients,
+    vc_schema_check,
+)
+from credwallet.verify.contexts import context_urls
+from credwallet.verify.dataintegrity import ProofReport, proofs_of, verify_proofs
+from credwallet.verify.env import MAX_DEPTH, Env, Outcome, format_check
+from credwallet.verify.keys import binding_detail
+from credwallet.verify.reading import reading_problem
+from credwallet.verify.status import vc_revocation_check
+
+REREAD = "the document's own contexts change what it says:"
+
+def contexts_check(doc: dict[str, Any], env: Env, *, signed_rdf: bool = True) -> Check:
+    """Known contexts; and for RDF-signed documents, keys that mean what the bundled contexts say.
+
+    `signed_rdf`: the proof covers the RDF, not the JSON (Data Integrity). A JWT signs its
+    bytes, so its keys cannot be renamed without breaking the signature.
+    """
+    urls = context_urls(doc)
+    if not urls and not isinstance(doc.get("@context"), (dict, list)):
+        return Check(check="contexts", status="failed", detail="the document has no @context")
+    unknown = env.store.check(urls)
+    if unknown:
+        return Check(
+            check="contexts",
+            status="failed",
+            detail="unknown context(s), never fetched: " + ", ".join(unknown[:5]),
+        )
+    if signed_rdf:
+        problem = reading_problem(doc, env.store)
+        if problem is not None:
+            # The proof is still checked (contexts are known): the report then shows both.
+            return Check(
+                check="contexts",
+                status="failed",
+                detail=f"{REREAD} {problem}",
+            )
+    sources = sorted({env.store.source_of(u) for u in urls})
+    return Check(
+        check="contexts",
+        status="passed",
+        detail=f"{len(urls)} context(s), all known ({', '.join(sources)})",
+    )
+
+def proof_checks(
+    doc: dict[str, Any], env: Env, expected: str | None, role: str, purpose: str, contexts: Check
+) -> tuple[list[Check], str | None, str | None]:
+    """proof + key_binding checks for an embedded-proof document."""
+    if not proofs_of(doc):
+        return (
+            [
+                Check(check="proof", status="failed", detail="no proof: the document is not signed"),
+                Check(check="key_binding", status="skipped", detail="no proof"),
+            ],
+            None,
+            None,
+        )
+    if contexts.status == "failed" and not contexts.detail.startswith(REREAD):
+        return (
+            [
+                Check(
+                    check="proof",
+                    status="skipped",
+                    detail="not checked: the signed form cannot be computed without the contexts",
+                ),
+                Check(check="key_binding", status="skipped", detail="no verified proof"),
+            ],
+            None,
+            None,
+        )
+    report = verify_proofs(doc, material=env.material, store=env.store, now=env.now, purpose=purpose)
+    best = report.best(expected)
+    others = [o.line() for o in report.outcomes if o is not best]
+    if best is None:
+        lines = "; ".join(o.line() for o in report.outcomes)
+        return (
+            [
+                Check(check="proof", status="failed", detail=lines),
+                Check(check="key_binding", status="skipped", detail="no verified proof"),
+            ],
+            None,
+            _suites(report),
+        )
+    detail = best.line() + (f" (other proofs: {'; '.join(others)})" if others else "")
+    assert best.key is not None
+    bound, why = binding_detail(best.key, expected, role)
+    return (
+        [
+            Check(check="proof", status="passed", detail=detail),
+            Check(check="key_binding", status="passed" if bound else "failed", detail=why),
+        ],
+        best.vm_id,
+        best.suite,
+    )
+
+def _suites(report: ProofReport) -> str | None:
+    return ", ".join(o.suite for o in report.outcomes) or None
+
+def canon_failure(checks: list[Check]) -> None:
+    """Surface a safe-mode rejection (dropped terms, relative IRIs) on the contexts check too."""
+    proof = next(c for c in checks if c.check == "proof")
+    ctx = next(c for c in checks if c.check == "contexts")
+    if proof.status == "failed" and "cannot be checked:" in proof.detail and ctx.status == "passed":
+        reason = proof.detail.split("cannot be checked:", 1)[1].split(";")[0].strip()
+        ctx.status = "failed"
+        ctx.detail = f"JSON-LD processing refused the document: {reason}"
+
+def verify_credential(doc: dict[str, Any], env: Env, fmt: str, *, check_status: bool = True) -> Outcome:
+    checks = [format_check(fmt)]
+    contexts = contexts_check(doc, env)
+    checks.append(contexts)
+    issuer = issuer_id(doc)
+    proven, signer, suite = proof_checks(doc, env, issuer, "issuer", "assertionMethod", contexts)
+    checks += proven
+    canon_failure(checks)
+    checks += vc_common(doc, env, check_status)
+    return Outcome(checks, signer, suite)
+
+def vc_common(
+    doc: dict[str, Any], env: Env, check_status: bool, extra_schema: list[str] | None = None
+) -> list[Check]:
+    (start, sfield), (end, efield) = vc_dates(doc)
+    out = [not_before_check(start, sfield, env.now), expiry_check(end, efield, env.now)]
+    if check_status:
+        issuer = issuer_id(doc)
+        out.append(vc_revocation_check(doc, env.material, lambda lst: _verify_list(lst, env, issuer)))
+    out.append(recipient_check(vc_recipients(doc), env.identities))
+    schema = vc_schema_check(doc)
+    if extra_schema:
+        problems = ([] if schema.status == "passed" else [schema.detail]) + extra_schema
+        schema = Check(check="schema", status="failed", detail="; ".join(problems))
+    out.append(schema)
+    return out
+
+def _verify_list(lst: dict[str, Any], env: Env, issuer: str | None) -> tuple[bool, bool, str]:
+    """A status list credential's own checks (no status of its own: avoids recursion).
+
+    Returns (sound, trusted, why): not sound = tampered or malformed (the status fails);
+    sound but not trusted = its key is not bound to its issuer, or it has expired (a clear
+    bit is then only a warning; a set bit still counts).
+    """
+    if env.depth >= MAX_DEPTH:
+        return False, False, "status lists nested too deeply"
+    out = verify_credential(lst, env.deeper(), "vc-ldp", check_status=False)
+    soft = ("key_binding", "expiry", "recipient")
+    failed = [c for c in out.checks if c.status == "failed" and c.check not in soft]
+    if failed:
+        return False, False, "; ".join(f"{c.check}: {c.detail}" for c in failed)[:400]
+    doubts = [c for c in out.checks if c.status == "failed" and c.check in ("key_binding", "expiry")]
+    if doubts:
+        return (
+            True,
+            False,
+            "; ".join(
+                (
+                    "the list's signing key is not bound to its issuer: "
+                    if c.check == "key_binding"
+                    else "the status list itself has expired: "
+                )
+                + c.detail
+                for c in doubts
+            )[:400],
+        )
+    if issuer_id(lst) != issuer:
+        # Only the credential's own issuer can vouch that it is still good: a clear bit in
+        # someone else's list proves nothing (a set bit still counts, on the safe side).
+        return True, False, f"the status list is issued by {issuer_id(lst)}, not by the credential's issuer"
+    binding = out.checks[[c.check for c in out.checks].index("key_binding")]
+    return True, True, binding.detail
