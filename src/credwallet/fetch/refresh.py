@@ -18,12 +18,13 @@ from typing import Any
 
 import httpx
 
-from credwallet.errors import CredwalletError
+from credwallet.errors import BadInput, CredwalletError
 from credwallet.fetch.client import Client
 from credwallet.fetch.graph import Gathered, Session, Walker
 from credwallet.fetch.guard import Origin, Resolver
 from credwallet.fetch.policy import FetchPolicy
 from credwallet.importer import place_document
+from credwallet.ingest.jsonutil import loads
 from credwallet.ingest.sniff import as_list, recognise
 from credwallet.models.entry import CachedDocument, StoredCredential, WalletData
 from credwallet.models.results import VerificationResult
@@ -200,8 +201,8 @@ def _key_changes(url: str, old: CachedDocument, new: CachedDocument) -> list[str
 
 def _keys_of(doc: CachedDocument) -> dict[str, str]:
     try:
-        parsed = json.loads(doc.body_bytes()) if doc.http_status == 200 else None
-    except (ValueError, UnicodeDecodeError):
+        parsed = loads(doc.body_bytes(), what=f"document {doc.url}") if doc.http_status == 200 else None
+    except BadInput:
         return {}
     if not isinstance(parsed, dict):
         return {}

@@ -6,7 +6,6 @@ so a learner editing by hand can find the line.
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from credwallet.errors import PathwayError
+from credwallet.errors import BadInput, PathwayError
+from credwallet.ingest.jsonutil import check_tree, loads
 from credwallet.pathways.model import KIND_TAGS, Pathway
 
 MAX_PATHWAY_BYTES = 2 * 1024 * 1024
@@ -103,15 +103,16 @@ def parse_document(text: str, source: str, suffix: str = "") -> Any:
     """Text -> plain data, by suffix or content."""
     fmt = _sniff(text, suffix)
     try:
-        if fmt == "toml":
-            return tomllib.loads(text)
         if fmt == "json":
-            return json.loads(text)
-        return yaml.safe_load(text)
+            return loads(text, what=source)  # the checked parser every JSON input goes through
+        data = tomllib.loads(text) if fmt == "toml" else yaml.safe_load(text)
+        # The same rules for what YAML/TOML produce: no lone surrogates, finite numbers, depth.
+        check_tree(data, source, max_depth=MAX_DOCUMENT_DEPTH)
+        return data
+    except BadInput as exc:
+        raise PathwayError(exc.message) from None
     except tomllib.TOMLDecodeError as exc:
         raise PathwayError(f"{source}: not valid TOML: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise PathwayError(f"{source}: not valid JSON: {exc}") from None
     except yaml.YAMLError as exc:
         raise PathwayError(f"{source}: not valid YAML: {exc}") from None
     except RecursionError:

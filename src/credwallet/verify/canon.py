@@ -15,7 +15,7 @@ from typing import Any
 from pyld import jsonld
 from pyld.canon import URDNA2015
 
-from credwallet.verify.contexts import ContextStore
+from credwallet.verify.contexts import ContextLimit, ContextStore
 
 MAX_QUADS = 20_000
 MAX_CANON_WORK = 5_000  # N-degree hashing steps; the richest real credential seen needs 60
@@ -127,24 +127,27 @@ def canonicalize(doc: dict[str, Any], store: ContextStore, *, memo: bool = False
 
 
 def _canonicalize(doc: dict[str, Any], store: ContextStore) -> str:
-    opts: dict[str, Any] = {
-        "algorithm": "URDNA2015",
-        "format": "application/n-quads",
-        "base": None,
-        "documentLoader": store.loader,
-        "contextResolver": store.resolver(),
-        "processingMode": "json-ld-1.1",
-    }
-    rdf_opts = {k: v for k, v in opts.items() if k not in ("format", "algorithm")}
-    rdf_opts["produceGeneralizedRdf"] = False
+    # Every exception a JSON-LD processor can raise on hostile input (KeyError for
+    # `{"@vocab": null}`, TypeError for "@set" as a property, OverflowError for a huge number,
+    # ...) becomes a CanonError: a failed check with a one-line reason, never an internal error.
     try:
+        opts: dict[str, Any] = {
+            "algorithm": "URDNA2015",
+            "format": "application/n-quads",
+            "base": None,
+            "documentLoader": store.loader,
+            "contextResolver": store.resolver(doc),
+            "processingMode": "json-ld-1.1",
+        }
+        rdf_opts = {k: v for k, v in opts.items() if k not in ("format", "algorithm")}
+        rdf_opts["produceGeneralizedRdf"] = False
         dataset = _SafeProcessor().to_rdf(doc, rdf_opts)
-    except CanonError:
-        raise
-    except jsonld.JsonLdError as exc:
-        raise CanonError(_jsonld_reason(exc)) from exc
+    except (CanonError, ContextLimit) as exc:
+        raise CanonError(str(exc)) from exc
     except RecursionError as exc:
         raise CanonError("document is nested too deeply to canonicalize") from exc
+    except Exception as exc:
+        raise CanonError(_jsonld_reason(exc)) from exc
     quads = sum(len(v) for v in dataset.values())
     if quads > MAX_QUADS:
         raise CanonError(f"document has {quads} RDF statements (limit {MAX_QUADS})")
@@ -152,22 +155,39 @@ def _canonicalize(doc: dict[str, Any], store: ContextStore) -> str:
         out = _CappedURDNA2015(_Budget(MAX_CANON_WORK)).main(
             dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"}
         )
+    except CanonError:
+        raise
     except RecursionError as exc:
         raise CanonError("canonicalization recursion limit reached") from exc
+    except Exception as exc:
+        raise CanonError(f"canonicalization failed: {_one_line(exc)}") from exc
     return str(out)
 
 
+def _one_line(exc: BaseException) -> str:
+    """First line of an exception, ASCII only (its text may echo hostile input); a builtin
+    exception's type is named too (a bare KeyError reads "'@vocab'")."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    text = text[:160].encode("ascii", "backslashreplace").decode("ascii")
+    if type(exc).__module__ != "builtins":
+        return text or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def _jsonld_reason(exc: BaseException) -> str:
-    """The innermost pyld message, and any CanonError it wraps."""
+    """The innermost pyld message, and any CanonError / ContextLimit it wraps."""
     seen = 0
     cur: BaseException | None = exc
-    last = str(exc).splitlines()[0] if str(exc) else "JSON-LD error"
+    last = "JSON-LD error"
     while cur is not None and seen < 20:
-        if isinstance(cur, CanonError):
+        if isinstance(cur, (CanonError, ContextLimit)):
             return str(cur)
-        msg = getattr(cur, "message", None) or (str(cur).splitlines()[0] if str(cur) else "")
-        if msg:
-            last = str(msg)
+        if isinstance(cur, jsonld.JsonLdError):
+            msg = getattr(cur, "message", None) or (str(cur).splitlines()[0] if str(cur) else "")
+            if msg:
+                last = str(msg).encode("ascii", "backslashreplace").decode("ascii")
+        else:
+            last = _one_line(cur)
         cur = cur.__cause__ or getattr(cur, "cause", None)
         seen += 1
     return f"JSON-LD processing failed: {last[:200]}"

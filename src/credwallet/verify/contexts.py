@@ -24,6 +24,23 @@ from credwallet.models import CachedDocument
 from credwallet.verify.material import MaterialSource, json_of, lookup
 
 MAX_CONTEXT_URLS = 32  # per document; real credentials use 2-6
+# @context entries anywhere in one document, duplicates included: each costs a context
+# processing (the richest real credential, a CLR, has 27). Repeats are not free.
+MAX_CONTEXT_ENTRIES = 64
+# JSON values (objects, arrays, scalars) in one document handed to the JSON-LD processor. pyld's
+# node map de-duplicates each property's values by linear scan, so its work grows with the
+# square of the values one node ends up with (4,000 distinct tags: 8 s). 2,500 keeps the worst
+# case near 2 s; the richest real credential in the corpus (an OB 3.0 "complete") has 553.
+MAX_JSONLD_VALUES = 2_500
+# Context-processing work in one JSON-LD operation, in term definitions: each context the
+# processor has not processed yet against the active context costs its own terms plus the
+# active context it copies. A verification does three operations; one typical credential needs
+# ~2,000 units, the CLR vectors ~15,000; 300,000 units take about a second on this class of box.
+MAX_CONTEXT_WORK = 300_000
+
+
+class ContextLimit(Exception):
+    """A document asks for more JSON-LD context work than the caps allow (one-line message)."""
 
 
 class UnknownContext(Exception):
@@ -105,9 +122,77 @@ def context_urls(doc: Any, limit: int = 10_000) -> list[str]:
     return found
 
 
-# Processed-context caches, one per set of extra (wallet-cached) contexts.
+def context_entries(doc: Any) -> tuple[int, bool, int]:
+    """(number of @context entries anywhere in `doc`, duplicates included; whether every one
+    is a bundled context URL; number of JSON values in `doc`)."""
+    count, only_bundled, values = 0, True, 0
+    bundled = bundled_contexts()
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        values += 1
+        if isinstance(node, dict):
+            if "@context" in node:
+                ctx = node["@context"]
+                items = ctx if isinstance(ctx, list) else [ctx]
+                count += len(items)
+                only_bundled = only_bundled and all(isinstance(c, str) and c in bundled for c in items)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count, only_bundled, values
+
+
+def check_context_entries(doc: Any) -> bool:
+    """Raise ContextLimit for a document with too many @context entries or JSON values; True
+    when it names bundled context URLs only (then it may share the process-wide cache)."""
+    count, only_bundled, values = context_entries(doc)
+    if values > MAX_JSONLD_VALUES:
+        raise ContextLimit(f"the document has {values} JSON values (limit {MAX_JSONLD_VALUES} for "
+                           "JSON-LD processing)")
+    if count > MAX_CONTEXT_ENTRIES:
+        raise ContextLimit(f"the document has {count} @context entries (limit {MAX_CONTEXT_ENTRIES}, "
+                           "repeats included)")
+    return only_bundled
+
+
+# Processed-context caches shared across verifications, one per set of extra (wallet-cached)
+# contexts. pyld edits cached context documents in place (`@import` merges the importing
+# context into the imported one) and caches inline contexts by content, so a cache that ever saw
+# a hostile context is not trustworthy. Rule: only a document whose every @context is a bundled
+# URL uses a shared cache; any other document gets a private cache that dies with the operation.
 _CACHE_LOCK = threading.Lock()
 _RESOLVER_CACHES: dict[frozenset[tuple[str, str]], dict[Any, Any]] = {}
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, Mapping) else 0
+
+
+class _BudgetResolver(ContextResolver):  # type: ignore[misc]
+    """pyld's resolver with a cap on the context-processing work of one operation.
+
+    pyld asks the resolver for every context it is about to process (top level, embedded,
+    type- and property-scoped), so this is where all of that work can be counted.
+    """
+
+    def __init__(self, shared_cache: dict[Any, Any], loader: Any, max_context_urls: int) -> None:
+        super().__init__(shared_cache, loader, max_context_urls=max_context_urls)
+        self.work = 0
+
+    def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> Any:
+        resolved = super().resolve(active_ctx, context, base, cycles)
+        base_cost = _size(active_ctx.get("mappings")) if isinstance(active_ctx, Mapping) else 0
+        for rc in resolved:
+            if "_uuid" in active_ctx and rc.get_processed(active_ctx) is not None:
+                self.work += 1  # a cache hit is cheap
+            else:
+                self.work += 1 + base_cost + _size(rc.document)
+                base_cost += _size(rc.document)
+        if self.work > MAX_CONTEXT_WORK:
+            raise ContextLimit(f"JSON-LD context processing needs more than {MAX_CONTEXT_WORK} "
+                               "units of work (too many or too large contexts)")
+        return resolved
 
 
 class ContextStore:
@@ -177,7 +262,13 @@ class ContextStore:
         other._extra = dict(self._extra)
         return other
 
-    def resolver(self) -> ContextResolver:
+    def resolver(self, doc: Any) -> ContextResolver:
+        """A resolver for one JSON-LD operation on `doc` (see the sharing rule above).
+
+        Raises ContextLimit when `doc` has too many @context entries.
+        """
+        if not check_context_entries(doc):
+            return _BudgetResolver({}, self.loader, MAX_CONTEXT_URLS)
         key = self.cache_key()
         with _CACHE_LOCK:
             cache = _RESOLVER_CACHES.get(key)
@@ -187,4 +278,4 @@ class ContextStore:
                 cache = _RESOLVER_CACHES[key] = {}
             elif len(cache) > 512:
                 cache.clear()
-        return ContextResolver(cache, self.loader, max_context_urls=MAX_CONTEXT_URLS)
+        return _BudgetResolver(cache, self.loader, MAX_CONTEXT_URLS)

@@ -20,7 +20,7 @@ from typing import Any
 
 from pyld import jsonld
 
-from credwallet.verify.contexts import ContextStore, bundled_contexts
+from credwallet.verify.contexts import ContextLimit, ContextStore, bundled_contexts
 
 # Contained credentials are verified (and read) on their own, with their own contexts.
 CONTAINED = frozenset({"verifiableCredential"})
@@ -101,7 +101,7 @@ def trusted_reading(doc: dict[str, Any], store: ContextStore) -> dict[str, Any]:
     """
     opts: dict[str, Any] = {
         "documentLoader": store.loader,
-        "contextResolver": store.resolver(),
+        "contextResolver": store.resolver(doc),
         "base": None,
         "processingMode": "json-ld-1.1",
     }
@@ -116,6 +116,8 @@ def reading_problem(doc: dict[str, Any], store: ContextStore) -> str | None:
         reading = trusted_reading(doc, store)
     except RecursionError:
         return "the document is nested too deeply to read"
+    except ContextLimit as exc:
+        return f"the document cannot be read with the bundled contexts: {exc}"
     except Exception as exc:  # noqa: BLE001 - pyld raises many types on hostile input
         return f"the document cannot be read with the bundled contexts ({type(exc).__name__})"
     budget = [MAX_DIFF_NODES]

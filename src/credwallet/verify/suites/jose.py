@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from credwallet.errors import BadInput
+from credwallet.ingest.jsonutil import loads
 from credwallet.verify.keys import ResolvedKey
 
 ALLOWED_ALGS = frozenset({"RS256", "ES256", "EdDSA"})
@@ -35,12 +36,58 @@ class CompactJws:
 def _b64url_json(part: str, what: str) -> dict[str, Any]:
     try:
         raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-        value = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
+    except (binascii.Error, ValueError) as exc:
         raise JwsError(f"JWS {what} is not base64url-encoded JSON") from exc
+    try:
+        # The same checked parser as every other JSON input (surrogates, depth, numbers).
+        value = loads(raw, what=f"JWS {what}")
+    except BadInput as exc:
+        raise JwsError(exc.message) from exc
     if not isinstance(value, dict):
         raise JwsError(f"JWS {what} is not a JSON object")
     return value
+
+
+def _str_list(v: Any) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(x, str) for x in v)
+
+
+# Type of each registered JWS header member (RFC 7515 4.1, RFC 7797): checked before joserfc
+# sees the header, so a mistyped member is a one-line refusal, not an exception in the library.
+_HEADER_TYPES: dict[str, tuple[str, Any]] = {
+    "alg": ("a string", lambda v: isinstance(v, str)),
+    "kid": ("a string", lambda v: isinstance(v, str)),
+    "typ": ("a string", lambda v: isinstance(v, str)),
+    "cty": ("a string", lambda v: isinstance(v, str)),
+    "jku": ("a string", lambda v: isinstance(v, str)),
+    "x5u": ("a string", lambda v: isinstance(v, str)),
+    "x5t": ("a string", lambda v: isinstance(v, str)),
+    "x5t#S256": ("a string", lambda v: isinstance(v, str)),
+    "jwk": ("an object", lambda v: isinstance(v, dict)),
+    "x5c": ("a non-empty list of strings", _str_list),
+    "crit": ("a non-empty list of strings", _str_list),
+    "b64": ("a boolean", lambda v: isinstance(v, bool)),
+}
+# Extensions named in `crit` that this verifier understands: none (b64=false is refused).
+UNDERSTOOD_CRIT: frozenset[str] = frozenset()
+
+
+def check_header(header: dict[str, Any]) -> None:
+    """Raise JwsError unless every registered member has its registered type and `crit` names
+    only understood extensions (RFC 7515 4.1.11: otherwise the JWS must be rejected)."""
+    for name, (kind, ok) in _HEADER_TYPES.items():
+        if name in header and not ok(header[name]):
+            raise JwsError(f"JWS header {name!r} is not {kind}")
+    jwk = header.get("jwk")
+    if jwk is not None:
+        for name in ("kty", "crv", "x", "y", "n", "e", "kid", "use", "alg"):
+            if name in jwk and not isinstance(jwk[name], str):
+                raise JwsError(f"JWS header jwk member {name!r} is not a string")
+    crit = header.get("crit")
+    if crit is not None:
+        unknown = [c for c in crit if c not in UNDERSTOOD_CRIT]
+        if unknown:
+            raise JwsError(f"critical header parameters {unknown[:5]!r} are not understood")
 
 
 def parse_compact(token: str | bytes, allowed: frozenset[str] = ALLOWED_ALGS) -> CompactJws:
@@ -55,12 +102,11 @@ def parse_compact(token: str | bytes, allowed: frozenset[str] = ALLOWED_ALGS) ->
     payload = _b64url_json(parts[1], "payload")
     alg = header.get("alg")
     if not isinstance(alg, str) or alg not in allowed:
-        raise JwsError(f"algorithm {alg!r} is not allowed (allowed: {', '.join(sorted(allowed))})")
+        shown = alg if isinstance(alg, str) else type(alg).__name__
+        raise JwsError(f"algorithm {shown[:40]!r} is not allowed (allowed: {', '.join(sorted(allowed))})")
     if header.get("b64") is False:
         raise JwsError("unencoded payloads (b64: false) are not supported")
-    crit = header.get("crit")
-    if crit:
-        raise JwsError(f"critical header parameters {crit!r} are not understood")
+    check_header(header)
     if not parts[2]:
         raise JwsError("token has no signature")
     return CompactJws(text, header, payload)
@@ -68,7 +114,6 @@ def parse_compact(token: str | bytes, allowed: frozenset[str] = ALLOWED_ALGS) ->
 
 def _jose_key(key: ResolvedKey, alg: str) -> Any:
     # joserfc (and cryptography's hazmat layers) load lazily: most credentials are not JWTs.
-    from joserfc.errors import JoseError
     from joserfc.jwk import import_key
 
     try:
@@ -83,9 +128,9 @@ def _jose_key(key: ResolvedKey, alg: str) -> Any:
         if key.pem is not None:
             pem = key.pem.encode("utf-8")
             return import_key(pem, "RSA") if alg == "RS256" else import_key(pem, "EC")
-    except (JoseError, ValueError, TypeError, KeyError) as exc:
-        # KeyError: joserfc, for a JWK whose curve belongs to another key type.
-        raise JwsError(f"key {key.vm_id} cannot be used: {str(exc)[:120]}") from exc
+    except Exception as exc:  # joserfc/cryptography raise many types on bad keys
+        # (KeyError for a JWK whose curve belongs to another key type, ValueError, TypeError, ...)
+        raise JwsError(f"key {key.vm_id} cannot be used: {_reason(exc)}") from exc
     raise JwsError(f"key {key.vm_id} has no public key material")
 
 
@@ -122,8 +167,17 @@ def verify_signature(parsed: CompactJws, key: ResolvedKey) -> bool:
     except JoseError as exc:
         if type(exc).__name__ == "BadSignatureError":
             return False
-        raise JwsError(f"JWS cannot be verified: {str(exc)[:120]}") from exc
+        raise JwsError(f"JWS cannot be verified: {_reason(exc)}") from exc
+    except Exception as exc:  # any other library exception is a failed proof
+        raise JwsError(f"JWS cannot be verified: {_reason(exc)}") from exc
     return True
+
+
+def _reason(exc: BaseException) -> str:
+    """One short ASCII line for a library exception (its text may echo hostile input)."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    text = text[:120].encode("ascii", "backslashreplace").decode("ascii")
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def header_key(header: dict[str, Any]) -> ResolvedKey | None:
