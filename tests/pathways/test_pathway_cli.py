@@ -92,7 +92,7 @@ def add_examples(cli: Any) -> None:
               "aas-information-technology.yaml"):
         res = cli("pathway", "add", str(EXAMPLES / f), "--json")
         assert res.code == 0, res
-        assert res.json()["schema"] == "credwallet.pathway/1" and res.json()["ok"] is True
+        assert res.json()["schema"] == "credwallet.pathway.add/1" and res.json()["ok"] is True
 
 
 def test_check_reports_file_and_field(cli: Any, tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ def test_trust_through_the_real_entry_point(wallet_home: Path) -> None:
     res = run_cli("trust", "add", "did:web:example.edu#key-1", "--label", "Example U", "--json")
     assert res.code == 0, res
     doc = res.json()
-    assert doc["schema"] == "credwallet.trust/1" and doc["ok"] is True
+    assert doc["schema"] == "credwallet.trust.add/1" and doc["ok"] is True
     assert doc["issuer"]["value"] == "did:web:example.edu" and doc["added"] is True
     human = run_cli("trust", "list")
     assert "did:web:example.edu" in human.stdout and "Example U" in human.stdout

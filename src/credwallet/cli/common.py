@@ -182,11 +182,57 @@ def emit(ctx: Ctx, payload: dict[str, Any], human: Callable[[], None] | None = N
         if error is not None:
             doc["error"] = error_dict(error)
         doc.update(payload)
+        doc = json_ready(doc)
         # json_text: no raw ESC/C1/bidi character even inside strings (stdout may be a terminal).
         sys.stdout.write(json_text(doc) + "\n")
         sys.stdout.flush()
     elif human is not None:
         human()
+
+
+# Keys whose values are credwallet's own timestamps (not dates copied from a credential).
+_STAMP_SUFFIX = "_at"
+_STAMP_KEYS = frozenset({"as_of"})
+# Subtrees copied verbatim from a credential or an export file: never rewritten.
+_VERBATIM_KEYS = frozenset({"document"})
+
+
+def utc_z(value: datetime) -> str:
+    """RFC 3339 in UTC with `Z`: the one timestamp form of `--json` output."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _stamp(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return utc_z(value)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if parsed.tzinfo is None or "T" not in value:
+            return value  # a bare date or a local time: not a timestamp credwallet made
+        return utc_z(parsed)
+    return value
+
+
+def json_ready(value: Any, key: str | None = None) -> Any:
+    """The JSON emitter's last step: every timestamp credwallet writes (a datetime, or a string
+    under a `*_at` / `as_of` key) becomes RFC 3339 UTC with `Z`. Stored data is not touched,
+    and neither are documents quoted verbatim (`document`)."""
+    if key in _VERBATIM_KEYS:
+        return value
+    if isinstance(value, dict):
+        return {k: json_ready(v, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v, key) for v in value]
+    if isinstance(value, datetime):
+        return utc_z(value)
+    if key is not None and (key.endswith(_STAMP_SUFFIX) or key in _STAMP_KEYS):
+        return _stamp(value)
+    return value
 
 
 def error_dict(exc: CredwalletError) -> dict[str, Any]:
@@ -235,4 +281,4 @@ def run_command(ctx: Ctx, body: Callable[[], int | None]) -> None:
 
 
 def iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+    return utc_z(value) if value else None

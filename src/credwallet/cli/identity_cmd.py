@@ -7,7 +7,7 @@ from typing import Literal
 
 import typer
 
-from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, iso, run_command
 from credwallet.cli.textsafe import say
 from credwallet.errors import NotFound, UsageError
 from credwallet.models.entry import Identity
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
     def add(value: str = typer.Argument(..., metavar="VALUE"), json_out: JsonOpt = False,
             home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
         """Add an identifier used to match badge recipients."""
-        ctx = Ctx("identity", json_out, home, passphrase_file)
+        ctx = Ctx("identity.add", json_out, home, passphrase_file)
 
         def body() -> int:
             kind, norm = classify(value)
@@ -61,11 +61,11 @@ def register(app: typer.Typer) -> None:
     def list_(json_out: JsonOpt = False, home: HomeOpt = None,
               passphrase_file: PassFileOpt = None) -> None:
         """List the holder's identifiers."""
-        ctx = Ctx("identity", json_out, home, passphrase_file)
+        ctx = Ctx("identity.list", json_out, home, passphrase_file)
 
         def body() -> int:
             wallet = ctx.open_wallet()
-            rows = [{"kind": i.kind, "value": i.value, "added_at": i.added_at.isoformat()}
+            rows = [{"kind": i.kind, "value": i.value, "added_at": iso(i.added_at)}
                     for i in wallet.identities]
 
             def human() -> None:
@@ -82,7 +82,7 @@ def register(app: typer.Typer) -> None:
     def remove(value: str = typer.Argument(..., metavar="VALUE"), json_out: JsonOpt = False,
                home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
         """Remove an identifier."""
-        ctx = Ctx("identity", json_out, home, passphrase_file)
+        ctx = Ctx("identity.remove", json_out, home, passphrase_file)
 
         def body() -> int:
             _kind, norm = classify(value)

@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
     ) -> None:
         """Add a pathway from a file, a URL, or a stored CLR (--from-clr ID)."""
-        ctx = Ctx("pathway", json_out, home, passphrase_file)
+        ctx = Ctx("pathway.add", json_out, home, passphrase_file)
 
         def body() -> int:
             from credwallet.errors import UsageError
@@ -142,7 +142,7 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False, home: HomeOpt = None,
     ) -> None:
         """Validate a pathway definition without a wallet (exit 3 with the field if bad)."""
-        ctx = Ctx("pathway", json_out, home)
+        ctx = Ctx("pathway.check", json_out, home)
 
         def body() -> int:
             pathway = load_source(source)
@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
     def list_(json_out: JsonOpt = False, home: HomeOpt = None,
               passphrase_file: PassFileOpt = None) -> None:
         """List the stored pathways."""
-        ctx = Ctx("pathway", json_out, home, passphrase_file)
+        ctx = Ctx("pathway.list", json_out, home, passphrase_file)
 
         def body() -> int:
             from credwallet.pathways.store import stored_pathways
@@ -172,7 +172,7 @@ def register(app: typer.Typer) -> None:
     def show(name: Annotated[str, typer.Argument(metavar="NAME")], json_out: JsonOpt = False,
              home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
         """Show a pathway's definition as a tree."""
-        ctx = Ctx("pathway", json_out, home, passphrase_file)
+        ctx = Ctx("pathway.show", json_out, home, passphrase_file)
 
         def body() -> int:
             from credwallet.pathways.store import get_pathway
@@ -188,7 +188,7 @@ def register(app: typer.Typer) -> None:
     def remove(name: Annotated[str, typer.Argument(metavar="NAME")], json_out: JsonOpt = False,
                home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
         """Remove a pathway."""
-        ctx = Ctx("pathway", json_out, home, passphrase_file)
+        ctx = Ctx("pathway.remove", json_out, home, passphrase_file)
 
         def body() -> int:
             from credwallet.pathways.store import remove_pathway

@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
             label: LabelOpt = None, json_out: JsonOpt = False, home: HomeOpt = None,
             passphrase_file: PassFileOpt = None) -> None:
         """Trust an issuer (matched by its id, never by its name)."""
-        ctx = Ctx("trust", json_out, home, passphrase_file)
+        ctx = Ctx("trust.add", json_out, home, passphrase_file)
 
         def body() -> int:
             from credwallet.trust.model import dump_trust, load_trust
@@ -126,7 +126,7 @@ def register(app: typer.Typer) -> None:
     def remove(value: str = typer.Argument(..., metavar="VALUE"), json_out: JsonOpt = False,
                home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
         """Stop trusting an issuer."""
-        ctx = Ctx("trust", json_out, home, passphrase_file)
+        ctx = Ctx("trust.remove", json_out, home, passphrase_file)
 
         def body() -> int:
             from credwallet.trust.model import dump_trust, load_trust
@@ -147,7 +147,7 @@ def register(app: typer.Typer) -> None:
     def list_(json_out: JsonOpt = False, home: HomeOpt = None,
               passphrase_file: PassFileOpt = None) -> None:
         """List trusted issuers and followed registries."""
-        ctx = Ctx("trust", json_out, home, passphrase_file)
+        ctx = Ctx("trust.list", json_out, home, passphrase_file)
 
         def body() -> int:
             from credwallet.trust.model import load_trust
@@ -174,7 +174,7 @@ def register(app: typer.Typer) -> None:
                      json_out: JsonOpt = False, home: HomeOpt = None,
                      passphrase_file: PassFileOpt = None) -> None:
         """Follow a known-issuer registry (DCC registry.json or a credwallet list)."""
-        ctx = Ctx("trust", json_out, home, passphrase_file)
+        ctx = Ctx("trust.registry.add", json_out, home, passphrase_file)
 
         def body() -> int:
             from credwallet.trust.model import dump_trust, load_trust
@@ -196,7 +196,7 @@ def register(app: typer.Typer) -> None:
     def registry_remove(url: str = typer.Argument(..., metavar="URL"), json_out: JsonOpt = False,
                         home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
         """Stop following a registry (its cached copy is deleted)."""
-        ctx = Ctx("trust", json_out, home, passphrase_file)
+        ctx = Ctx("trust.registry.remove", json_out, home, passphrase_file)
 
         def body() -> int:
             from credwallet.trust.model import dump_trust, load_trust
@@ -217,7 +217,7 @@ def register(app: typer.Typer) -> None:
     def registry_show(url: str = typer.Argument(..., metavar="URL"), json_out: JsonOpt = False,
                       home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
         """Show the issuers in a registry's cached copy."""
-        ctx = Ctx("trust", json_out, home, passphrase_file)
+        ctx = Ctx("trust.registry.show", json_out, home, passphrase_file)
 
         def body() -> int:
             from credwallet.trust.model import load_trust
@@ -243,7 +243,7 @@ def register(app: typer.Typer) -> None:
     def registry_list(json_out: JsonOpt = False, home: HomeOpt = None,
                       passphrase_file: PassFileOpt = None) -> None:
         """List followed registries with their as-of times."""
-        ctx = Ctx("trust", json_out, home, passphrase_file)
+        ctx = Ctx("trust.registry.list", json_out, home, passphrase_file)
 
         def body() -> int:
             from credwallet.trust.model import load_trust
