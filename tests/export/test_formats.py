@@ -470,9 +470,6 @@ def test_vp_does_not_repeat_credentials_inside_an_exported_clr(issuer: Issuer) -
 
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: vp.build_presentation counts a CLR left out for "
-                   "holder_binding as a container, so its achievements (issued to the holder) are "
-                   "skipped as 'already inside ..., which is in the presentation'")
 def test_vp_keeps_achievements_of_a_clr_it_leaves_out(issuer: Issuer) -> None:
     clr = _clr_to_holder(issuer)
     clr.pop("proof")

@@ -333,3 +333,15 @@ def test_ecdsa_proof_needs_an_ecdsa_key() -> None:
     doc["proof"]["cryptosuite"] = "ecdsa-rdfc-2019"
     proof = run(json.dumps(doc).encode()).check("proof")
     assert proof.status == "failed" and "P-256" in proof.detail
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_vc_jwt_subject_named_only_by_sub_is_the_recipient() -> None:
+    did, vm = did_key_of(SEED)
+    payload = _payload(did, sub="did:example:me")
+    payload["vc"]["credentialSubject"].pop("id")
+    token = _vc_jwt({"alg": "EdDSA", "kid": vm}, payload, _okp_from_seed(SEED))
+    mine = verify_bytes(token, now=NOW, material=EmptyMaterial(), identities=["did:example:me"])
+    assert mine.check("recipient").status == "passed", mine.check("recipient")
+    theirs = verify_bytes(token, now=NOW, material=EmptyMaterial(), identities=["did:example:other"])
+    assert theirs.check("recipient").status == "warning"

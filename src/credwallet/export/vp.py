@@ -116,7 +116,9 @@ def build_presentation(items: list[ExportItem], wallet: WalletData,
     jwts: list[ExportItem] = []
     ob2: list[ExportItem] = []
     # A CLR carries its achievement credentials inside it: do not repeat them next to it.
-    containers = {i.cred.id for i in items if _kind(i) in ("ldp", "jwt") and i.issued_to_holder}
+    # Only a container that itself goes in counts (not one left out for holder_binding).
+    containers = {i.cred.id for i in items if _kind(i) in ("ldp", "jwt") and i.issued_to_holder
+                  and not _other_did(i, wallet.holder.did)}
     for item in items:
         kind = _kind(item)
         if not item.issued_to_holder:

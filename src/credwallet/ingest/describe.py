@@ -227,4 +227,17 @@ def credential_view(cred: StoredCredential, cache: Mapping[str, CachedDocument] 
                     ) -> CredentialView:
     if cred.format.startswith("image"):
         raise BadInput("stored entry is an image without a credential")
-    return view_of(cred.format, document_of(cred), cache, wallet_id=cred.id)
+    view = view_of(cred.format, document_of(cred), cache, wallet_id=cred.id)
+    if view.subject_id is None and cred.format.endswith("-jwt") and not cred.format.startswith("vp-"):
+        view.subject_id = _jwt_sub(cred)  # a VC-JWT may name its subject only in `sub`
+    return view
+
+
+def _jwt_sub(cred: StoredCredential) -> str | None:
+    try:
+        payload = loads(b64url_decode(cred.raw_bytes().decode("ascii").strip().split(".")[1]),
+                        what="JWT payload")
+    except (ValueError, IndexError, UnicodeDecodeError, BadInput):
+        return None
+    sub = payload.get("sub") if isinstance(payload, dict) else None
+    return sub if isinstance(sub, str) else None

@@ -132,20 +132,30 @@ def verify_credential(doc: dict[str, Any], env: Env, fmt: str, *, check_status: 
     return Outcome(checks, signer, suite)
 
 def vc_common(
-    doc: dict[str, Any], env: Env, check_status: bool, extra_schema: list[str] | None = None
+    doc: dict[str, Any],
+    env: Env,
+    check_status: bool,
+    extra_schema: list[str] | None = None,
+    subject_claim: str | None = None,
 ) -> list[Check]:
+    """Dates, status, recipient and schema. `subject_claim`: a VC-JWT's `sub`, which names the
+    subject when the credential itself does not."""
     (start, sfield), (end, efield) = vc_dates(doc)
     out = [not_before_check(start, sfield, env.now), expiry_check(end, efield, env.now)]
     if check_status:
         issuer = issuer_id(doc)
         out.append(vc_revocation_check(doc, env.material, lambda lst: _verify_list(lst, env, issuer)))
-    out.append(recipient_check(vc_recipients(doc), env.identities))
+    recipients = vc_recipients(doc)
+    if subject_claim is not None and subject_claim not in [r[0] for r in recipients]:
+        recipients.append((subject_claim, False, None))
+    out.append(recipient_check(recipients, env.identities))
     schema = vc_schema_check(doc)
     if extra_schema:
         problems = ([] if schema.status == "passed" else [schema.detail]) + extra_schema
         schema = Check(check="schema", status="failed", detail="; ".join(problems))
     out.append(schema)
     return out
+
 
 def _verify_list(lst: dict[str, Any], env: Env, issuer: str | None) -> tuple[bool, bool, str]:
     """A status list credential's own checks (no status of its own: avoids recursion).

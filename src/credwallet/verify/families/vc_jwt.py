@@ -142,7 +142,8 @@ def verify_jwt_credential(rec: Recognised, env: Env, fmt: str) -> Outcome:
     issuer = issuer_id(cred) or (payload.get("iss") if isinstance(payload.get("iss"), str) else None)
     sig_checks, signer, suite = jwt_signature(rec, env, issuer, "issuer", "assertionMethod")
     checks += sig_checks
-    common = vc_common(cred, env, True, extra_schema=_claims_agree(payload, cred))
+    sub = payload.get("sub") if isinstance(payload.get("sub"), str) else None
+    common = vc_common(cred, env, True, extra_schema=_claims_agree(payload, cred), subject_claim=sub)
     # JWT time claims bind too: the stricter of claim and credential date wins.
     for claim, name in (("nbf", "not_before"), ("exp", "expiry")):
         when = epoch(payload.get(claim))
