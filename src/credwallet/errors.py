@@ -1,4 +1,4 @@
-"""One error tree. Each error knows its exit code (see CONTRACT.md) and a hint.
+"""One error tree. Each error knows its exit code (see docs/cli.md) and a hint.
 
 The core raises these; only the CLI boundary turns them into exit codes and messages.
 Messages must never contain secrets (passphrases, keys, decrypted payload).

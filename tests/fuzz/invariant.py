@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 
 from credwallet.errors import CredwalletError
 
-# Exit codes CONTRACT.md defines, minus 70 (internal error = a bug) and 0.
+# Exit codes docs/cli.md defines, minus 70 (internal error = a bug) and 0.
 CLEAN_CODES = frozenset({1, 2, 3, 4, 5, 6, 130})
 
 T = TypeVar("T")

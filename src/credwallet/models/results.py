@@ -1,4 +1,4 @@
-"""Verification results, shaped exactly as CONTRACT.md's `<result>`."""
+"""Verification results, shaped exactly as the `<result>` of docs/cli.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Result models of an evaluation, shaped for CONTRACT.md's `progress` document."""
+"""Result models of an evaluation, shaped for the `progress` document of docs/cli.md."""
 
 from __future__ import annotations
 
