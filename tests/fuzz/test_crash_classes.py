@@ -470,3 +470,41 @@ def test_foreign_cost_check_is_decided_from_the_header(m_kib: int, t: int) -> No
     res = outcome(fileformat.check_foreign_cost, params)
     expensive = m_kib > fileformat.FOREIGN_MAX_M_KIB or t > fileformat.FOREIGN_MAX_T
     assert isinstance(res, fileformat.ExpensiveKdf) == expensive
+
+
+# --- 8 (cont.): every other parser and stored deep data -------------------------------------
+
+def _nested(fmt: str, depth: int) -> bytes:
+    if fmt == "json":
+        return ('{"name": "deep", "requirements": ' + "[" * depth + "]" * depth + "}").encode()
+    if fmt == "ctdl":
+        return ('{"@graph": [{"@type": "ceterms:Pathway", "ceterms:name": '
+                + '{"en": ' * depth + '"x"' + "}" * depth + "}]}").encode()
+    if fmt == "yaml":
+        return ("name: deep\nrequirements: " + "[" * depth + "]" * depth + "\n").encode()
+    return ("name = 'deep'\nrequirements = " + "[" * depth + "]" * depth + "\n").encode()
+
+
+@given(fmt=st.sampled_from(["json", "ctdl", "yaml", "toml"]),
+       depth=st.integers(min_value=1, max_value=20_000))
+@fuzz_settings(30)
+def test_random_pathway_nesting_depths(fmt: str, depth: int) -> None:
+    from credwallet.pathways.loader import load_pathway_bytes
+
+    suffix = {"ctdl": ".jsonld", "yaml": ".yaml", "toml": ".toml"}.get(fmt, ".json")
+    outcome(load_pathway_bytes, _nested(fmt, depth), "deep", suffix, seconds=5)
+
+
+def test_stored_deep_json_credential_is_left_out_not_a_crash(isolated_home: Path,
+                                                              tmp_path: Path) -> None:
+    # What an older version may have stored: a credential nested 5,000 deep.
+    wallet, good, bad = _two_credentials()
+    _damage_raw(wallet, bad, '{"a": ' * 5_000 + "1" + "}" * 5_000, "utf-8")
+    save(wallet)
+    for fmt in ("html", "json", "vp", "bundle", "markdown", "linkedin", "jsonresume"):
+        res = clean(run_inproc("export", "--format", fmt, "-o", str(tmp_path / fmt), "--json"),
+                    {0})
+        assert res.json()["credentials"] == [good]
+    for cmd in (["show", bad], ["verify", bad], ["verify", "--all"], ["list"], ["progress"]):
+        clean(run_inproc(*cmd, "--json"), {0, 1, 3, 4})
+        clean(run_inproc(*cmd), {0, 1, 3, 4})

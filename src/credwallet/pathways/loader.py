@@ -6,6 +6,7 @@ so a learner editing by hand can find the line.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,7 @@ def parse_document(text: str, source: str, suffix: str = "") -> Any:
     try:
         if fmt == "json":
             return loads(text, what=source)  # the checked parser every JSON input goes through
-        data = tomllib.loads(text) if fmt == "toml" else yaml.safe_load(text)
+        data = tomllib.loads(text) if fmt == "toml" else _yaml_load(text, source)
         # The same rules for what YAML/TOML produce: no lone surrogates, finite numbers, depth.
         check_tree(data, source, max_depth=MAX_DOCUMENT_DEPTH)
         return data
@@ -117,6 +118,22 @@ def parse_document(text: str, source: str, suffix: str = "") -> Any:
         raise PathwayError(f"{source}: not valid YAML: {exc}") from None
     except RecursionError:
         raise PathwayError(f"{source}: nested too deeply to read") from None
+
+
+_YAML_QUOTED = re.compile(r"""'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|#[^\n]*""")
+_YAML_FLOW = re.compile(r"[\[\]{}]")
+
+
+def _yaml_load(text: str, source: str) -> Any:
+    """yaml.safe_load, after a linear pre-scan of flow nesting: PyYAML's scanner needs seconds
+    to reach its RecursionError on `[[[[...` (2 MB of it), whatever the depth beyond ~1000."""
+    if text.count("[") + text.count("{") > MAX_DOCUMENT_DEPTH:
+        depth = 0
+        for m in _YAML_FLOW.finditer(_YAML_QUOTED.sub("", text)):
+            depth += 1 if m.group() in "[{" else -1
+            if depth > MAX_DOCUMENT_DEPTH:
+                raise PathwayError(f"{source}: nested more than {MAX_DOCUMENT_DEPTH} levels deep")
+    return yaml.safe_load(text)
 
 
 def is_ctdl(data: Any) -> bool:
