@@ -89,7 +89,7 @@ _SPECS: tuple[FormatSpec, ...] = (
     FormatSpec("vp-jwt", Family.VP_JWT, Securing.JWS, "verifiable presentation (JWT)", "application/vp+jwt",
                ".jwt", "never", container=True),
     FormatSpec("ob2-signed", Family.OB2_SIGNED, Securing.JWS, "Open Badges 2.0 signed assertion (JWS)",
-               "application/jws", ".jws", "ob2-original"),
+               "application/jws", ".jwt", "ob2-original"),
     FormatSpec("ob2-hosted", Family.OB2_HOSTED, Securing.HOSTED, "Open Badges 2.0 hosted assertion",
                "application/ld+json", ".json", "ob2-original"),
     FormatSpec("ob2-assertion-json", Family.OB2_HOSTED, Securing.HOSTED, "Open Badges 2.0 assertion",

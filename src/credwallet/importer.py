@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from credwallet.errors import BadInput, CredwalletError, InputTooLarge, most_serious
+from credwallet.formats import spec
 from credwallet.ingest.describe import view_of
 from credwallet.ingest.sniff import MAX_INPUT_BYTES, Recognised, recognise
 from credwallet.models.entry import CachedDocument, StoredCredential, WalletData, encode_raw
@@ -223,7 +224,7 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
             top.kept_invalid = True
         for child in children:
             child.verification = verifier(child, staged, now)
-        if rec.format.startswith("vp-") and children and not keep_invalid:
+        if spec(rec.format).is_presentation and children and not keep_invalid:
             # A presentation is only an envelope: each credential in it must stand on its own.
             refused = [c for c in children if c.verification and _unsound(c.verification)]
             children = [c for c in children if c not in refused]

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from credwallet.export.model import ExportItem
+from credwallet.formats import SPECS
 
 MANIFEST_SCHEMA = "credwallet.bundle-manifest/1"
 NOT_HOLDER_DIR = "not-issued-to-holder"
@@ -40,8 +41,8 @@ def original_files(item: ExportItem, cache_image: tuple[bytes, str] | None) -> d
     base = f"{folder}/{slug(item.title)}-{item.cred.id}"
     raw = item.cred.raw_bytes()
     fmt = item.cred.format
-    ext = "jwt" if fmt.endswith("-jwt") or fmt == "ob2-signed" else "json"
-    files = {f"{base}.{ext}": raw}
+    known = SPECS.get(fmt)
+    files = {f"{base}{known.extension if known else '.bin'}": raw}
     if cache_image is not None and item.cred.image_key and item.cred.image_key.startswith("baked:"):
         data, media_type = cache_image
         files[f"{base}.baked.{_EXT.get(media_type, 'bin')}"] = data

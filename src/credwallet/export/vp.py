@@ -20,10 +20,11 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 from credwallet.errors import BadInput, CredwalletError
 from credwallet.export.model import ExportItem, ExportOptions, Skipped
+from credwallet.formats import is_known, spec
 from credwallet.ingest.sniff import as_list
 from credwallet.models.entry import WalletData
 
@@ -69,14 +70,19 @@ class Presentation:
 
 
 def _kind(item: ExportItem) -> str:
-    fmt = item.cred.format
-    if fmt.startswith("ob2"):
-        return "ob2"
-    if fmt.startswith("vp"):
-        return "vp"
-    if fmt.endswith("-jwt"):
-        return "jwt"
-    return "ldp"
+    """How the stored format goes into a presentation (the registry's `embedding`)."""
+    embedding = spec(item.cred.format).embedding
+    match embedding:
+        case "json-ld":
+            return "ldp"
+        case "enveloped-jwt":
+            return "jwt"
+        case "ob2-original":
+            return "ob2"
+        case "never":
+            return "vp"
+        case _:
+            assert_never(embedding)
 
 
 def _ldp_document(item: ExportItem) -> dict[str, Any]:
@@ -117,9 +123,14 @@ def build_presentation(items: list[ExportItem], wallet: WalletData,
     ob2: list[ExportItem] = []
     # A CLR carries its achievement credentials inside it: do not repeat them next to it.
     # Only a container that itself goes in counts (not one left out for holder_binding).
-    containers = {i.cred.id for i in items if _kind(i) in ("ldp", "jwt") and i.issued_to_holder
+    containers = {i.cred.id for i in items if is_known(i.cred.format) and _kind(i) in ("ldp", "jwt")
+                  and i.issued_to_holder
                   and not _other_did(i, wallet.holder.did)}
     for item in items:
+        if not is_known(item.cred.format):
+            pres.skipped.append(Skipped(item.cred.id, f"format {item.cred.format!r} is unknown to "
+                                                      "this version of credwallet"))
+            continue
         kind = _kind(item)
         if not item.issued_to_holder:
             pres.skipped.append(Skipped(item.cred.id, NOT_HOLDER_REASON.format(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from credwallet.errors import BadInput, InputTooLarge, UnsupportedFormat
+from credwallet.formats import spec
 from credwallet.ingest.jsonutil import dumps_compact, loads
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -41,7 +42,7 @@ class Recognised:
 
     @property
     def is_container(self) -> bool:
-        return self.format.startswith(("clr-", "vp-"))
+        return spec(self.format).container
 
 
 def b64url_decode(part: str | bytes) -> bytes:

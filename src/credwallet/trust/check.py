@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from credwallet.formats import spec
 from credwallet.ingest import Recognised
 from credwallet.models import Check, CheckStatus, VerificationResult
 from credwallet.trust.model import Registry, TrustSettings, load_trust, normalise_issuer_id
@@ -200,7 +201,7 @@ def apply_trust(result: VerificationResult, rec: Recognised, material: MaterialS
     Credentials nested in a CLR get the check informatively (never failing): the CLR's own
     issuer is the one the policy is about. A presentation has no issuer: each credential it
     holds is checked under the policy and the presentation's check sums them up."""
-    presentation = rec.format.startswith("vp-")
+    presentation = spec(rec.format).is_presentation
     nested_ok = depth < 4 and len(rec.children) == len(result.nested)
     if nested_ok:
         # A presentation has no issuer: the policy is about each credential it holds.

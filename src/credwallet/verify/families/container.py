@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from credwallet.formats import Family, spec
 from credwallet.ingest import Recognised
 from credwallet.models import Check, VerificationResult
 from credwallet.verify.env import MAX_DEPTH, Env
@@ -31,7 +32,7 @@ def nested(rec: Recognised, env: Env, verify: ChildVerifier) -> list[Verificatio
 
 def nested_check(nested: list[VerificationResult], fmt: str) -> Check:
     if not nested:
-        status = "failed" if fmt.startswith("clr-") else "warning"
+        status = "failed" if spec(fmt).family is Family.CLR else "warning"
         return Check(check="nested", status=status, detail="contains no credentials")  # type: ignore[arg-type]
     bad = [r for r in nested if not r.verified]
     if bad:
