@@ -16,7 +16,7 @@ import hashlib
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from credwallet.errors import WalletCorrupted
 from credwallet.models.results import VerificationResult
@@ -59,6 +59,7 @@ class CachedDocument(BaseModel):
 
     Everything offline verification uses comes from these, each with its as-of time.
     """
+    model_config = ConfigDict(extra="allow")  # fields of a newer version survive a save
 
     url: str
     kind: str  # e.g. "key", "did", "status_list", "context", "issuer", "badgeclass", "image"
@@ -81,6 +82,7 @@ class CachedDocument(BaseModel):
 
 
 class StoredCredential(BaseModel):
+    model_config = ConfigDict(extra="allow")  # fields of a newer version survive a save
     id: str  # wallet id: hex digest prefix of the original bytes
     format: str  # ob2-hosted, ob2-signed, ob3-ldp, vc-ldp, ob3-jwt, vc-jwt, clr-ldp, clr-jwt, ...
     media_type: str = "application/json"
@@ -117,12 +119,14 @@ class StoredCredential(BaseModel):
 
 
 class Identity(BaseModel):
+    model_config = ConfigDict(extra="allow")  # fields of a newer version survive a save
     kind: Literal["email", "url", "phone", "did", "other"]
     value: str
     added_at: datetime
 
 
 class Holder(BaseModel):
+    model_config = ConfigDict(extra="allow")  # fields of a newer version survive a save
     did: str
     # Ed25519 seed (32 bytes, base64). Lives only inside the encrypted payload.
     private_seed_b64: str
@@ -130,6 +134,7 @@ class Holder(BaseModel):
 
 
 class WalletData(BaseModel):
+    model_config = ConfigDict(extra="allow")  # fields of a newer version survive a save
     payload_version: int = 1
     created_at: datetime
     holder: Holder

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from credwallet.errors import (
+    UnsupportedVersion,
     WalletCorrupted,
     WalletError,
     WalletExists,
@@ -96,7 +97,13 @@ class WalletStore:
         try:
             wallet = WalletData.model_validate_json(plaintext)
         except ValidationError:
+            newer = _newer_payload(plaintext)
+            if newer is not None:
+                raise newer from None
             raise WalletCorrupted("wallet payload does not match the expected structure") from None
+        if wallet.payload_version > PAYLOAD_VERSION:
+            # Opening it would drop what this version does not know at the next save.
+            raise _newer_error(wallet.payload_version)
         t3 = time.perf_counter()
         self.timings = {"kdf_s": t1 - t0, "decrypt_s": t2 - t1, "parse_s": t3 - t2}
         return wallet
@@ -278,3 +285,28 @@ def _scrub_unlinked(fd: int) -> None:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+# The newest payload layout this version reads and writes (docs/wallet-format.md).
+PAYLOAD_VERSION = 1
+
+
+def _newer_error(version: int) -> UnsupportedVersion:
+    return UnsupportedVersion(
+        f"this wallet's contents (payload version {version}) were made by a newer credwallet; "
+        "upgrade credwallet to open it",
+        hint="nothing was changed",
+    )
+
+
+def _newer_payload(plaintext: bytes) -> UnsupportedVersion | None:
+    """A payload that fails validation may simply be newer: say so rather than "corrupted"."""
+    import json
+
+    try:
+        version = json.loads(plaintext).get("payload_version")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    if isinstance(version, int) and not isinstance(version, bool) and version > PAYLOAD_VERSION:
+        return _newer_error(version)
+    return None
