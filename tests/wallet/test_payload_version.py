@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from tests.conftest import run_cli
 
 from credwallet.errors import UnsupportedVersion
 from credwallet.wallet import fileformat
 from credwallet.wallet.holder import new_wallet
 from credwallet.wallet.store import PAYLOAD_VERSION, WalletStore
+from tests.conftest import run_cli
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 PW = "correct horse battery staple"
