@@ -19,7 +19,7 @@ from credwallet.formats import spec
 from credwallet.ingest.describe import view_of
 from credwallet.ingest.sniff import MAX_INPUT_BYTES, Recognised, recognise
 from credwallet.models.entry import CachedDocument, StoredCredential, WalletData, encode_raw
-from credwallet.models.results import VerificationResult
+from credwallet.models.results import IMPORT_POLICY, CheckName, VerificationResult
 
 
 @dataclass
@@ -166,11 +166,11 @@ def default_verifier() -> Verifier | None:
 
 
 def proof_failed(result: VerificationResult) -> str | None:
-    """Reason a credential must be refused at import (its proof or format failed)."""
-    for check in result.checks:
-        if check.check in ("proof", "format", "contexts") and check.status == "failed":
-            return f"{check.check}: {check.detail}"
-    return None
+    """Reason a credential must be refused at import (the import policy's decisive checks)."""
+    if IMPORT_POLICY.acceptable(result.checks):
+        return None
+    check = next(c for c in result.checks if c.status == "failed" and c.check in IMPORT_POLICY.decisive)
+    return f"{check.check}: {check.detail}"
 
 
 def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_invalid: bool = False,
@@ -250,7 +250,7 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
 def _unsound(result: VerificationResult) -> bool:
     """Its proof fails, or (for a nested container) something inside it does."""
     return proof_failed(result) is not None or any(
-        c.check == "nested" and c.status == "failed" for c in result.checks)
+        c.check == CheckName.NESTED and c.status == "failed" for c in result.checks)
 
 
 def _withdrawn(rec: Recognised, cache: dict[str, CachedDocument]) -> bool:

@@ -24,7 +24,7 @@ from credwallet.errors import (
     WalletWriteError,
     most_serious,
 )
-from credwallet.models import CachedDocument, Check, VerificationResult
+from credwallet.models import CachedDocument, Check, CheckName, VerificationResult
 from credwallet.models.entry import DamagedEntry
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -63,7 +63,7 @@ def _verify_task(raw: bytes, fmt: str, wallet_id: str, source: str, now: datetim
     return result.model_dump_json()
 
 
-DAMAGED_CHECK = "stored_entry"
+DAMAGED_CHECK = CheckName.STORED_ENTRY
 
 
 def _damaged(exc: DamagedEntry, now: datetime, *, wallet_id: str | None,
@@ -82,7 +82,7 @@ def _unreadable(
     exc: CredwalletError, now: datetime, *, wallet_id: str | None = None, source: str | None = None
 ) -> VerificationResult:
     return VerificationResult.from_checks(
-        [Check(check="format", status="failed", detail=exc.message)],
+        [Check(check=CheckName.FORMAT, status="failed", detail=exc.message)],
         id=wallet_id,
         source=source,
         checked_at=now,

@@ -7,11 +7,12 @@ from credwallet.models.entry import (
     StoredCredential,
     WalletData,
 )
-from credwallet.models.results import Check, CheckStatus, VerificationResult
+from credwallet.models.results import Check, CheckName, CheckStatus, VerificationResult
 
 __all__ = [
     "CachedDocument",
     "Check",
+    "CheckName",
     "CheckStatus",
     "Holder",
     "Identity",

@@ -21,11 +21,12 @@ from typing import Any
 
 from credwallet.formats import spec
 from credwallet.ingest import Recognised
-from credwallet.models import Check, CheckStatus, VerificationResult
+from credwallet.models import Check, CheckName, CheckStatus, VerificationResult
+from credwallet.models.results import VERDICT
 from credwallet.trust.model import Registry, TrustSettings, load_trust, normalise_issuer_id
 from credwallet.verify.material import MaterialSource, json_of, lookup
 
-CHECK = "issuer_trust"
+CHECK = CheckName.ISSUER_TRUST
 
 
 @dataclass(frozen=True)
@@ -147,9 +148,9 @@ def evaluate_trust(issuer_id: str | None, policy: TrustPolicy | None, *,
     notes = finding.registry_problems
     tail = ("; " + "; ".join(notes)) if notes else ""
     if found is not None and not proven:
-        finding.check.detail = (f"issuer {issuer_id} is {found}, but the signature does not "
-                                "prove the credential comes from it, so trust does not apply"
-                                + required)
+        finding.check = finding.check.but(
+            detail=f"issuer {issuer_id} is {found}, but the signature does not prove the "
+            "credential comes from it, so trust does not apply" + required)
         return finding
     if found is not None:
         finding.check = Check(check=CHECK, status="passed", detail=f"issuer {issuer_id} is {found}")
@@ -162,8 +163,8 @@ def evaluate_trust(issuer_id: str | None, policy: TrustPolicy | None, *,
         n = len(settings.registries)
         where = (f"not on your trust list ({len(settings.issuers)} issuer(s)) nor in "
                  f"{n} registr{'y' if n == 1 else 'ies'}")
-    finding.check.detail = (f"unknown issuer {issuer_id}: {where}; unknown is not invalid"
-                            + required + tail)
+    finding.check = finding.check.but(
+        detail=f"unknown issuer {issuer_id}: {where}; unknown is not invalid" + required + tail)
     return finding
 
 
@@ -215,7 +216,7 @@ def apply_trust(result: VerificationResult, rec: Recognised, material: MaterialS
         finding = evaluate_trust(issuer_of(rec, material), policy, proven=_proven(result))
         result.checks.append(finding.check)
         result.extra["issuer_trust"] = finding.as_dict()
-    result.verified = not any(c.status == "failed" for c in result.checks)
+    result.verified = VERDICT.verified(result.checks)
 
 
 def _presentation_check(result: VerificationResult, policy: TrustPolicy | None) -> Check:

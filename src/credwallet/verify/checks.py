@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from credwallet.models import Check
+from credwallet.models import Check, CheckName
 from credwallet.verify.dates import iso, parse_datetime
 
 
@@ -35,36 +35,38 @@ def issuer_id(doc: dict[str, Any]) -> str | None:
 
 def not_before_check(value: Any, field: str, now: datetime) -> Check:
     if value is None:
-        return Check(check="not_before", status="passed", detail=f"no {field}: valid from issuance")
+        return Check(check=CheckName.NOT_BEFORE, status="passed", detail=f"no {field}: valid from issuance")
     start = parse_datetime(value)
     if start is None:
         return Check(
-            check="not_before",
+            check=CheckName.NOT_BEFORE,
             status="failed",
             detail=f"{field} {value!r} is not a valid date-time",
         )
     if start > now:
         return Check(
-            check="not_before",
+            check=CheckName.NOT_BEFORE,
             status="failed",
             detail=f"not valid yet: {field} is {iso(start)} (checked at {iso(now)})",
         )
-    return Check(check="not_before", status="passed", detail=f"valid since {iso(start)} ({field})")
+    return Check(check=CheckName.NOT_BEFORE, status="passed", detail=f"valid since {iso(start)} ({field})")
 
 
 def expiry_check(value: Any, field: str, now: datetime) -> Check:
     if value is None:
-        return Check(check="expiry", status="passed", detail="no expiration date")
+        return Check(check=CheckName.EXPIRY, status="passed", detail="no expiration date")
     end = parse_datetime(value)
     if end is None:
-        return Check(check="expiry", status="failed", detail=f"{field} {value!r} is not a valid date-time")
+        return Check(
+            check=CheckName.EXPIRY, status="failed", detail=f"{field} {value!r} is not a valid date-time"
+        )
     if end <= now:
         return Check(
-            check="expiry",
+            check=CheckName.EXPIRY,
             status="failed",
             detail=f"expired at {iso(end)} ({field}; checked at {iso(now)})",
         )
-    return Check(check="expiry", status="passed", detail=f"valid until {iso(end)} ({field})")
+    return Check(check=CheckName.EXPIRY, status="passed", detail=f"valid until {iso(end)} ({field})")
 
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
@@ -114,8 +116,8 @@ def vc_schema_check(doc: dict[str, Any], *, presentation: bool = False) -> Check
                 problems.append("Open Badges 3.0 credential without validFrom")
             problems += _achievement_problems(subjects)
     if problems:
-        return Check(check="schema", status="failed", detail="; ".join(problems))
-    return Check(check="schema", status="passed", detail="required fields present, dates well formed")
+        return Check(check=CheckName.SCHEMA, status="failed", detail="; ".join(problems))
+    return Check(check=CheckName.SCHEMA, status="passed", detail="required fields present, dates well formed")
 
 
 def _achievement_problems(subjects: list[Any]) -> list[str]:
@@ -186,13 +188,13 @@ def recipient_check(candidates: list[tuple[str, bool, str | None]], mine: Sequen
     """`candidates`: (identity, hashed, salt) the credential names as its subject/recipient."""
     if not candidates:
         return Check(
-            check="recipient",
+            check=CheckName.RECIPIENT,
             status="warning",
             detail="the credential names no recipient identifier",
         )
     if not mine:
         return Check(
-            check="recipient",
+            check=CheckName.RECIPIENT,
             status="warning",
             detail="no wallet identities to compare with the recipient",
         )
@@ -200,10 +202,10 @@ def recipient_check(candidates: list[tuple[str, bool, str | None]], mine: Sequen
         hit = identity_matches(claimed, hashed, salt, mine)
         if hit is not None:
             how = "salted hash of " if hashed else ""
-            return Check(check="recipient", status="passed", detail=f"recipient is {how}{hit}")
+            return Check(check=CheckName.RECIPIENT, status="passed", detail=f"recipient is {how}{hit}")
     shown = ", ".join(c if not h else "a hashed identity" for c, h, _ in candidates[:3])
     return Check(
-        check="recipient",
+        check=CheckName.RECIPIENT,
         status="warning",
         detail=f"recipient ({shown}) matches none of the wallet's identities",
     )

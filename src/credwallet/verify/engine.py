@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, assert_never
 
 from credwallet.formats import Family, Securing, spec
 from credwallet.ingest import Recognised, recognise
-from credwallet.models import Check, StoredCredential, VerificationResult, WalletData
+from credwallet.models import Check, CheckName, StoredCredential, VerificationResult, WalletData
 from credwallet.verify.canon import CanonError
 from credwallet.verify.contexts import ContextStore
 from credwallet.verify.env import Env, Outcome, doc_of
@@ -159,7 +159,7 @@ def _verify(rec: Recognised, env: Env, format_hint: str | None = None) -> Verifi
     try:
         out = _family_outcome(rec, env)
     except ValueError as exc:  # an unknown format id (UnknownFormat)
-        out = Outcome([Check(check="format", status="failed", detail=str(exc))])
+        out = Outcome([Check(check=CheckName.FORMAT, status="failed", detail=str(exc))])
     if rec.is_container:
         out.nested = container.nested(rec, env, _verify)
         out.checks.append(container.nested_check(out.nested, rec.format))

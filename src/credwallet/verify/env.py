@@ -14,7 +14,7 @@ from typing import Any
 from credwallet.errors import BadInput
 from credwallet.formats import spec
 from credwallet.ingest import Recognised
-from credwallet.models import Check, VerificationResult
+from credwallet.models import Check, CheckName, VerificationResult
 from credwallet.verify.contexts import ContextStore
 from credwallet.verify.material import MaterialSource
 
@@ -48,12 +48,12 @@ def doc_of(rec: Recognised) -> dict[str, Any]:
 
 
 def format_check(fmt: str) -> Check:
-    return Check(check="format", status="passed", detail=spec(fmt).label)
+    return Check(check=CheckName.FORMAT, status="passed", detail=spec(fmt).label)
 
 
 def unproven(detail: str, why: str = "no verified signature") -> list[Check]:
     """The pair every failed signature produces: proof failed, key binding not reached."""
     return [
-        Check(check="proof", status="failed", detail=detail),
-        Check(check="key_binding", status="skipped", detail=why),
+        Check(check=CheckName.PROOF, status="failed", detail=detail),
+        Check(check=CheckName.KEY_BINDING, status="skipped", detail=why),
     ]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from credwallet.models import Check
+from credwallet.models import Check, CheckName
 from credwallet.verify.checks import as_list, types_of
 from credwallet.verify.material import MaterialSource, as_of, json_of, lookup
 
@@ -219,7 +219,7 @@ def vc_revocation_check(doc: dict[str, Any], material: MaterialSource, verify_li
     entries = as_list(doc.get("credentialStatus"))
     if not entries:
         return Check(
-            check="revocation",
+            check=CheckName.REVOCATION,
             status="passed",
             detail="the credential declares no status: the issuer cannot revoke it",
         )
@@ -249,8 +249,8 @@ def combine(results: list[EntryResult]) -> Check:
     for status in ("failed", "warning"):
         hits = [r.detail for r in results if r.status == status]
         if hits:
-            return Check(check="revocation", status=status, detail="; ".join(hits))
-    return Check(check="revocation", status="passed", detail="; ".join(r.detail for r in results))
+            return Check(check=CheckName.REVOCATION, status=status, detail="; ".join(hits))
+    return Check(check=CheckName.REVOCATION, status="passed", detail="; ".join(r.detail for r in results))
 
 
 def ob2_revocation_list_check(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from credwallet.formats import Family, spec
 from credwallet.ingest import Recognised
-from credwallet.models import Check, VerificationResult
+from credwallet.models import Check, CheckName, VerificationResult
 from credwallet.verify.env import MAX_DEPTH, Env
 
 ChildVerifier = Callable[[Recognised, Env], VerificationResult]
@@ -18,7 +18,7 @@ def nested(rec: Recognised, env: Env, verify: ChildVerifier) -> list[Verificatio
         if env.depth >= MAX_DEPTH:
             results.append(
                 VerificationResult.from_checks(
-                    [Check(check="format", status="failed", detail="credentials nested too deeply")],
+                    [Check(check=CheckName.FORMAT, status="failed", detail="credentials nested too deeply")],
                     checked_at=env.now,
                     format=child.format,
                 )
@@ -33,17 +33,17 @@ def nested(rec: Recognised, env: Env, verify: ChildVerifier) -> list[Verificatio
 def nested_check(nested: list[VerificationResult], fmt: str) -> Check:
     if not nested:
         status = "failed" if spec(fmt).family is Family.CLR else "warning"
-        return Check(check="nested", status=status, detail="contains no credentials")  # type: ignore[arg-type]
+        return Check(check=CheckName.NESTED, status=status, detail="contains no credentials")  # type: ignore[arg-type]
     bad = [r for r in nested if not r.verified]
     if bad:
         names = ", ".join((r.source or f"#{nested.index(r) + 1}") for r in bad[:5])
         return Check(
-            check="nested",
+            check=CheckName.NESTED,
             status="failed",
             detail=f"{len(bad)} of {len(nested)} contained credential(s) did not verify: {names}",
         )
     return Check(
-        check="nested",
+        check=CheckName.NESTED,
         status="passed",
         detail=f"all {len(nested)} contained credential(s) verified",
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from credwallet.models import Check
+from credwallet.models import Check, CheckName
 from credwallet.verify.checks import (
     expiry_check,
     issuer_id,
@@ -33,11 +33,11 @@ def contexts_check(doc: dict[str, Any], env: Env, *, signed_rdf: bool = True) ->
     """
     urls = context_urls(doc)
     if not urls and not isinstance(doc.get("@context"), (dict, list)):
-        return Check(check="contexts", status="failed", detail="the document has no @context")
+        return Check(check=CheckName.CONTEXTS, status="failed", detail="the document has no @context")
     unknown = env.store.check(urls)
     if unknown:
         return Check(
-            check="contexts",
+            check=CheckName.CONTEXTS,
             status="failed",
             detail="unknown context(s), never fetched: " + ", ".join(unknown[:5]),
         )
@@ -46,13 +46,13 @@ def contexts_check(doc: dict[str, Any], env: Env, *, signed_rdf: bool = True) ->
         if problem is not None:
             # The proof is still checked (contexts are known): the report then shows both.
             return Check(
-                check="contexts",
+                check=CheckName.CONTEXTS,
                 status="failed",
                 detail=f"{REREAD} {problem}",
             )
     sources = sorted({env.store.source_of(u) for u in urls})
     return Check(
-        check="contexts",
+        check=CheckName.CONTEXTS,
         status="passed",
         detail=f"{len(urls)} context(s), all known ({', '.join(sources)})",
     )
@@ -64,8 +64,8 @@ def proof_checks(
     if not proofs_of(doc):
         return (
             [
-                Check(check="proof", status="failed", detail="no proof: the document is not signed"),
-                Check(check="key_binding", status="skipped", detail="no proof"),
+                Check(check=CheckName.PROOF, status="failed", detail="no proof: the document is not signed"),
+                Check(check=CheckName.KEY_BINDING, status="skipped", detail="no proof"),
             ],
             None,
             None,
@@ -74,11 +74,11 @@ def proof_checks(
         return (
             [
                 Check(
-                    check="proof",
+                    check=CheckName.PROOF,
                     status="skipped",
                     detail="not checked: the signed form cannot be computed without the contexts",
                 ),
-                Check(check="key_binding", status="skipped", detail="no verified proof"),
+                Check(check=CheckName.KEY_BINDING, status="skipped", detail="no verified proof"),
             ],
             None,
             None,
@@ -90,8 +90,8 @@ def proof_checks(
         lines = "; ".join(o.line() for o in report.outcomes)
         return (
             [
-                Check(check="proof", status="failed", detail=lines),
-                Check(check="key_binding", status="skipped", detail="no verified proof"),
+                Check(check=CheckName.PROOF, status="failed", detail=lines),
+                Check(check=CheckName.KEY_BINDING, status="skipped", detail="no verified proof"),
             ],
             None,
             _suites(report),
@@ -101,8 +101,8 @@ def proof_checks(
     bound, why = binding_detail(best.key, expected, role)
     return (
         [
-            Check(check="proof", status="passed", detail=detail),
-            Check(check="key_binding", status="passed" if bound else "failed", detail=why),
+            Check(check=CheckName.PROOF, status="passed", detail=detail),
+            Check(check=CheckName.KEY_BINDING, status="passed" if bound else "failed", detail=why),
         ],
         best.vm_id,
         best.suite,
@@ -111,14 +111,16 @@ def proof_checks(
 def _suites(report: ProofReport) -> str | None:
     return ", ".join(o.suite for o in report.outcomes) or None
 
+
 def canon_failure(checks: list[Check]) -> None:
     """Surface a safe-mode rejection (dropped terms, relative IRIs) on the contexts check too."""
-    proof = next(c for c in checks if c.check == "proof")
-    ctx = next(c for c in checks if c.check == "contexts")
-    if proof.status == "failed" and "cannot be checked:" in proof.detail and ctx.status == "passed":
+    proof = next(c for c in checks if c.check == CheckName.PROOF)
+    at = next(i for i, c in enumerate(checks) if c.check == CheckName.CONTEXTS)
+    if proof.status == "failed" and "cannot be checked:" in proof.detail and checks[at].status == "passed":
         reason = proof.detail.split("cannot be checked:", 1)[1].split(";")[0].strip()
-        ctx.status = "failed"
-        ctx.detail = f"JSON-LD processing refused the document: {reason}"
+        checks[at] = checks[at].but(
+            status="failed", detail=f"JSON-LD processing refused the document: {reason}"
+        )
 
 def verify_credential(doc: dict[str, Any], env: Env, fmt: str, *, check_status: bool = True) -> Outcome:
     checks = [format_check(fmt)]
@@ -152,7 +154,7 @@ def vc_common(
     schema = vc_schema_check(doc)
     if extra_schema:
         problems = ([] if schema.status == "passed" else [schema.detail]) + extra_schema
-        schema = Check(check="schema", status="failed", detail="; ".join(problems))
+        schema = Check(check=CheckName.SCHEMA, status="failed", detail="; ".join(problems))
     out.append(schema)
     return out
 
@@ -189,6 +191,8 @@ def _verify_list(lst: dict[str, Any], env: Env, issuer: str | None) -> tuple[boo
     if issuer_id(lst) != issuer:
         # Only the credential's own issuer can vouch that it is still good: a clear bit in
         # someone else's list proves nothing (a set bit still counts, on the safe side).
-        return True, False, f"the status list is issued by {issuer_id(lst)}, not by the credential's issuer"
-    binding = out.checks[[c.check for c in out.checks].index("key_binding")]
+        return True, False, (
+            f"the status list is issued by {issuer_id(lst)}, not by the credential's issuer"
+        )
+    binding = next(c for c in out.checks if c.check == CheckName.KEY_BINDING)
     return True, True, binding.detail

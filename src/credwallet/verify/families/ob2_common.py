@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from credwallet.models import Check
+from credwallet.models import Check, CheckName
 from credwallet.verify.checks import expiry_check, not_before_check, types_of
 from credwallet.verify.contexts import context_urls
 from credwallet.verify.dates import parse_datetime
@@ -53,9 +53,7 @@ def ob2_graph(
     return badge, issuer, notes
 
 
-def own_profile(
-    badge: dict[str, Any] | None, env: Env
-) -> tuple[dict[str, Any] | None, str | None, str]:
+def own_profile(badge: dict[str, Any] | None, env: Env) -> tuple[dict[str, Any] | None, str | None, str]:
     """(profile fetched from its own id, the issuer id, why not): the only profile that binds."""
     ref = badge.get("issuer") if badge is not None else None
     ident = ref if isinstance(ref, str) else (ref.get("id") if isinstance(ref, dict) else None)
@@ -97,22 +95,26 @@ def ob2_schema(
     if isinstance(image, str) and image.startswith("data:"):
         problems.append("assertion image is a data: URI (not allowed in OB 2.0 assertions)")
     if problems:
-        return Check(check="schema", status="failed", detail="; ".join(problems))
-    return Check(check="schema", status="passed", detail="Assertion, BadgeClass and Issuer well formed")
+        return Check(check=CheckName.SCHEMA, status="failed", detail="; ".join(problems))
+    return Check(
+        check=CheckName.SCHEMA, status="passed", detail="Assertion, BadgeClass and Issuer well formed"
+    )
 
 
 def ob2_contexts(assertion: dict[str, Any], env: Env) -> Check:
     urls = context_urls(assertion)
     if not any(u in OB2_CONTEXTS for u in urls):
-        return Check(check="contexts", status="failed", detail="the Open Badges 2.0 context is missing")
+        return Check(
+            check=CheckName.CONTEXTS, status="failed", detail="the Open Badges 2.0 context is missing"
+        )
     unknown = env.store.check(urls)
     if unknown:
         return Check(
-            check="contexts",
+            check=CheckName.CONTEXTS,
             status="failed",
             detail="unknown context(s), never fetched: " + ", ".join(unknown[:5]),
         )
-    return Check(check="contexts", status="passed", detail=f"{len(urls)} context(s), all bundled")
+    return Check(check=CheckName.CONTEXTS, status="passed", detail=f"{len(urls)} context(s), all bundled")
 
 
 def ob2_dates(assertion: dict[str, Any], env: Env) -> list[Check]:

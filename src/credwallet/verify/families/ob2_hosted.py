@@ -1,12 +1,11 @@
-"""Open Badges 2.0 hosted assertions: the issuer's own server is the trust anchor.
-"""
+"""Open Badges 2.0 hosted assertions: the issuer's own server is the trust anchor."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
-from credwallet.models import Check
+from credwallet.models import Check, CheckName
 from credwallet.verify.checks import as_list, ob2_recipients, recipient_check
 from credwallet.verify.env import Env, Outcome, format_check
 from credwallet.verify.families.ob2_common import ob2_contexts, ob2_dates, ob2_graph, ob2_schema, own_profile
@@ -40,7 +39,7 @@ def _ob2_scope(assertion_id: str, issuer: dict[str, Any] | None, why: str) -> Ch
     """
     if issuer is None or not isinstance(issuer.get("id"), str):
         return Check(
-            check="key_binding",
+            check=CheckName.KEY_BINDING,
             status="failed",
             detail=f"hosting scope cannot be checked: {why}",
         )
@@ -50,34 +49,36 @@ def _ob2_scope(assertion_id: str, issuer: dict[str, Any] | None, why: str) -> Ch
     origins = [o.lower() for o in as_list(policy.get("allowedOrigins")) if isinstance(o, str)]
     where = _origin(assertion_id)
     if where is None:
-        return Check(check="key_binding", status="failed", detail=f"assertion id {assertion_id} is not a URL")
+        return Check(
+            check=CheckName.KEY_BINDING, status="failed", detail=f"assertion id {assertion_id} is not a URL"
+        )
     # A prefix must also keep the origin: "https://issuer.example" must not admit
     # "https://issuer.example.attacker.net/...".
     if starts and not any(
         assertion_id.startswith(s) and (_origin(s) is None or _origin(s) == where) for s in starts
     ):
         return Check(
-            check="key_binding",
+            check=CheckName.KEY_BINDING,
             status="failed",
             detail=f"assertion id {assertion_id} does not start with the issuer's "
             f"allowed prefix(es) {starts}",
         )
     if origins and _host_text(where) not in origins and where[1] not in origins:
         return Check(
-            check="key_binding",
+            check=CheckName.KEY_BINDING,
             status="failed",
             detail=f"assertion host {_host_text(where)} is not in the issuer's allowedOrigins {origins}",
         )
     home = _origin(issuer["id"])
     if not starts and not origins and (home is None or home[1:] != where[1:]):
         return Check(
-            check="key_binding",
+            check=CheckName.KEY_BINDING,
             status="failed",
             detail=f"assertion host {_host_text(where)} differs from the issuer's host "
             f"{_host_text(home)} and the issuer declares no other origin",
         )
     return Check(
-        check="key_binding",
+        check=CheckName.KEY_BINDING,
         status="passed",
         detail=f"assertion URL is within the issuer {issuer['id']}'s hosting scope",
     )
@@ -98,10 +99,12 @@ def verify_hosted(assertion: dict[str, Any], env: Env, fmt: str) -> Outcome:
     )
     revocations: list[EntryResult] = []
     if aid is None or not aid.startswith(("https://", "http://")):
-        proof = Check(check="proof", status="failed", detail="hosted assertion id is not an HTTP(S) URL")
+        proof = Check(
+            check=CheckName.PROOF, status="failed", detail="hosted assertion id is not an HTTP(S) URL"
+        )
     elif isinstance(vtype, str) and vtype.rsplit(":", 1)[-1] not in ("hosted", "HostedBadge"):
         proof = Check(
-            check="proof",
+            check=CheckName.PROOF,
             status="failed",
             detail=f"verification type {vtype!r} needs a signature, but none is present",
         )
@@ -109,7 +112,7 @@ def verify_hosted(assertion: dict[str, Any], env: Env, fmt: str) -> Outcome:
         cached = fetched_from(env.material, aid)
         if cached is None:
             proof = Check(
-                check="proof",
+                check=CheckName.PROOF,
                 status="failed",
                 detail=f"the issuer's hosted copy at {aid} was not cached at import; it "
                 "cannot be confirmed offline",
@@ -117,7 +120,7 @@ def verify_hosted(assertion: dict[str, Any], env: Env, fmt: str) -> Outcome:
             revocations.append(EntryResult("warning", "hosted status not checked (no cached copy)"))
         elif cached.http_status == 410:
             proof = Check(
-                check="proof",
+                check=CheckName.PROOF,
                 status="failed",
                 detail=f"the issuer no longer hosts it: HTTP 410 (as of {as_of(cached)})",
             )
@@ -126,7 +129,7 @@ def verify_hosted(assertion: dict[str, Any], env: Env, fmt: str) -> Outcome:
             )
         elif cached.http_status != 200:
             proof = Check(
-                check="proof",
+                check=CheckName.PROOF,
                 status="failed",
                 detail=f"hosted copy answered HTTP {cached.http_status} (as of {as_of(cached)})",
             )
@@ -134,7 +137,7 @@ def verify_hosted(assertion: dict[str, Any], env: Env, fmt: str) -> Outcome:
             hosted = json_of(cached)
             if isinstance(hosted, dict) and hosted.get("revoked") is True:
                 proof = Check(
-                    check="proof",
+                    check=CheckName.PROOF,
                     status="passed",
                     detail=f"issuer hosts it at {aid} (as of {as_of(cached)})",
                 )
@@ -148,14 +151,14 @@ def verify_hosted(assertion: dict[str, Any], env: Env, fmt: str) -> Outcome:
                 )
             elif hosted == assertion:
                 proof = Check(
-                    check="proof",
+                    check=CheckName.PROOF,
                     status="passed",
                     detail=f"issuer hosts an identical copy at {aid} (as of {as_of(cached)})",
                 )
                 revocations.append(EntryResult("passed", f"hosted copy not revoked (as of {as_of(cached)})"))
             else:
                 proof = Check(
-                    check="proof",
+                    check=CheckName.PROOF,
                     status="failed",
                     detail=f"the copy hosted at {aid} (as of {as_of(cached)}) differs from this one",
                 )
@@ -163,7 +166,7 @@ def verify_hosted(assertion: dict[str, Any], env: Env, fmt: str) -> Outcome:
     checks.append(
         _ob2_scope(aid, profile, profile_why)
         if aid
-        else Check(check="key_binding", status="failed", detail="no assertion id")
+        else Check(check=CheckName.KEY_BINDING, status="failed", detail="no assertion id")
     )
     checks += ob2_dates(assertion, env)
     revocations.append(ob2_revocation_list_check(assertion, profile, env.material))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from credwallet.ingest import Recognised
-from credwallet.models import Check
+from credwallet.models import Check, CheckName
 from credwallet.verify.checks import as_list, ob2_recipients, recipient_check
 from credwallet.verify.env import Env, Outcome, doc_of, format_check
 from credwallet.verify.families.ob2_common import ob2_contexts, ob2_dates, ob2_graph, ob2_schema, own_profile
@@ -63,7 +63,7 @@ def verify_signed(rec: Recognised, env: Env) -> Outcome:
             )
             ok = jose.verify_signature(parsed, key)
             proof = Check(
-                check="proof",
+                check=CheckName.PROOF,
                 status="passed" if ok else "failed",
                 detail=(
                     f"valid JWS {parsed.header['alg']} signature by {ref}"
@@ -76,8 +76,8 @@ def verify_signed(rec: Recognised, env: Env) -> Outcome:
                 break
         assert proof is not None and binding is not None
     except (jose.JwsError, KeyUnavailable) as exc:
-        proof = Check(check="proof", status="failed", detail=str(exc))
-        binding = Check(check="key_binding", status="skipped", detail="no verified signature")
+        proof = Check(check=CheckName.PROOF, status="failed", detail=str(exc))
+        binding = Check(check=CheckName.KEY_BINDING, status="skipped", detail="no verified signature")
     checks += [proof, binding]
     checks += ob2_dates(assertion, env)
     rev = ob2_revocation_list_check(assertion, profile, env.material)
@@ -96,10 +96,10 @@ def _ob2_key_binding(
 ) -> Check:
     """The key's owner is the issuer profile fetched from its own id, which lists the key."""
     if not signature_ok:
-        return Check(check="key_binding", status="skipped", detail="no verified signature")
+        return Check(check=CheckName.KEY_BINDING, status="skipped", detail="no verified signature")
     if issuer is None or not isinstance(issuer.get("id"), str):
         return Check(
-            check="key_binding",
+            check=CheckName.KEY_BINDING,
             status="failed",
             detail=f"the key cannot be tied to the issuer: {why}",
         )
@@ -110,18 +110,18 @@ def _ob2_key_binding(
     }
     if key.controller != issuer["id"]:
         return Check(
-            check="key_binding",
+            check=CheckName.KEY_BINDING,
             status="failed",
             detail=f"key owner {key.controller!r} is not the issuer {issuer['id']}",
         )
     if key.vm_id not in listed and key_doc.get("id") not in listed:
         return Check(
-            check="key_binding",
+            check=CheckName.KEY_BINDING,
             status="failed",
             detail=f"the issuer profile does not list {key.vm_id} in publicKey",
         )
     return Check(
-        check="key_binding",
+        check=CheckName.KEY_BINDING,
         status="passed",
         detail=f"key {key.vm_id} is owned by the issuer {issuer['id']}, which lists it",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from credwallet.ingest import Recognised
-from credwallet.models import Check
+from credwallet.models import Check, CheckName, CheckStatus
 from credwallet.verify.checks import as_list, expiry_check, vc_schema_check
 from credwallet.verify.dataintegrity import proofs_of
 from credwallet.verify.dates import iso
@@ -35,11 +35,11 @@ def verify_ldp_presentation(doc: dict[str, Any], env: Env) -> Outcome:
         proven, signer, suite = (
             [
                 Check(
-                    check="proof",
+                    check=CheckName.PROOF,
                     status="warning",
                     detail="the presentation itself is unsigned; its credentials are checked apart",
                 ),
-                Check(check="key_binding", status="skipped", detail="unsigned presentation"),
+                Check(check=CheckName.KEY_BINDING, status="skipped", detail="unsigned presentation"),
             ],
             None,
             None,
@@ -47,26 +47,35 @@ def verify_ldp_presentation(doc: dict[str, Any], env: Env) -> Outcome:
     used = next(
         (p for p in proofs_of(doc) if isinstance(p, dict) and p.get("verificationMethod") == signer), {}
     )
-    _audience(proven[0], used.get("challenge"), used.get("domain"), env, "challenge", "domain")
+    _audience(proven, used.get("challenge"), used.get("domain"), env, "challenge", "domain")
     checks += proven
     canon_failure(checks)
     checks.append(vc_schema_check(doc, presentation=True))
     return Outcome(checks, signer, suite, holder=_proven(checks, holder_id))
 
-def _audience(proof: Check, challenge: Any, domain: Any, env: Env, cname: str, dname: str) -> None:
-    """Presentation replay protection: compare with the expected values, else report them."""
+
+def _audience(checks: list[Check], challenge: Any, domain: Any, env: Env, cname: str, dname: str) -> None:
+    """Presentation replay protection: compare with the expected values, else report them.
+
+    `checks[0]` is the proof check; it is replaced (checks are immutable), never edited.
+    """
+    proof = checks[0]
     if proof.status != "passed":
         return
+    status: CheckStatus = proof.status
+    detail = proof.detail
     seen: list[str] = []
     for name, got, want in ((cname, challenge, env.challenge), (dname, domain, env.domain)):
         values = got if isinstance(got, list) else [got]
         if want is not None and want not in values:
-            proof.status = "failed"
-            proof.detail += f"; {name} {got!r} is not the expected {want!r}"
+            status = "failed"
+            detail += f"; {name} {got!r} is not the expected {want!r}"
         elif got is not None:
             seen.append(f"{name} {got!r}" + ("" if want is not None else " (no expected value)"))
-    if seen and proof.status == "passed":
-        proof.detail += "; " + ", ".join(seen)
+    if seen and status == "passed":
+        detail += "; " + ", ".join(seen)
+    checks[0] = proof.but(status=status, detail=detail)
+
 
 def verify_jwt_presentation(rec: Recognised, env: Env) -> Outcome:
     payload = rec.jwt_payload or {}
@@ -78,17 +87,19 @@ def verify_jwt_presentation(rec: Recognised, env: Env) -> Outcome:
         contexts_check(vp, env, signed_rdf=False),
     ]
     sig_checks, signer, suite = jwt_signature(rec, env, holder_id, "holder", "authentication")
+    _audience(sig_checks, payload.get("nonce"), payload.get("aud"), env, "nonce", "aud")
     checks += sig_checks
-    _audience(sig_checks[0], payload.get("nonce"), payload.get("aud"), env, "nonce", "aud")
     exp = epoch(payload.get("exp"))
     if exp is not None:
         checks.append(expiry_check(iso(exp), "JWT exp", env.now))
     checks.append(vc_schema_check(vp, presentation=True))
     return Outcome(checks, signer, suite, holder=_proven(checks, holder_id))
 
+
 def _proven(checks: list[Check], holder: str | None) -> str | None:
     bound = next((c for c in checks if c.check == "key_binding"), None)
     return holder if bound is not None and bound.status == "passed" else None
+
 
 def _subject_ids(child: Recognised) -> list[str]:
     doc = child.document if isinstance(child.document, dict) else {}
@@ -100,6 +111,7 @@ def _subject_ids(child: Recognised) -> list[str]:
         subjects.append(recipient["identity"] if not recipient.get("hashed") else "hashed identity")
     return [s for s in subjects if isinstance(s, str)]
 
+
 def holder_binding(rec: Recognised, out: Outcome) -> Check:
     """A presentation's holder must be the subject of what it presents (DID subjects).
 
@@ -108,10 +120,12 @@ def holder_binding(rec: Recognised, out: Outcome) -> Check:
     """
     if not any(c.check == "proof" and c.status == "passed" for c in out.checks):
         return Check(
-            check="holder_binding", status="skipped", detail="no holder is proven (no verified proof)"
+            check=CheckName.HOLDER_BINDING, status="skipped", detail="no holder is proven (no verified proof)"
         )
     if out.holder is None:
-        return Check(check="holder_binding", status="skipped", detail="the holder's key is not bound to it")
+        return Check(
+            check=CheckName.HOLDER_BINDING, status="skipped", detail="the holder's key is not bound to it"
+        )
     foreign: list[str] = []
     unknown: list[str] = []
     for i, child in enumerate(rec.children, start=1):
@@ -126,19 +140,18 @@ def holder_binding(rec: Recognised, out: Outcome) -> Check:
             unknown.append(f"{label} ({'no subject id' if not ids else 'subject is not a DID'})")
     if foreign:
         return Check(
-            check="holder_binding",
+            check=CheckName.HOLDER_BINDING,
             status="failed",
-            detail=f"the holder {out.holder} is not the subject of credential(s) "
-            + ", ".join(foreign[:5]),
+            detail=f"the holder {out.holder} is not the subject of credential(s) " + ", ".join(foreign[:5]),
         )
     if unknown:
         return Check(
-            check="holder_binding",
+            check=CheckName.HOLDER_BINDING,
             status="warning",
             detail="cannot tell whether the holder is the subject of credential(s) " + ", ".join(unknown[:5]),
         )
     return Check(
-        check="holder_binding",
+        check=CheckName.HOLDER_BINDING,
         status="passed",
         detail=f"the holder {out.holder} is the subject of every credential presented",
     )

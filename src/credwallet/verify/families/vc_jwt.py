@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from credwallet.ingest import Recognised
-from credwallet.models import Check
+from credwallet.models import Check, CheckName
 from credwallet.verify.checks import as_list, expiry_check, issuer_id, not_before_check, vc_dates
 from credwallet.verify.dates import iso, parse_datetime
 from credwallet.verify.env import Env, Outcome, doc_of, format_check
@@ -54,8 +54,8 @@ def jwt_signature(
     except jose.JwsError as exc:
         return (
             [
-                Check(check="proof", status="failed", detail=str(exc)),
-                Check(check="key_binding", status="skipped", detail="no verified signature"),
+                Check(check=CheckName.PROOF, status="failed", detail=str(exc)),
+                Check(check=CheckName.KEY_BINDING, status="skipped", detail="no verified signature"),
             ],
             None,
             None,
@@ -68,8 +68,8 @@ def jwt_signature(
     except (KeyUnavailable, jose.JwsError) as exc:
         return (
             [
-                Check(check="proof", status="failed", detail=f"JWS {alg}: {exc}"),
-                Check(check="key_binding", status="skipped", detail="no verified signature"),
+                Check(check=CheckName.PROOF, status="failed", detail=f"JWS {alg}: {exc}"),
+                Check(check=CheckName.KEY_BINDING, status="skipped", detail="no verified signature"),
             ],
             None,
             f"JWS {alg}",
@@ -78,11 +78,11 @@ def jwt_signature(
         return (
             [
                 Check(
-                    check="proof",
+                    check=CheckName.PROOF,
                     status="failed",
                     detail=f"JWS {alg} signature by {key.vm_id} does not match the content",
                 ),
-                Check(check="key_binding", status="skipped", detail="no verified signature"),
+                Check(check=CheckName.KEY_BINDING, status="skipped", detail="no verified signature"),
             ],
             key.vm_id,
             f"JWS {alg}",
@@ -91,11 +91,11 @@ def jwt_signature(
     return (
         [
             Check(
-                check="proof",
+                check=CheckName.PROOF,
                 status="passed",
                 detail=f"valid JWS {alg} signature by {key.vm_id} ({key.how})",
             ),
-            Check(check="key_binding", status="passed" if bound else "failed", detail=why),
+            Check(check=CheckName.KEY_BINDING, status="passed" if bound else "failed", detail=why),
         ],
         key.vm_id,
         f"JWS {alg}",
