@@ -87,6 +87,10 @@ def register(app: typer.Typer) -> None:
             from credwallet.wallet import fileformat
             from credwallet.wallet.store import WalletStore
 
+            if Path(path).name in ("", ".", ".."):
+                from credwallet.errors import UsageError
+
+                raise UsageError(f"{path!r} is not the path of a backup file")
             # Read once (size-capped) and restore exactly the bytes that were checked.
             blob = WalletStore(Path(path)).read_bytes()
             params, salt, _nonce, _aad, _ct = fileformat.parse_header(blob)
