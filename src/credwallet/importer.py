@@ -18,6 +18,7 @@ from credwallet.errors import BadInput, CredwalletError, InputTooLarge, most_ser
 from credwallet.formats import spec
 from credwallet.ingest.describe import view_of
 from credwallet.ingest.sniff import MAX_INPUT_BYTES, Recognised, recognise
+from credwallet.material import IMAGE_PREFIX, KIND_ORDER, Fetched, place_document, rank
 from credwallet.models.entry import CachedDocument, StoredCredential, WalletData, encode_raw
 from credwallet.models.results import IMPORT_POLICY, CheckName, VerificationResult
 
@@ -42,53 +43,6 @@ class ImportItem:
             "verification": self.verification.contract_dict() if self.verification else None,
             "children": self.children, "warnings": self.warnings,
         }
-
-
-@dataclass
-class Fetched:
-    """What a source yields before it touches the wallet: one credential plus cached material."""
-
-    recognised: Recognised
-    source: str
-    material: dict[str, CachedDocument] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)  # e.g. a key that could not be fetched
-    network_errors: list[str] = field(default_factory=list)  # material lost to the network
-    image_url: str | None = None  # material key of the fetched badge image
-
-
-# One URL needed as several JSON kinds is cached as the first of these: a pinned context is
-# only used as one if cached as "context"; then what revocation and key checks read.
-KIND_ORDER = ("context", "status_list", "revocation_list", "assertion", "did", "key", "issuer",
-              "badgeclass")
-IMAGE_PREFIX = "image:"  # where an image goes when its URL also names a JSON document
-
-
-def rank(kind: str) -> int:
-    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
-
-
-def place_document(cache: dict[str, CachedDocument], key: str,
-                   doc: CachedDocument) -> dict[str, str]:
-    """Store `doc` under `key`, where the first use of a URL never decides how it is cached:
-    a JSON document (status list, key, profile...) always owns its URL, and an image of the
-    same URL lives at `image:<url>`; between JSON kinds the more important kind is kept.
-    Returns {url: new key} for an image that is not (or no longer) under its URL."""
-    old = cache.get(key)
-    alt = IMAGE_PREFIX + key
-    if old is None:
-        cache[key] = doc
-        return {}
-    if doc.kind == "image" and old.kind != "image":
-        cache[alt] = doc.model_copy(update={"url": alt, "final_url": doc.final_url or key})
-        return {key: alt}
-    if doc.kind != "image" and old.kind == "image":
-        cache[alt] = old.model_copy(update={"url": alt, "final_url": old.final_url or key})
-        cache[key] = doc
-        return {key: alt}
-    if doc.kind != "image" and rank(old.kind) < rank(doc.kind):
-        doc = doc.model_copy(update={"kind": old.kind})
-    cache[key] = doc
-    return {}
 
 
 def wallet_id_for(raw: bytes) -> str:
@@ -305,18 +259,21 @@ def complete_online(pending: list[tuple[int, Pending]], *, insecure_http: bool,
 
     `progress`: False, True (no display from the core), or an observer (see fetch.Observer).
     """
-    try:
-        from credwallet import fetch
-    except ImportError:
-        fetch = None  # type: ignore[assignment]
-    if fetch is None or not hasattr(fetch, "complete"):
-        out: list[tuple[int, Fetched | CredwalletError]] = []
-        for i, p in pending:
-            if isinstance(p, str):
-                out.append((i, BadInput(f"{p}: importing from URLs is not available")))
-            else:
-                out.append((i, p))
-        return out
+    from credwallet import fetch  # the network layer, loaded only when a command needs it
+
     result: list[tuple[int, Fetched | CredwalletError]] = fetch.complete(
         pending, insecure_http=insecure_http, progress=progress)
     return result
+
+
+__all__ = [
+    "IMAGE_PREFIX",
+    "KIND_ORDER",
+    "Fetched",
+    "ImportItem",
+    "add_fetched",
+    "default_verifier",
+    "import_all",
+    "place_document",
+    "rank",
+]

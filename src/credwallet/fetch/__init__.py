@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import httpx
 
@@ -22,9 +22,7 @@ from credwallet.fetch.graph import Session, Walker
 from credwallet.fetch.guard import Origin, Resolver
 from credwallet.fetch.policy import FetchPolicy
 from credwallet.ingest.sniff import Recognised, recognise
-
-if TYPE_CHECKING:
-    from credwallet.importer import Fetched
+from credwallet.material import Fetched
 
 __all__ = ["FetchPolicy", "Observer", "complete", "fetch_source", "gather"]
 
@@ -76,8 +74,6 @@ async def _complete(pending: list[tuple[int, Fetched | str]], *, insecure_http: 
 
 async def fetch_source(session: Session, url: str) -> Fetched:
     """A URL the user gave: fetch, recognise by content, then gather its material."""
-    from credwallet.importer import Fetched
-
     origin = Origin.of(url)
     try:
         resp = await session.client.get(url, origin=origin, accept=ACCEPT_CREDENTIAL,

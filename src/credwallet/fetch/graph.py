@@ -13,9 +13,9 @@ not bundled (pinned by digest, with a warning), achievement and issuer images.
 
 Every document is cached under the URL that was requested (with the final URL after
 redirects), never under an id the document claims. One URL needed as several JSON kinds is
-fetched once and cached as the kind that matters most (`importer.KIND_ORDER`); needed as an image
+fetched once and cached as the kind that matters most (`material.KIND_ORDER`); needed as an image
 too, it is fetched again as an image, and the image gives way: it moves to `image:<url>`
-(`credwallet.importer.place_document`), so no credential's status list or key is ever
+(`credwallet.material.place_document`), so no credential's status list or key is ever
 replaced by, or cached as, someone's picture.
 
 A missing document is not fatal here: it becomes a warning, and verification (offline, later)
@@ -40,9 +40,9 @@ from credwallet.fetch.client import (
     Response,
 )
 from credwallet.fetch.guard import Origin
-from credwallet.importer import IMAGE_PREFIX, place_document, rank
 from credwallet.ingest.jsonutil import loads
 from credwallet.ingest.sniff import Recognised, as_list, types_of
+from credwallet.material import IMAGE_PREFIX, place_document, rank
 from credwallet.models.entry import CachedDocument
 
 IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif", "image/webp")

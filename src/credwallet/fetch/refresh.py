@@ -23,9 +23,9 @@ from credwallet.fetch.client import Client
 from credwallet.fetch.graph import Gathered, Session, Walker
 from credwallet.fetch.guard import Origin, Resolver
 from credwallet.fetch.policy import FetchPolicy
-from credwallet.importer import place_document
 from credwallet.ingest.jsonutil import loads
 from credwallet.ingest.sniff import as_list, recognise
+from credwallet.material import place_document
 from credwallet.models.entry import CachedDocument, StoredCredential, WalletData
 from credwallet.models.results import VerificationResult
 

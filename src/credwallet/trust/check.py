@@ -21,10 +21,10 @@ from typing import Any
 
 from credwallet.formats import spec
 from credwallet.ingest import Recognised
+from credwallet.material import MaterialSource, json_of, lookup
 from credwallet.models import Check, CheckName, CheckStatus, VerificationResult
 from credwallet.models.results import VERDICT
 from credwallet.trust.model import Registry, TrustSettings, load_trust, normalise_issuer_id
-from credwallet.verify.material import MaterialSource, json_of, lookup
 
 CHECK = CheckName.ISSUER_TRUST
 

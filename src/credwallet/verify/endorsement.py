@@ -23,16 +23,15 @@ import urllib.parse
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from credwallet.errors import BadInput
+from credwallet.ingest import recognise
 from credwallet.ingest.jsonutil import dumps_compact
 from credwallet.ingest.sniff import Recognised, as_list, types_of
 from credwallet.models import VerificationResult
+from credwallet.trust.check import TrustPolicy, apply_trust, evaluate_trust
 from credwallet.verify.material import MaterialSource, as_of, json_of, lookup
-
-if TYPE_CHECKING:
-    from credwallet.trust.check import TrustPolicy
 
 MAX_ENDORSEMENTS = 32  # per credential: each one costs a full verification
 MAX_JWT_CHARS = 256 * 1024
@@ -143,11 +142,27 @@ def _vc_sites(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield "achievement creator", ach["creator"]
 
 
+class Verifier(Protocol):
+    """The engine's `verify_bytes`, handed in so this module never imports the engine."""
+
+    def __call__(
+        self,
+        raw: bytes,
+        *,
+        now: datetime,
+        material: MaterialSource,
+        identities: Sequence[str] = ...,
+        trust: TrustPolicy | None = ...,
+        endorsements: bool = ...,
+    ) -> VerificationResult: ...
+
+
 def endorsements_of(
     rec: Recognised,
     *,
     now: datetime,
     material: MaterialSource,
+    verify: Verifier,
     trust: TrustPolicy | None = None,
     identities: Sequence[str] = (),
 ) -> list[Endorsement]:
@@ -193,6 +208,7 @@ def endorsements_of(
                     trust=trust,
                     identities=identities,
                     targets=targets,
+                    verify=verify,
                 )
             )
     return out
@@ -208,9 +224,8 @@ def _one(
     trust: TrustPolicy | None,
     identities: Sequence[str],
     targets: _Targets,
+    verify: Verifier,
 ) -> Endorsement:
-    from credwallet.verify.engine import verify_bytes
-
     if form == "jwt":
         if not isinstance(item, str) or len(item) > MAX_JWT_CHARS:
             return Endorsement(
@@ -231,7 +246,7 @@ def _one(
             + (" (a URL: OB 3.0 embeds endorsements)" if isinstance(item, str) else ""),
         )
     try:
-        result = verify_bytes(
+        result = verify(
             raw,
             now=now,
             material=material,
@@ -239,8 +254,6 @@ def _one(
             trust=trust.relaxed() if trust is not None else None,
             endorsements=False,
         )  # endorsements of endorsements: not followed
-        from credwallet.ingest import recognise
-
         body = recognise(raw).document or {}
     except BadInput as exc:
         return Endorsement(on=where, form=form, verdict="unreadable", reason=exc.message)
@@ -319,14 +332,15 @@ def annotate(
     trust: TrustPolicy | None,
     identities: Sequence[str] = (),
     endorsements: bool = True,
+    verify: Verifier,
 ) -> None:
     """What verify_bytes adds after the checks proper: the `issuer_trust` check (always) and
     the endorsement results (`result.extra["endorsements"]`, never affecting `verified`)."""
-    from credwallet.trust.check import apply_trust
-
     apply_trust(result, rec, material, trust)
     if endorsements:
-        found = endorsements_of(rec, now=now, material=material, trust=trust, identities=identities)
+        found = endorsements_of(
+            rec, now=now, material=material, trust=trust, identities=identities, verify=verify
+        )
         result.extra["endorsements"] = [e.as_dict() for e in found]
 
 
@@ -425,8 +439,6 @@ def _ob2_one(where: str, ref: Any, material: MaterialSource, targets: _Targets,
     base.verdict = "verified"
     base.reason = f"hosted by its issuer at {url} ({how}); unsigned: as trustworthy as that host"
     # Hosted on the endorser's own host: the id is as proven as an unsigned OB 2.0 one can be.
-    from credwallet.trust.check import evaluate_trust
-
     found = evaluate_trust(endorser_id, trust.relaxed() if trust is not None else None)
     base.endorser_id_verified = True
     base.endorser_trusted = found.check.status == "passed"

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, assert_never
+from typing import assert_never
 
 from credwallet.formats import Family, Securing, spec
 from credwallet.ingest import Recognised, recognise
 from credwallet.models import Check, CheckName, StoredCredential, VerificationResult, WalletData
+from credwallet.trust.check import TrustPolicy
 from credwallet.verify.canon import CanonError
 from credwallet.verify.contexts import ContextStore
+from credwallet.verify.endorsement import annotate
 from credwallet.verify.env import Env, Outcome, doc_of
 from credwallet.verify.families import (
     container,
@@ -29,9 +31,6 @@ from credwallet.verify.families import (
     vc_jwt,
 )
 from credwallet.verify.material import DictMaterial, MaterialSource
-
-if TYPE_CHECKING:
-    from credwallet.trust.check import TrustPolicy
 
 
 def verify_bytes(
@@ -54,7 +53,7 @@ def verify_bytes(
     `challenge`/`domain`: for a presentation, the values its proof must carry (a verifier that
     asked for the presentation knows them); without them they are only reported.
     `trust` and `endorsements` feed the quality signals added after the checks proper (the
-    `issuer_trust` check and `extra["endorsements"]`), when that module is installed.
+    `issuer_trust` check and `extra["endorsements"]`).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -65,25 +64,17 @@ def verify_bytes(
     result = _verify(rec, env, format_hint=format)
     result.id = wallet_id
     result.source = source
-    annotate = _annotator()
-    if annotate is not None:
-        annotate(
-            result, rec, now=now, material=material, trust=trust, identities=mine, endorsements=endorsements
-        )
+    annotate(
+        result,
+        rec,
+        now=now,
+        material=material,
+        trust=trust,
+        identities=mine,
+        endorsements=endorsements,
+        verify=verify_bytes,
+    )
     return result
-
-
-def _annotator() -> Any:
-    """The trust/endorsement annotator (credwallet.verify.endorsement), if present."""
-    import importlib
-
-    try:
-        module = importlib.import_module("credwallet.verify.endorsement")
-    except ModuleNotFoundError as exc:
-        if exc.name != "credwallet.verify.endorsement":
-            raise
-        return None
-    return getattr(module, "annotate", None)
 
 
 def verify_stored(cred: StoredCredential, wallet: WalletData, now: datetime) -> VerificationResult:
@@ -100,33 +91,16 @@ def verify_stored(cred: StoredCredential, wallet: WalletData, now: datetime) -> 
     )
 
 
-def _trust_module() -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module("credwallet.trust.check")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("credwallet.trust", "credwallet.trust.check"):
-            raise
-        return None
-
-
 def wallet_trust(wallet: WalletData, *, require_trusted: bool = False) -> TrustPolicy | None:
-    """The wallet's trust policy (trust lists, registries), when the trust module is present."""
-    module = _trust_module()
-    if module is None:
-        return None
-    policy: TrustPolicy = module.TrustPolicy.from_trust_data(wallet.trust, require_trusted=require_trusted)
-    return policy
+    """The wallet's trust policy (trust lists, registries)."""
+    return TrustPolicy.from_trust_data(wallet.trust, require_trusted=require_trusted)
 
 
 def walletless_trust(*, require_trusted: bool) -> TrustPolicy | None:
     """Policy for a file checked without any wallet (no trust list to consult)."""
-    module = _trust_module()
-    if module is None or not require_trusted:
+    if not require_trusted:
         return None
-    policy: TrustPolicy = module.TrustPolicy(require_trusted=True, has_wallet=False)
-    return policy
+    return TrustPolicy(require_trusted=True, has_wallet=False)
 
 
 def _family_outcome(rec: Recognised, env: Env) -> Outcome:
