@@ -18,7 +18,7 @@ from credwallet.verify.checks import (
 )
 from credwallet.verify.contexts import context_urls
 from credwallet.verify.dataintegrity import ProofReport, proofs_of, verify_proofs
-from credwallet.verify.env import MAX_DEPTH, Env, Outcome, format_check
+from credwallet.verify.env import MAX_DEPTH, Env, Outcome, format_check, unproven
 from credwallet.verify.keys import binding_detail
 from credwallet.verify.reading import reading_problem
 from credwallet.verify.status import vc_revocation_check
@@ -62,14 +62,7 @@ def proof_checks(
 ) -> tuple[list[Check], str | None, str | None]:
     """proof + key_binding checks for an embedded-proof document."""
     if not proofs_of(doc):
-        return (
-            [
-                Check(check=CheckName.PROOF, status="failed", detail="no proof: the document is not signed"),
-                Check(check=CheckName.KEY_BINDING, status="skipped", detail="no proof"),
-            ],
-            None,
-            None,
-        )
+        return unproven("no proof: the document is not signed", "no proof"), None, None
     if contexts.status == "failed" and not contexts.detail.startswith(REREAD):
         return (
             [
@@ -88,14 +81,7 @@ def proof_checks(
     others = [o.line() for o in report.outcomes if o is not best]
     if best is None:
         lines = "; ".join(o.line() for o in report.outcomes)
-        return (
-            [
-                Check(check=CheckName.PROOF, status="failed", detail=lines),
-                Check(check=CheckName.KEY_BINDING, status="skipped", detail="no verified proof"),
-            ],
-            None,
-            _suites(report),
-        )
+        return unproven(lines, "no verified proof"), None, _suites(report)
     detail = best.line() + (f" (other proofs: {'; '.join(others)})" if others else "")
     assert best.key is not None
     bound, why = binding_detail(best.key, expected, role)
@@ -169,11 +155,13 @@ def _verify_list(lst: dict[str, Any], env: Env, issuer: str | None) -> tuple[boo
     if env.depth >= MAX_DEPTH:
         return False, False, "status lists nested too deeply"
     out = verify_credential(lst, env.deeper(), "vc-ldp", check_status=False)
-    soft = ("key_binding", "expiry", "recipient")
+    soft = (CheckName.KEY_BINDING, CheckName.EXPIRY, CheckName.RECIPIENT)
     failed = [c for c in out.checks if c.status == "failed" and c.check not in soft]
     if failed:
         return False, False, "; ".join(f"{c.check}: {c.detail}" for c in failed)[:400]
-    doubts = [c for c in out.checks if c.status == "failed" and c.check in ("key_binding", "expiry")]
+    doubts = [
+        c for c in out.checks if c.status == "failed" and c.check in (CheckName.KEY_BINDING, CheckName.EXPIRY)
+    ]
     if doubts:
         return (
             True,
@@ -181,7 +169,7 @@ def _verify_list(lst: dict[str, Any], env: Env, issuer: str | None) -> tuple[boo
             "; ".join(
                 (
                     "the list's signing key is not bound to its issuer: "
-                    if c.check == "key_binding"
+                    if c.check == CheckName.KEY_BINDING
                     else "the status list itself has expired: "
                 )
                 + c.detail
