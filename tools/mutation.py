@@ -9,10 +9,10 @@ so the work tree is never touched and one file's run cannot disturb another's. T
 tests/verify, tests/interop and tests/security. mutmut runs under `nice -n 19`.
 
 Score = killed / all mutants (timeouts count as killed; "no tests" and survivors do not).
-A mutant is *message-only* when the only tokens it changes are string literals and the mutated
-line lies inside human-readable text: an exception message (`raise ...`), the `detail` of a
-Check / EntryResult / ProofOutcome, a note (`*.notes.append`), the reason half of a
-`(value, reason)` return, a `how` provenance string, or a local that only feeds such text
+A mutant is *message-only* when the only tokens it changes are string literals (changed, or
+replaced by None) and the mutated line lies inside human-readable text: an exception message
+(`raise ...`), the `detail` of a Check / EntryResult / ProofOutcome, a note (`*.notes.append`),
+the reason half of a `(value, reason)` return, a `how` provenance string, or a local that only feeds such text
 (`why`, `word`, `extra`, `state`, `note`, `label`). Those change wording, never a verdict, so the
 score is also printed without them. See docs/testing.md for run times.
 """
@@ -116,7 +116,9 @@ def is_message_only(diff: str, source_lines: list[str], msg_lines: set[int]) -> 
         a, b = _tokens(old), _tokens(new)
         if a is None or b is None or len(a) != len(b):
             return False
-        if any(x != y and (x[0] != tokenize.STRING or y[0] != tokenize.STRING)
+        # A message literal changed, or replaced by None: the wording changes, not the verdict.
+        none = (tokenize.NAME, "None")
+        if any(x != y and (x[0] != tokenize.STRING or (y[0] != tokenize.STRING and y != none))
                for x, y in zip(a, b, strict=True)):
             return False
         # The mutated line must be message text somewhere in the original file.
@@ -163,19 +165,27 @@ def scratch_copy(dest: Path, target: str, worktree: bool) -> None:
     (dest / "pyproject.toml").write_text(config, encoding="utf-8")
 
 
-def run_file(name: str, work: Path, max_children: int, worktree: bool) -> Result:
+def run_file(name: str, work: Path, max_children: int, worktree: bool, reuse: bool = False) -> Result:
     target = f"{VERIFY}/{name}.py"
     dest = work / name
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(dest / "mutants" / "src")
+    if reuse and (dest / "mutants").is_dir():
+        seconds = 0.0  # only re-read and re-classify a finished run
+    else:
+        seconds = _mutate(dest, target, env, max_children, worktree)
+    return _collect(name, dest, target, env, seconds)
+
+
+def _mutate(dest: Path, target: str, env: dict[str, str], max_children: int, worktree: bool) -> float:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     scratch_copy(dest, target, worktree)
-    env = dict(os.environ)
     # CLI tests start `python -m credwallet`: make those subprocesses import the mutants too.
     # The directory must exist before Python starts, or the import system caches it as absent
     # and the editable install's original source is imported instead (no mutant ever runs).
     (dest / "mutants" / "src").mkdir(parents=True)
-    env["PYTHONPATH"] = str(dest / "mutants" / "src")
     env.pop("CI", None)  # the local run may skip what is missing; the score says what ran
     mutmut = Path(sys.executable).with_name("mutmut")
     start = time.monotonic()
@@ -186,6 +196,10 @@ def run_file(name: str, work: Path, max_children: int, worktree: bool) -> Result
     seconds = time.monotonic() - start
     if proc.returncode != 0:
         sys.exit(f"mutmut failed on {target} (exit {proc.returncode}); see {log}")
+    return seconds
+
+
+def _collect(name: str, dest: Path, target: str, env: dict[str, str], seconds: float) -> Result:
     dump = subprocess.run([sys.executable, "-c", DUMP.replace("PATH", repr(target))], cwd=dest, env=env,
                           capture_output=True, text=True, check=True)
     data: dict[str, list[str]] = json.loads(dump.stdout)
@@ -213,6 +227,8 @@ def main() -> int:
     parser.add_argument("--survivors", action="store_true", help="print surviving non-message mutants")
     parser.add_argument("--worktree", action="store_true",
                         help="mutate the work tree as it is (default: the last commit)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="re-score a finished run in --workdir instead of mutating again")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
     names = args.files or list(FILES)
@@ -222,7 +238,7 @@ def main() -> int:
     results: list[Result] = []
     for name in names:
         print(f"mutating {VERIFY}/{name}.py ...", flush=True)
-        res = run_file(name, work, args.max_children, args.worktree)
+        res = run_file(name, work, args.max_children, args.worktree, args.reuse)
         results.append(res)
         print(f"  {len(res.statuses)} mutants in {res.seconds / 60:.1f} min", flush=True)
         if args.survivors:

@@ -310,3 +310,98 @@ def test_ob2_revocation_list_not_json_fails() -> None:
     assert _ob2(b"<html>")[0] == "failed"
     assert _ob2({"revokedAssertions": []}) == (
         "passed", f"not revoked: absent from {OB2_LIST} (as of 2026-01-01T00:00:00Z)")
+
+
+# --- encodings, list shapes and the OB 2.0 / 1EdTech lists, branch by branch --------------------
+
+def test_standard_base64_list_is_read_and_zlib_is_not_gzip() -> None:
+    import zlib
+
+    raw = bytes(range(256)) * 64  # compresses to bytes whose base64 has "+" and "/"
+    std = base64.b64encode(gzip.compress(raw)).decode().rstrip("=")
+    assert "+" in std or "/" in std
+    assert decode_bitstring(std) == raw
+    with pytest.raises(StatusError):
+        decode_bitstring("u" + base64.urlsafe_b64encode(zlib.compress(raw)).decode())
+    with pytest.raises(StatusError):
+        decode_bitstring(std.replace("H4sI", "H4s*", 1))
+
+
+def _direct_list(subject: Any, entry: dict[str, Any] | None = None) -> Check:
+    doc = {"credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                                "statusListIndex": "3", "statusListCredential": URL, **(entry or {})}}
+    material = DictMaterial({URL: cached(URL, {"credentialSubject": subject})})
+    return vc_revocation_check(doc, material, lambda _: (True, True, "bound"))
+
+
+def test_list_subject_shapes() -> None:
+    bits = bytearray(LIST_BITS // 8)
+    bits[0] = 0b00010000  # index 3 set
+    good = {"type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": _encode(bits, True)}
+    assert _direct_list(good).status == "failed"
+    assert _direct_list([good, {"type": "Other"}]).status == "failed"  # the first subject is the list
+    assert _direct_list("https://issuer.example/x").detail.endswith("has no credentialSubject")
+    assert _direct_list([]).status == "failed"
+    assert _direct_list(good, {"statusSize": 16, "statusListIndex": "0"}).status == "failed"
+    assert _direct_list(good, {"statusSize": 16, "statusListIndex": "1"}).status == "passed"
+
+
+def test_status_list_not_json_fails() -> None:
+    doc = {"credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                                "statusListIndex": "3", "statusListCredential": URL}}
+    for body in (b"<html>", b"[1, 2]"):
+        check = vc_revocation_check(doc, DictMaterial({URL: cached(URL, body)}), lambda _: (True, True, ""))
+        assert check.status == "failed", body
+
+
+def _onedtech(body: Any = None, status: int = 200, entry_id: Any = URL, cred_id: Any = "urn:uuid:c") -> Check:
+    doc = {"id": cred_id, "credentialStatus": {"id": entry_id, "type": "1EdTechRevocationList"}}
+    material = DictMaterial({URL: cached(URL, body, status=status)} if body is not None else {})
+    return vc_revocation_check(doc, material, lambda _: (False, False, "unused"))
+
+
+def test_1edtech_revocation_list_branches() -> None:
+    listed = {"revokedCredentials": [{"id": "urn:uuid:c"}]}
+    assert _onedtech(listed).status == "failed"  # `revoked` omitted means revoked
+    assert _onedtech({"revokedCredentials": [{"id": "urn:uuid:c", "revoked": True}]}).status == "failed"
+    assert _onedtech({"revokedCredentials": [{"id": "urn:uuid:c", "revoked": False}]}).status == "passed"
+    assert _onedtech({"revokedCredentials": ["urn:uuid:c"]}).status == "failed"  # a bare id counts too
+    assert _onedtech({"revokedCredentials": ["urn:uuid:d", {"id": 5}]}).status == "passed"
+    assert _onedtech(listed, cred_id=None).status == "passed"  # nothing to look up
+    assert _onedtech(listed, entry_id=None).status == "failed"
+    assert _onedtech(b"<html>").status == "failed"
+    gone = _onedtech(b"", status=503)
+    assert gone.status == "warning" and "answered HTTP 503" in gone.detail
+    missing = _onedtech()
+    assert missing.status == "warning" and "was not cached at import" in missing.detail
+
+
+def test_ob2_revocation_list_branches() -> None:
+    from credwallet.verify.status import ob2_revocation_list_check
+
+    assertion = {"id": "https://issuer.example/a/1", "uid": "abc-1"}
+    lst = "https://issuer.example/revoked"
+
+    def check(issuer: Any, *docs: Any) -> tuple[str, str]:
+        r = ob2_revocation_list_check(assertion, issuer, DictMaterial({d.url: d for d in docs}))
+        return r.status, r.detail
+
+    assert check(None)[0] == "warning"
+    assert check({"id": "https://issuer.example"}) == ("passed", "the issuer publishes no revocation list")
+    assert check({"revocationList": 5})[0] == "failed"
+    assert check({"revocationList": lst})[0] == "warning"
+    assert check({"revocationList": lst}, cached(lst, b"", status=500))[0] == "warning"
+    assert check({"revocationList": lst}, cached(lst, b"nope"))[0] == "failed"
+    assert check({"revocationList": lst}, cached(lst, {"revokedAssertions": ["abc-1"]}))[0] == "failed"
+    by_uid = cached(lst, {"revokedAssertions": [{"uid": "abc-1"}]})
+    assert check({"revocationList": lst}, by_uid)[0] == "failed"
+    assert check({"revocationList": lst}, cached(lst, {"revokedAssertions": [{"id": "x"}]}))[0] == "passed"
+
+
+def test_combine_fails_closed() -> None:
+    from credwallet.verify.status import EntryResult, combine
+
+    assert combine([EntryResult("passed", "a"), EntryResult("warning", "b")]).status == "warning"
+    assert combine([EntryResult("warning", "b"), EntryResult("failed", "c")]).status == "failed"
+    assert combine([EntryResult("passed", "a"), EntryResult("bogus", "d")]).status == "failed"
+    assert combine([EntryResult("passed", "a"), EntryResult("passed", "e")]).detail == "a; e"

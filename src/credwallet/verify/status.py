@@ -44,12 +44,13 @@ def decode_bitstring(encoded: Any) -> bytes:
     if len(encoded) > MAX_LIST_BITS // 4:
         raise StatusError("encodedList is too large")
     text = encoded[1:] if encoded.startswith("u") else encoded
+    # Some StatusList2021 issuers wrote standard base64 ("+", "/"); anything else outside the
+    # alphabet is refused rather than silently skipped.
+    altchars = b"+/" if ("+" in text or "/" in text) else b"-_"
     try:
-        compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        compressed = base64.b64decode(text + "=" * (-len(text) % 4), altchars=altchars, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise StatusError("encodedList is not base64url") from exc
-    if not compressed.startswith(b"\x1f\x8b") and encoded.startswith("H4sI"):
-        compressed = base64.b64decode(encoded + "=" * (-len(encoded) % 4))
     try:
         inflater = zlib.decompressobj(wbits=31)
         raw = inflater.decompress(compressed, MAX_LIST_BITS // 8)
@@ -190,12 +191,16 @@ def _onedtech_entry(
         return EntryResult("failed", f"revocation list {url} (as of {when}) is not JSON")
     # 1EdTech Revocation List Status Method: revoked when the credential's id is listed under
     # revokedCredentials with `revoked` true or omitted.
+    # A bare id string (not the spec's object form) is read as revoked: the issuer listed it.
     revoked = {
-        item["id"]
+        item["id"] if isinstance(item, dict) else item
         for item in as_list(doc.get("revokedCredentials"))
-        if isinstance(item, dict)
-        and isinstance(item.get("id"), str)
-        and item.get("revoked", True) is not False
+        if isinstance(item, str)
+        or (
+            isinstance(item, dict)
+            and isinstance(item.get("id"), str)
+            and item.get("revoked", True) is not False
+        )
     }
     if credential_id is not None and credential_id in revoked:
         return EntryResult("failed", f"revoked: listed in {url} (as of {when})")
@@ -246,10 +251,13 @@ def vc_revocation_check(doc: dict[str, Any], material: MaterialSource, verify_li
 
 
 def combine(results: list[EntryResult]) -> Check:
-    for status in ("failed", "warning"):
-        hits = [r.detail for r in results if r.status == status]
-        if hits:
-            return Check(check=CheckName.REVOCATION, status=status, detail="; ".join(hits))
+    # Fail closed: an entry that did not explicitly pass or warn counts as failed.
+    failed = [r.detail for r in results if r.status not in ("passed", "warning")]
+    if failed:
+        return Check(check=CheckName.REVOCATION, status="failed", detail="; ".join(failed))
+    warned = [r.detail for r in results if r.status == "warning"]
+    if warned:
+        return Check(check=CheckName.REVOCATION, status="warning", detail="; ".join(warned))
     return Check(check=CheckName.REVOCATION, status="passed", detail="; ".join(r.detail for r in results))
 
 
