@@ -198,3 +198,45 @@ def test_date_boundaries() -> None:
     assert expiry_check(iso(timedelta(seconds=1)), "validUntil", NOW).status == "passed"
     assert expiry_check("tomorrow", "validUntil", NOW).status == "failed"
     assert expiry_check(None, "validUntil", NOW).status == "passed"
+
+
+# --- signing ---------------------------------------------------------------------------------------
+
+def test_signing_adds_the_suite_context_only_where_needed() -> None:
+    v1 = {"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"],
+          "issuer": ISSUER, "issuanceDate": "2025-01-01T00:00:00Z",
+          "credentialSubject": {"id": "did:example:learner"}}
+    di = sign_data_integrity(v1, seed=SEED, verification_method=VM, proof_purpose="assertionMethod",
+                             created=FETCHED)
+    assert di["@context"][-1] == "https://w3id.org/security/data-integrity/v2"
+    assert v1["@context"] == ["https://www.w3.org/2018/credentials/v1"]  # the input is not changed
+    legacy = sign_data_integrity(v1, seed=SEED, verification_method=VM, proof_purpose="assertionMethod",
+                                 created=FETCHED, cryptosuite="Ed25519Signature2020")
+    assert legacy["@context"][-1] == "https://w3id.org/security/suites/ed25519-2020/v1"
+    assert legacy["proof"]["type"] == "Ed25519Signature2020" and "cryptosuite" not in legacy["proof"]
+    for doc in (di, legacy):
+        result = run(doc)
+        assert result.check("proof").status == "passed" and result.verified, result.checks
+    v2 = sign_data_integrity(ob3_credential(ISSUER), seed=SEED, verification_method=VM,
+                             proof_purpose="assertionMethod", created=FETCHED)
+    assert len(v2["@context"]) == 2  # VC 2.0 defines the proof terms already
+
+
+def test_signing_options_and_refusals() -> None:
+    doc = sign_data_integrity(ob3_credential(ISSUER), seed=SEED, verification_method=VM,
+                              proof_purpose="authentication", created=NOW.replace(microsecond=123),
+                              challenge="c-1", domain="example.org")
+    proof = doc["proof"]
+    assert (proof["challenge"], proof["domain"], proof["created"]) == ("c-1", "example.org",
+                                                                       "2026-06-01T00:00:00Z")
+    twice = sign_data_integrity(doc, seed=OTHER, verification_method=did_key_of(OTHER)[1],
+                                proof_purpose="assertionMethod", created=FETCHED)
+    assert isinstance(twice["proof"], list) and len(twice["proof"]) == 2
+    with pytest.raises(ValueError, match="32 bytes"):
+        sign_data_integrity(doc, seed=SEED[:31], verification_method=VM, proof_purpose="x", created=FETCHED)
+    with pytest.raises(ValueError, match="unsupported cryptosuite"):
+        sign_data_integrity(doc, seed=SEED, verification_method=VM, proof_purpose="x", created=FETCHED,
+                            cryptosuite="bbs-2023")
+    with pytest.raises(ValueError, match="cannot sign"):
+        sign_data_integrity({**ob3_credential(ISSUER), "undefinedTerm": 1}, seed=SEED,
+                            verification_method=VM, proof_purpose="x", created=FETCHED)
