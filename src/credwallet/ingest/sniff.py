@@ -23,6 +23,7 @@ OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/"
 OB3_BETA_CONTEXT = "https://imsglobal.github.io/openbadges-specification/ob_v3p0.html"
 CLR_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/clr/v2p0/"
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
+OB1_CONTEXT = "https://w3id.org/openbadges/v1"
 
 _JWS_RE = re.compile(rb"^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$")
 
@@ -123,6 +124,7 @@ def recognise_json(doc: Any, *, raw: bytes | None = None) -> Recognised:
                                                    "EndorsementCredential"}:
         fmt = "ob3-ldp" if _is_ob3(doc) else "vc-ldp"
         return Recognised(fmt, raw_bytes, "application/vc+ld+json", document=doc)
+    refuse_ob1(doc)
     if "Assertion" in types or (OB2_CONTEXT in contexts_of(doc) and "recipient" in doc):
         vtype = doc.get("verification", {}).get("type") if isinstance(doc.get("verification"), dict) \
             else None
@@ -135,6 +137,40 @@ def recognise_json(doc: Any, *, raw: bytes | None = None) -> Recognised:
         raise UnsupportedFormat(f"this is an Open Badges {kind}, not a credential or assertion")
     raise UnsupportedFormat("JSON is not a recognised credential (no VerifiableCredential, "
                             "VerifiablePresentation, ClrCredential or Assertion type)")
+
+
+def ob1_evidence(doc: dict[str, Any]) -> str | None:
+    """Why `doc` is an Open Badges 1.0 / 1.1 assertion (None when it is not one).
+
+    1.1 names the https://w3id.org/openbadges/v1 context. 1.0 has no context: a `badge` (the
+    BadgeClass URL), a `recipient` (an identity string or an object) and `verify`
+    {type: hosted|signed, url} where 2.0 has `verification`.
+    """
+    contexts = [c.rstrip("/") for c in contexts_of(doc)]
+    if OB1_CONTEXT in contexts and OB2_CONTEXT not in contexts:
+        return f"it names the Open Badges 1.1 context {OB1_CONTEXT}"
+    if OB2_CONTEXT in contexts or "verification" in doc:
+        return None
+    verify = doc.get("verify")
+    vtype = verify.get("type") if isinstance(verify, dict) else None
+    if (isinstance(vtype, str) and vtype.lower() in ("hosted", "signed")
+            and isinstance(verify, dict) and isinstance(verify.get("url"), str)
+            and isinstance(doc.get("badge"), (str, dict))
+            and isinstance(doc.get("recipient"), (str, dict))):
+        return f"Open Badges 1.0 shape: `verify` {{type: {vtype}, url}} with a `badge` and a `recipient`"
+    return None
+
+
+def refuse_ob1(doc: dict[str, Any], *, signed: bool = False) -> None:
+    """Raise UnsupportedFormat (exit 3) for an Open Badges 1.0 / 1.1 assertion."""
+    why = ob1_evidence(doc)
+    if why is not None:
+        kind = "signed (JWS) " if signed else ""
+        raise UnsupportedFormat(
+            f"Open Badges 1.x {kind}assertions are not supported ({why}); credwallet verifies "
+            "Open Badges 2.0 and 3.0",
+            hint="ask the issuer for an Open Badges 2.0 or 3.0 copy of this badge (most "
+                 "platforms re-issue old badges on request)")
 
 
 def _children(items: list[Any]) -> list[Recognised]:
@@ -185,6 +221,7 @@ def recognise_jws(token: str) -> Recognised:
         fmt = "ob3-jwt" if _is_ob3(cred) else "vc-jwt"
         return Recognised(fmt, raw, "application/vc+jwt", document=cred, jwt_header=header,
                           jwt_payload=payload)
+    refuse_ob1(payload, signed=True)
     if "badge" in payload and "recipient" in payload:
         return Recognised("ob2-signed", raw, "application/jws", document=payload, jwt_header=header,
                           jwt_payload=payload)

@@ -10,7 +10,10 @@ with the credential.
 
 Hostile images are expected: chunk lengths are checked against the data, compressed text is
 inflated with a hard output cap (a zlib bomb stops at the cap), and at most one baked
-payload is accepted.
+payload is accepted. Strict where it matters, tolerant elsewhere: the baked chunk is validated
+strictly (a malformed one refuses the image), while a text chunk that is not ours and is
+malformed (no keyword separator, an empty keyword) is skipped, as image viewers skip it;
+it is never inflated. The chunk structure itself (lengths, truncation) stays strict.
 """
 
 from __future__ import annotations
@@ -69,15 +72,20 @@ def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
 
 
 def _text_chunk(ctype: bytes, body: bytes) -> tuple[bytes, bytes] | None:
-    """(keyword, text) for tEXt / zTXt / iTXt; None for other chunks."""
+    """(keyword, text) of a baked tEXt / zTXt / iTXt chunk; None for any other chunk,
+    including text chunks with another keyword, well formed or not."""
     if ctype not in (b"tEXt", b"zTXt", b"iTXt"):
         return None
     keyword, sep, rest = body.partition(b"\0")
     if not sep:
-        raise BadInput(f"PNG {ctype.decode()} chunk has no keyword separator")
-    what = f"PNG {ctype.decode()} chunk {keyword.decode('latin-1')!r}"
+        if body.startswith(BAKED_KEYWORDS):
+            # Ours, but broken: strict, never guessed at.
+            raise BadInput(f"PNG {ctype.decode()} chunk {body[:19].decode('latin-1')!r}... "
+                           "(a baked badge) has no keyword separator")
+        return None  # someone else's malformed chunk: skipped, like image viewers do
     if keyword not in BAKED_KEYWORDS:
-        return keyword, b""  # not ours: never inflate other chunks
+        return None  # not ours: skipped whatever it holds, never inflated
+    what = f"PNG {ctype.decode()} chunk {keyword.decode('latin-1')!r}"
     if ctype == b"tEXt":
         return keyword, rest
     if ctype == b"zTXt":
