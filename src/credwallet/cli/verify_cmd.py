@@ -26,6 +26,7 @@ from credwallet.errors import (
 )
 from credwallet.models import CachedDocument, Check, CheckName, VerificationResult
 from credwallet.models.entry import DamagedEntry
+from credwallet.models.results import VERDICT
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 POOL_THRESHOLD = 8  # below this, process start-up costs more than it saves
@@ -101,15 +102,25 @@ def _parse_at(value: str | None, ctx: Ctx) -> datetime:
 
 
 def _verify_files(
-    paths: list[str], now: datetime, require_trusted: bool = False
+    paths: list[str],
+    now: datetime,
+    require_trusted: bool = False,
+    *,
+    offline: bool = True,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> tuple[list[VerificationResult], list[int]]:
-    from credwallet.verify import EmptyMaterial, verify_bytes
+    """Files checked without a wallet: a credential, a presentation, a bundle zip or a page.
+
+    Online (the default for files), what verification needs is fetched now under the network
+    rules, and each fetched item is reported with its time; offline, nothing is fetched and the
+    checks say what could not be established.
+    """
+    from credwallet.artifact import gather_online, open_artifact
+    from credwallet.verify import DictMaterial, EmptyMaterial, verify_bytes
     from credwallet.verify.engine import walletless_trust
 
     trust = walletless_trust(require_trusted=require_trusted)
-    if require_trusted and trust is None:
-        raise UsageError("--require-trusted needs credwallet's trust module, which is missing")
-
     results: list[VerificationResult] = []
     codes: list[int] = []
     for path in paths:
@@ -124,11 +135,24 @@ def _verify_files(
             codes.append(err.exit_code)
             continue
         try:
-            result = verify_bytes(raw, now=now, material=EmptyMaterial(), source=path, trust=trust)
+            opened = open_artifact(raw, path)
+            gathered = None if offline else gather_online(opened.data, path)
+            material = DictMaterial(gathered.material) if gathered else EmptyMaterial()
+            result = verify_bytes(opened.data, now=now, material=material, source=path, trust=trust,
+                                  challenge=challenge, domain=domain)
         except BadInput as exc:
             results.append(_unreadable(exc, now, source=path))
             codes.append(exc.exit_code)
             continue
+        if opened.checks:
+            checks = [*opened.checks, *result.checks]
+            result = result.model_copy(update={"checks": checks, "verified": VERDICT.verified(checks)})
+        result.extra["opened_as"] = opened.kind
+        if gathered is not None:
+            result.extra["fetched"] = gathered.fetched
+            result.extra["fetch_problems"] = gathered.problems
+        else:
+            result.extra["fetched"] = None  # offline: nothing was fetched
         results.append(result)
         codes.append(0 if result.verified else 1)
     return results, codes
@@ -278,11 +302,36 @@ def register(app: typer.Typer) -> None:
                 help="Also fail credentials whose issuer is on no trust list or followed registry.",
             ),
         ] = False,
+        offline: Annotated[
+            bool,
+            typer.Option(
+                "--offline",
+                help="For --file: fetch nothing (also CREDWALLET_OFFLINE=1); say what could not be checked.",
+            ),
+        ] = False,
+        challenge: Annotated[
+            str | None,
+            typer.Option("--challenge", metavar="TEXT", help="For --file: the challenge (JWT nonce) the "
+                         "presentation must carry."),
+        ] = None,
+        domain: Annotated[
+            str | None,
+            typer.Option("--domain", metavar="TEXT", help="For --file: the domain (JWT aud) the "
+                         "presentation must carry."),
+        ] = None,
         json_out: JsonOpt = False,
         home: HomeOpt = None,
         passphrase_file: PassFileOpt = None,
     ) -> None:
-        """Verify credentials offline (never touches the network)."""
+        """Verify credentials: the wallet's own offline, from what was cached at import; a file
+        (credential, presentation, bundle zip or portfolio page) needs no wallet and fetches what
+        it lacks unless --offline.
+
+        Examples:
+          credwallet verify --all
+          credwallet verify --file presentation.json --challenge 8f3e --domain jobs.example
+          credwallet verify --file credwallet-bundle.zip --offline
+        """
         ctx = Ctx("verify", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -307,7 +356,9 @@ def register(app: typer.Typer) -> None:
                 results += r
                 codes += c
             if paths:
-                r, c = _verify_files(paths, now, require_trusted)
+                no_network = offline or os.environ.get("CREDWALLET_OFFLINE") == "1"
+                r, c = _verify_files(paths, now, require_trusted, offline=no_network,
+                                     challenge=challenge, domain=domain)
                 results += r
                 codes += c
             code = most_serious(codes) if codes else 0

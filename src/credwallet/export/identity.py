@@ -48,6 +48,10 @@ class Scrubber:
             return value
         return self._re.sub(REDACTED, value)
 
+    def finds(self, value: str) -> bool:
+        """Does `value` hold a private value (that this scrubber would replace)?"""
+        return self._re is not None and self._re.search(value) is not None
+
     def opt(self, value: str | None) -> str | None:
         return None if value is None else self.text(value)
 

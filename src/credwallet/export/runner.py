@@ -83,7 +83,7 @@ def _render(sel: Selection, wallet: WalletData, opts: ExportOptions) -> ExportRe
                             [i.cred.id for i in pres.included], skipped, "presentation.json")
     if fmt == "html":
         page = render_html(facts, sel.items, holder=wallet.holder.did, generated=_stamp(opts),
-                           progress=sel.progress)
+                           progress=sel.progress, presentation=_page_presentation(sel, wallet, opts))
         return ExportResult(fmt, page.encode("utf-8"), "text/html", ids, skipped, "portfolio.html")
     if fmt == "linkedin":
         text = render_text(facts, org_ids_of(wallet, opts))
@@ -114,6 +114,19 @@ def _original(cred: Any) -> dict[str, Any]:
 
         return {"media_type": cred.media_type, "encoding": "base64",
                 "data": base64.b64encode(raw).decode("ascii")}
+
+
+def _page_presentation(sel: Selection, wallet: WalletData, opts: ExportOptions) -> str | None:
+    """The signed presentation a page carries, so `verify --file page.html` checks it as sent
+    (None when none of the page's credentials can go into one)."""
+    try:
+        pres = _presentation(sel, wallet, opts)
+    except NothingToExport:
+        return None
+    text = pres.to_bytes().decode("utf-8")
+    # Signed originals cannot be redacted: a page without --include-identity carries none that
+    # would reveal a private identifier (the bundle and the presentation file still do).
+    return None if sel.scrub.finds(text) else text
 
 
 def _presentation(sel: Selection, wallet: WalletData, opts: ExportOptions) -> Presentation:

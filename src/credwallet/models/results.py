@@ -29,6 +29,7 @@ class CheckName(StrEnum):
     HOLDER_BINDING = "holder_binding"  # a presentation's holder is the subject of its contents
     ISSUER_TRUST = "issuer_trust"  # the issuer is on the user's trust list or a followed registry
     STORED_ENTRY = "stored_entry"  # a stored entry that cannot even be read (damaged)
+    MANIFEST = "manifest"  # a bundle's files match the SHA-256 digests of its manifest
 
 
 CHECK_NAMES = tuple(n.value for n in CheckName)
