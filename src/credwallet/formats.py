@@ -26,6 +26,7 @@ FormatId = Literal[
     "ob2-signed",
     "ob2-hosted",
     "ob2-assertion-json",
+    "sd-jwt-vc",
 ]
 
 
@@ -39,6 +40,7 @@ class Family(Enum):
     VP_JWT = "vp-jwt"
     OB2_SIGNED = "ob2-signed"
     OB2_HOSTED = "ob2-hosted"
+    SD_JWT_VC = "sd-jwt-vc"  # IETF SD-JWT VC: selective disclosure, plain JSON claims
 
 
 class Securing(Enum):
@@ -94,6 +96,8 @@ _SPECS: tuple[FormatSpec, ...] = (
                "application/ld+json", ".json", "ob2-original"),
     FormatSpec("ob2-assertion-json", Family.OB2_HOSTED, Securing.HOSTED, "Open Badges 2.0 assertion",
                "application/ld+json", ".json", "ob2-original"),
+    FormatSpec("sd-jwt-vc", Family.SD_JWT_VC, Securing.JWS, "SD-JWT VC (IETF, selective disclosure)",
+               "application/dc+sd-jwt", ".sd-jwt", "never"),
 )
 
 SPECS: dict[str, FormatSpec] = {s.id: s for s in _SPECS}

@@ -10,6 +10,10 @@ it and under the DID itself), HTTP(S) verification-method and controller documen
 https issuer id (its profile / controller document, even when the credential embeds a
 profile), status list credentials (and what *their* proofs need), JSON-LD contexts that are
 not bundled (pinned by digest, with a warning), achievement and issuer images.
+SD-JWT VC: the JWT VC Issuer Metadata of an https `iss` (`/.well-known/jwt-vc-issuer` inserted
+before the path, per the draft) and the JWK Set its `jwks_uri` names, when the metadata's
+`issuer` is that `iss`; a did:web `iss` (and `kid`) as for VC-JWT. An `x5c` chain needs nothing
+fetched. Type Metadata (`vct`) and IETF Token Status Lists are not fetched (not verified).
 
 Every document is cached under the URL that was requested (with the final URL after
 redirects), never under an id the document claims. One URL needed as several JSON kinds is
@@ -40,7 +44,9 @@ from credwallet.fetch.client import (
     Response,
 )
 from credwallet.fetch.guard import Origin
+from credwallet.formats import Family, is_known, spec
 from credwallet.ingest.jsonutil import loads
+from credwallet.ingest.sdjwt import jwt_vc_issuer_metadata_url
 from credwallet.ingest.sniff import Recognised, as_list, types_of
 from credwallet.material import IMAGE_PREFIX, place_document, rank
 from credwallet.models.entry import CachedDocument
@@ -249,6 +255,8 @@ class Walker:
         doc = rec.document or {}
         if fmt.startswith("ob2-"):
             main = self.ob2(doc, signed=fmt == "ob2-signed")
+        elif is_known(fmt) and spec(fmt).family is Family.SD_JWT_VC:
+            main = self.sd_jwt_vc(rec.jwt_header or {}, rec.jwt_payload or {})
         else:
             main = self.vc(doc, rec.jwt_header, rec.jwt_payload, depth)
         await asyncio.gather(main, *(self.walk(child, depth) for child in rec.children))
@@ -331,6 +339,22 @@ class Walker:
         if isinstance(issuer, dict):
             branches.append(self.image(issuer.get("image")))
         await asyncio.gather(*branches)
+
+    async def sd_jwt_vc(self, header: dict[str, Any], payload: dict[str, Any]) -> None:
+        """The SD-JWT VC issuer's key material (see the module docstring)."""
+        iss = payload.get("iss")
+        if isinstance(iss, str) and iss.startswith("did:web:"):
+            kid = header.get("kid")
+            ref = iss + kid if isinstance(kid, str) and kid.startswith("#") else kid
+            await asyncio.gather(self.did(iss), self.key_ref(ref))
+            return
+        url = jwt_vc_issuer_metadata_url(iss)
+        if url is None:
+            return
+        meta = await self.doc(url, "key")
+        uri = meta.get("jwks_uri") if isinstance(meta, dict) and meta.get("issuer") == iss else None
+        if isinstance(uri, str) and uri.startswith("https://"):
+            await self.doc(uri, "key")
 
     async def _status(self, entry: dict[str, Any], depth: int) -> None:
         etypes = types_of(entry)

@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from credwallet.errors import BadInput
+from credwallet.formats import Family, is_known, spec
+from credwallet.ingest import sdjwt
 from credwallet.ingest.jsonutil import loads
-from credwallet.ingest.sniff import as_list, b64url_decode, types_of
+from credwallet.ingest.sniff import as_list, b64url_decode, types_of, with_jwt_claims
 from credwallet.models.entry import CachedDocument, StoredCredential
 from credwallet.models.view import AchievementView, Alignment, CredentialView, IssuerView
 
@@ -124,6 +126,8 @@ def _achievement(a: dict[str, Any], *, signed: bool) -> AchievementView:
 def view_of(fmt: str, document: dict[str, Any], cache: Mapping[str, CachedDocument] | None = None,
             *, wallet_id: str | None = None) -> CredentialView:
     cache = cache or {}
+    if fmt == "sd-jwt-vc":
+        return _sd_jwt_vc_view(fmt, document, wallet_id)
     if fmt.startswith("vp-"):
         return _envelope_view(fmt, document, wallet_id)
     if fmt.startswith("ob2"):
@@ -173,6 +177,39 @@ def _envelope_view(fmt: str, document: dict[str, Any], wallet_id: str | None) ->
                           issuer=IssuerView(id=holder_id, signed=False))
 
 
+# SD-JWT VC claims that are about the credential, not claims of the subject.
+_SD_JWT_META = ("iss", "iat", "nbf", "exp", "cnf", "vct", "vct#integrity", "aka_vcts", "status", "sub")
+
+
+def _sd_jwt_vc_view(fmt: str, document: dict[str, Any], wallet_id: str | None) -> CredentialView:
+    """An SD-JWT VC shown from its processed payload: only what was disclosed and matches a
+    signed digest (`sdjwt.disclosed_payload`), never a withheld claim."""
+
+    def when(claim: str) -> str | None:
+        from datetime import UTC, datetime
+
+        value = document.get(claim)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        try:
+            return datetime.fromtimestamp(value, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (OverflowError, OSError, ValueError):
+            return None
+
+    vct = _text(document.get("vct"))
+    claims = sorted(k for k in document if k not in _SD_JWT_META)
+    shown = ", ".join(claims[:40]) + (", ..." if len(claims) > 40 else "")
+    iss = _text(document.get("iss"))
+    return CredentialView(
+        wallet_id=wallet_id, format=fmt,
+        name=_text(document.get("name")) or (vct.rstrip("/").rsplit("/", 1)[-1] if vct else None),
+        description=f"SD-JWT VC of type {vct}; claims disclosed: {shown or 'none'}",
+        issuer=IssuerView(id=iss, signed=True),
+        subject_id=_text(document.get("sub")),
+        issued=when("iat"), valid_from=when("nbf") or when("iat"), expires=when("exp"),
+    )
+
+
 def _ob2_view(fmt: str, doc: dict[str, Any], cache: Mapping[str, CachedDocument],
               wallet_id: str | None) -> CredentialView:
     badge = doc.get("badge")
@@ -201,7 +238,13 @@ def _ob2_view(fmt: str, doc: dict[str, Any], cache: Mapping[str, CachedDocument]
 
 
 def document_of(cred: StoredCredential) -> dict[str, Any]:
-    """The credential JSON of a stored entry (for JWTs: the credential claims)."""
+    """The credential JSON of a stored entry (for JWTs: the credential claims; for an SD-JWT VC:
+    the processed payload, only disclosed claims)."""
+    if cred.format == "sd-jwt-vc":
+        try:
+            return sdjwt.disclosed_payload(sdjwt.split(cred.raw_bytes().decode("ascii")))
+        except (sdjwt.SdJwtError, UnicodeDecodeError) as exc:
+            raise BadInput("stored SD-JWT is malformed") from exc
     if cred.format.endswith("-jwt") or cred.format == "ob2-signed":
         raw = cred.raw_bytes()
         try:
@@ -215,7 +258,9 @@ def document_of(cred: StoredCredential) -> dict[str, Any]:
         claim = "vp" if cred.format.startswith("vp-") else "vc"
         if isinstance(payload.get(claim), dict):
             return dict(payload[claim])
-        return {} if claim == "vp" else payload
+        if claim == "vp":  # VCDM 2.0 JOSE (vp+jwt): the payload is the presentation itself
+            return payload if "VerifiablePresentation" in types_of(payload) else {}
+        return payload
     # Stored text is already decoded: parse it as is (no encode/decode round trip per entry).
     doc = loads(cred.raw if cred.raw_encoding == "utf-8" else cred.raw_bytes(), what="stored credential")
     if not isinstance(doc, dict):
@@ -227,17 +272,27 @@ def credential_view(cred: StoredCredential, cache: Mapping[str, CachedDocument] 
                     ) -> CredentialView:
     if cred.format.startswith("image"):
         raise BadInput("stored entry is an image without a credential")
-    view = view_of(cred.format, document_of(cred), cache, wallet_id=cred.id)
+    document = document_of(cred)
+    if is_known(cred.format) and spec(cred.format).family in (Family.VC_JWT, Family.CLR) \
+            and cred.format.endswith("-jwt"):
+        # VCDM 1.1 JWT: iss, nbf, exp, jti, sub stand in for what the credential leaves out.
+        document = with_jwt_claims(document, _jwt_payload(cred))
+    view = view_of(cred.format, document, cache, wallet_id=cred.id)
     if view.subject_id is None and cred.format.endswith("-jwt") and not cred.format.startswith("vp-"):
         view.subject_id = _jwt_sub(cred)  # a VC-JWT may name its subject only in `sub`
     return view
 
 
-def _jwt_sub(cred: StoredCredential) -> str | None:
+def _jwt_payload(cred: StoredCredential) -> dict[str, Any] | None:
     try:
         payload = loads(b64url_decode(cred.raw_bytes().decode("ascii").strip().split(".")[1]),
                         what="JWT payload")
     except (ValueError, IndexError, UnicodeDecodeError, BadInput):
         return None
-    sub = payload.get("sub") if isinstance(payload, dict) else None
+    return payload if isinstance(payload, dict) else None
+
+
+def _jwt_sub(cred: StoredCredential) -> str | None:
+    payload = _jwt_payload(cred)
+    sub = payload.get("sub") if payload is not None else None
     return sub if isinstance(sub, str) else None

@@ -1,4 +1,12 @@
-"""Recognise what a blob of bytes is: OB 2.0, OB 3.0 / VC (JSON-LD or JWT), CLR, presentation.
+"""Recognise what a blob of bytes is: OB 2.0, OB 3.0 / VC (JSON-LD or JWT), CLR, presentation,
+SD-JWT VC.
+
+JWTs: VCDM 1.1 style (`vc` / `vp` claim, the registered claims standing in for properties, see
+`with_jwt_claims`) and VCDM 2.0 JOSE (`typ` `vc+jwt` / `vp+jwt`: the payload *is* the credential
+or presentation; a `vc`/`vp` claim there is refused as ambiguous). A presentation's
+`EnvelopedVerifiableCredential` must carry `data:application/vc+jwt,<compact JWS>` exactly.
+An SD-JWT (`<jwt>~<disclosure>~...~[<kb-jwt>]`) with a `vct` claim is an SD-JWT VC; its
+document is the processed payload: only disclosed claims that match a signed digest.
 
 Baked images are handed to `credwallet.ingest.unbake`. Nested credentials (CLR, VP) come back
 as children. JSON-LD children are kept as compact JSON: Data Integrity proofs sign the
@@ -13,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from credwallet.errors import BadInput, InputTooLarge, UnsupportedFormat
-from credwallet.formats import spec
+from credwallet.formats import Family, spec
+from credwallet.ingest import sdjwt
 from credwallet.ingest.jsonutil import dumps_compact, loads
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -95,6 +104,8 @@ def recognise(data: bytes, source: str = "") -> Recognised:
         return recognise_json(doc, raw=data)
     if _JWS_RE.match(stripped):
         return recognise_jws(stripped.decode("ascii"))
+    if b"~" in stripped and sdjwt.looks_like_sd_jwt(stripped[:4096].decode("ascii", "replace")):
+        return recognise_sd_jwt(stripped.decode("ascii", "replace"))
     if stripped.startswith((b"http://", b"https://")) and len(stripped) < 4096 and b"\n" not in stripped:
         raise UnsupportedFormat("input is a URL; pass it to `credwallet import` as a source")
     raise UnsupportedFormat("not a recognised credential (expected JSON, JWT/JWS, PNG or SVG)")
@@ -181,14 +192,107 @@ def _children(items: list[Any]) -> list[Recognised]:
         if isinstance(item, str):
             out.append(recognise_jws(item.strip()))
         elif isinstance(item, dict):
-            enveloped = item.get("id") if "EnvelopedVerifiableCredential" in types_of(item) else None
-            if isinstance(enveloped, str) and enveloped.startswith("data:") and "," in enveloped:
-                out.append(recognise_jws(enveloped.split(",", 1)[1]))
+            if "EnvelopedVerifiableCredential" in types_of(item):
+                out.append(_enveloped(item))
             else:
                 out.append(recognise_json(item))
         else:
             raise BadInput("a contained credential is neither an object nor a JWT string")
     return out
+
+
+ENVELOPED_MEDIA_TYPE = "application/vc+jwt"
+
+
+def _enveloped(item: dict[str, Any]) -> Recognised:
+    """VCDM 2.0 `EnvelopedVerifiableCredential`: `id` is `data:application/vc+jwt,<JWS>`.
+
+    Strict: exactly that media type, no parameters, no base64 flag, no percent-encoding (a
+    compact JWS needs none); the token must be a VCDM 2.0 JOSE credential (no `vc` claim, `typ`
+    absent or `vc+jwt`). Anything else is refused rather than guessed at.
+    """
+    url = item.get("id")
+    if not isinstance(url, str) or not url.startswith("data:"):
+        raise BadInput("EnvelopedVerifiableCredential without a data: URL id")
+    media, sep, body = url[5:].partition(",")
+    if not sep:
+        raise BadInput("EnvelopedVerifiableCredential id is not a data: URL (no ',')")
+    if media.strip().lower() != ENVELOPED_MEDIA_TYPE:
+        raise UnsupportedFormat(
+            f"enveloped credential media type {media[:60]!r} is not supported "
+            f"(only {ENVELOPED_MEDIA_TYPE}, without parameters)"
+        )
+    child = recognise_jws(body)
+    if spec(child.format).family not in (Family.VC_JWT, Family.CLR):
+        raise BadInput(f"an {ENVELOPED_MEDIA_TYPE} envelope holds a {spec(child.format).label}")
+    typ = _typ(child.jwt_header or {})
+    if child.jwt_payload is not None and "vc" in child.jwt_payload:
+        raise BadInput(f"an {ENVELOPED_MEDIA_TYPE} envelope holds a VC-JWT 1.1 token (vc claim)")
+    if typ not in (None, "vc+jwt"):
+        raise BadInput(f"an {ENVELOPED_MEDIA_TYPE} envelope holds a token of typ {typ[:40]!r}")
+    return child
+
+
+def _typ(header: dict[str, Any]) -> str | None:
+    """The JOSE `typ`, lower-cased, without the optional "application/" (RFC 7515 4.1.9)."""
+    typ = header.get("typ")
+    if not isinstance(typ, str):
+        return None
+    typ = typ.strip().lower()
+    return typ.removeprefix("application/")
+
+
+# VCDM 2.0 JOSE (VC-JOSE-COSE): the payload is the whole document. `vc+ld+jwt` / `vp+ld+jwt`
+# are the names earlier drafts of that specification used for the same thing.
+VC_JOSE_TYPES = ("vc+jwt", "vc+ld+jwt")
+VP_JOSE_TYPES = ("vp+jwt", "vp+ld+jwt")
+SD_JWT_TYPES = ("dc+sd-jwt", "vc+sd-jwt", "kb+jwt", "sd-jwt", "example+sd-jwt")
+
+
+def with_jwt_claims(cred: dict[str, Any], payload: dict[str, Any] | None) -> dict[str, Any]:
+    """VCDM 1.1 JWT encoding (VC Data Model 1.1 section 6.3.1): a credential inside the `vc`
+    claim may leave out what the registered claims say: `iss` -> issuer, `nbf` -> issuanceDate
+    (validFrom for a VCDM 2.0 credential), `exp` -> expirationDate (validUntil), `jti` -> id,
+    `sub` -> credentialSubject.id. Returns a copy with what was missing filled in; never
+    overrides a property the credential has (disagreements are the verifier's `schema` failure).
+    """
+    if payload is None or cred is payload:
+        return cred
+    out = dict(cred)
+    contexts = out.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    v1 = first == "https://www.w3.org/2018/credentials/v1"
+    iss, jti, sub = payload.get("iss"), payload.get("jti"), payload.get("sub")
+    if "issuer" not in out and isinstance(iss, str):
+        out["issuer"] = iss
+    if "id" not in out and isinstance(jti, str):
+        out["id"] = jti
+    start = _numeric_date(payload.get("nbf"))
+    if start is not None and not ({"validFrom", "issuanceDate"} & out.keys()):
+        out["issuanceDate" if v1 else "validFrom"] = start
+    end = _numeric_date(payload.get("exp"))
+    if end is not None and not ({"validUntil", "expirationDate"} & out.keys()):
+        out["expirationDate" if v1 else "validUntil"] = end
+    subject = out.get("credentialSubject")
+    if isinstance(sub, str):
+        if isinstance(subject, dict) and "id" not in subject:
+            out["credentialSubject"] = {**subject, "id": sub}
+        elif (isinstance(subject, list) and len(subject) == 1 and isinstance(subject[0], dict)
+              and "id" not in subject[0]):
+            out["credentialSubject"] = [{**subject[0], "id": sub}]
+    return out
+
+
+def _numeric_date(value: Any) -> str | None:
+    """An RFC 7519 NumericDate as an XML Schema dateTime (UTC), or None."""
+    from datetime import UTC, datetime
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return datetime.fromtimestamp(value, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def recognise_jws(token: str) -> Recognised:
@@ -206,8 +310,19 @@ def recognise_jws(token: str) -> Recognised:
     if "vp" in payload and "vc" in payload:
         # One signature, two readings: whichever a reader picks, the other rides along unchecked.
         raise BadInput("JWT carries both a vp and a vc claim; refusing the ambiguous token")
-    if "vp" in payload and isinstance(payload["vp"], dict):
-        vp = payload["vp"]
+    typ = _typ(header)
+    if typ in SD_JWT_TYPES:
+        raise UnsupportedFormat(f"a {typ} token is part of an SD-JWT, not a VC-JWT "
+                                "(an SD-JWT is '<jwt>~<disclosures>~')")
+    if typ in VC_JOSE_TYPES + VP_JOSE_TYPES and ("vc" in payload or "vp" in payload):
+        raise BadInput(f"a {typ} token is the document itself; a vc/vp claim in it is ambiguous")
+    whole_vp = "VerifiablePresentation" in types_of(payload) and "vp" not in payload
+    if typ in VP_JOSE_TYPES and not whole_vp:
+        raise BadInput(f"a {typ} token whose payload is not a VerifiablePresentation")
+    if typ in VC_JOSE_TYPES and whole_vp:
+        raise BadInput(f"a {typ} token whose payload is a VerifiablePresentation")
+    if whole_vp or ("vp" in payload and isinstance(payload["vp"], dict)):
+        vp = payload if whole_vp else payload["vp"]
         return Recognised("vp-jwt", raw, "application/vp+jwt", document=vp, jwt_header=header,
                           jwt_payload=payload, children=_children(as_list(vp.get("verifiableCredential"))))
     cred = payload["vc"] if isinstance(payload.get("vc"), dict) else payload
@@ -226,3 +341,23 @@ def recognise_jws(token: str) -> Recognised:
         return Recognised("ob2-signed", raw, "application/jws", document=payload, jwt_header=header,
                           jwt_payload=payload)
     raise UnsupportedFormat("JWT does not carry a credential (no vc claim or credential type)")
+
+
+def recognise_sd_jwt(text: str) -> Recognised:
+    """An SD-JWT VC (draft-ietf-oauth-sd-jwt-vc): a `vct` claim in the issuer-signed payload.
+
+    The document is the processed payload with only the Disclosures that match a signed digest
+    (`sdjwt.disclosed_payload`); the verifier re-checks everything from `raw`.
+    """
+    try:
+        sd = sdjwt.split(text)
+    except sdjwt.SdJwtError as exc:
+        raise BadInput(f"malformed SD-JWT: {exc}") from exc
+    if "@context" in sd.payload and "vct" not in sd.payload:
+        raise UnsupportedFormat("an SD-JWT securing a W3C VCDM credential (VC-JOSE-COSE vc+sd-jwt) "
+                                "is not supported; only SD-JWT VC (vct) is")
+    if not isinstance(sd.payload.get("vct"), str):
+        raise UnsupportedFormat("SD-JWT without a vct claim is not an SD-JWT VC")
+    raw = text.strip().encode("ascii")
+    return Recognised("sd-jwt-vc", raw, "application/dc+sd-jwt", document=sdjwt.disclosed_payload(sd),
+                      jwt_header=sd.header, jwt_payload=sd.payload)

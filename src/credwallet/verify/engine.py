@@ -28,6 +28,7 @@ from credwallet.verify.families import (
     ob2_hosted,
     ob2_signed,
     presentation,
+    sd_jwt_vc,
     vc_jwt,
 )
 from credwallet.verify.material import DictMaterial, MaterialSource
@@ -125,6 +126,8 @@ def _family_outcome(rec: Recognised, env: Env) -> Outcome:
             return ob2_signed.verify_signed(rec, env)
         case Family.OB2_HOSTED:
             return ob2_hosted.verify_hosted(doc_of(rec), env, fmt)
+        case Family.SD_JWT_VC:
+            return sd_jwt_vc.verify_sd_jwt_vc(rec, env)
         case _:
             assert_never(family)
 

@@ -1,8 +1,11 @@
 """JWS verification for VC-JWT (Open Badges 3.0 / VCDM) and Open Badges 2.0 signed badges.
 
-Strict algorithm allow-list: RS256, ES256 and EdDSA. "none", HMAC and everything else are refused
-before any key is touched; the algorithm is pinned for the library call too, so a header
-cannot switch it. Unknown `crit` headers and unencoded payloads (`b64: false`) are refused.
+Strict algorithm allow-list: RS256, PS256, PS384 (RSA keys of at least 2048 bits), ES256 (P-256),
+ES384 (P-384), ES256K (secp256k1) and EdDSA (Ed25519), each verified by joserfc on top of
+`cryptography`. "none", HMAC and everything else are refused before any key is touched; the
+algorithm is pinned for the library call too, so a header cannot switch it, and the key must be
+of the algorithm's type and curve. Unknown `crit` headers and unencoded payloads (`b64: false`)
+are refused.
 """
 
 from __future__ import annotations
@@ -17,7 +20,17 @@ from credwallet.errors import BadInput
 from credwallet.ingest.jsonutil import loads
 from credwallet.verify.keys import ResolvedKey
 
-ALLOWED_ALGS = frozenset({"RS256", "ES256", "EdDSA"})
+ALLOWED_ALGS = frozenset({"RS256", "PS256", "PS384", "ES256", "ES384", "ES256K", "EdDSA"})
+# Key type and (EC) curve each allowed algorithm needs (RFC 7518 3.4, RFC 8812 3.2, RFC 8037).
+ALG_KEY: dict[str, tuple[str, str | None]] = {
+    "RS256": ("RSA", None),
+    "PS256": ("RSA", None),
+    "PS384": ("RSA", None),
+    "ES256": ("EC", "P-256"),
+    "ES384": ("EC", "P-384"),
+    "ES256K": ("EC", "secp256k1"),
+    "EdDSA": ("OKP", "Ed25519"),
+}
 MAX_TOKEN = 4 * 1024 * 1024
 MIN_RSA_BITS = 2048
 
@@ -127,7 +140,7 @@ def _jose_key(key: ResolvedKey, alg: str) -> Any:
             return import_key(_ec_jwk(key.ec))
         if key.pem is not None:
             pem = key.pem.encode("utf-8")
-            return import_key(pem, "RSA") if alg == "RS256" else import_key(pem, "EC")
+            return import_key(pem, "RSA") if ALG_KEY[alg][0] == "RSA" else import_key(pem, "EC")
     except Exception as exc:  # joserfc/cryptography raise many types on bad keys
         # (KeyError for a JWK whose curve belongs to another key type, ValueError, TypeError, ...)
         raise JwsError(f"key {key.vm_id} cannot be used: {_reason(exc)}") from exc
@@ -144,15 +157,15 @@ def verify_signature(parsed: CompactJws, key: ResolvedKey) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SecurityWarning)  # weak keys are refused below instead
         jkey = _jose_key(key, alg)
-    expected_kty = {"RS256": "RSA", "ES256": "EC", "EdDSA": "OKP"}[alg]
+    expected_kty, expected_crv = ALG_KEY[alg]
     if getattr(jkey, "key_type", None) != expected_kty:
         raise JwsError(f"{alg} needs an {expected_kty} key; {key.vm_id} is {jkey.key_type}")
-    if alg == "RS256":
+    if expected_kty == "RSA":
         size = jkey.raw_value.key_size if hasattr(jkey.raw_value, "key_size") else 0
         if size < MIN_RSA_BITS:
             raise JwsError(f"RSA key is {size} bits; at least {MIN_RSA_BITS} required")
-    if alg == "ES256" and getattr(jkey, "curve_name", None) not in (None, "P-256"):
-        raise JwsError("ES256 needs a P-256 key")
+    elif getattr(jkey, "curve_name", None) != expected_crv:
+        raise JwsError(f"{alg} needs a {expected_crv} key; {key.vm_id} is {getattr(jkey, 'curve_name', '?')}")
     registry = JWSRegistry(algorithms=[alg])
     # Credential headers carry whole RSA JWKs; joserfc's 512-byte default is for API tokens.
     registry.max_header_length = 16 * 1024
@@ -197,14 +210,16 @@ def header_key(header: dict[str, Any]) -> ResolvedKey | None:
 
 
 def _ec_jwk(public_key: Any) -> dict[str, Any]:
-    """Public JWK of a cryptography EC key (P-256 / P-384)."""
+    """Public JWK of a cryptography EC key (P-256 / P-384 / secp256k1)."""
     size = (public_key.curve.key_size + 7) // 8
     numbers = public_key.public_numbers()
 
     def b64(n: int) -> str:
         return base64.urlsafe_b64encode(n.to_bytes(size, "big")).rstrip(b"=").decode("ascii")
 
-    crv = {"secp256r1": "P-256", "secp384r1": "P-384"}.get(public_key.curve.name, "?")
+    crv = {"secp256r1": "P-256", "secp384r1": "P-384", "secp256k1": "secp256k1"}.get(
+        public_key.curve.name, "?"
+    )
     return {"kty": "EC", "crv": crv, "x": b64(numbers.x), "y": b64(numbers.y)}
 
 
@@ -222,3 +237,35 @@ def same_public_key(a: ResolvedKey, b: ResolvedKey) -> bool:
 
     ma, mb = members(a), members(b)
     return ma is not None and ma == mb
+
+
+# RFC 7638 3.2: the required members of each key type, in lexicographic order.
+_THUMBPRINT_MEMBERS = {"EC": ("crv", "kty", "x", "y"), "OKP": ("crv", "kty", "x"), "RSA": ("e", "kty", "n")}
+
+
+def public_jwk(key: ResolvedKey) -> dict[str, Any] | None:
+    """The public JWK of a resolved key, whatever form it was published in."""
+    if key.ec is not None:
+        return _ec_jwk(key.ec)
+    if key.jwk is not None:
+        return key.jwk
+    if key.ed25519 is not None:
+        x = base64.urlsafe_b64encode(key.ed25519).rstrip(b"=").decode("ascii")
+        return {"kty": "OKP", "crv": "Ed25519", "x": x}
+    return None
+
+
+def thumbprint(jwk: dict[str, Any] | None) -> str | None:
+    """RFC 7638 JWK SHA-256 thumbprint (base64url), or None for a JWK it is not defined for."""
+    import hashlib
+    import json
+
+    if not isinstance(jwk, dict):
+        return None
+    kty = jwk.get("kty")
+    members = _THUMBPRINT_MEMBERS.get(kty) if isinstance(kty, str) else None
+    if members is None or any(not isinstance(jwk.get(m), str) for m in members):
+        return None
+    text = json.dumps({m: jwk[m] for m in members}, separators=(",", ":"), sort_keys=True)
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
