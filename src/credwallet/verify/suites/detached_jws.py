@@ -188,7 +188,8 @@ class JwsProofSuite(DataIntegritySuite):
             "EdDSA": key.ed25519 is not None,
             "ES256": key.ec is not None and curve_name(key.ec) == "P-256",
             "ES384": key.ec is not None and curve_name(key.ec) == "P-384",
-            "ES256K": key.jwk is not None and key.jwk.get("crv") == "secp256k1",
+            "ES256K": (key.ec is not None and curve_name(key.ec) == "secp256k1")
+            or (key.jwk is not None and key.jwk.get("crv") == "secp256k1"),
             "PS256": key.jwk is not None and key.jwk.get("kty") == "RSA",
         }
         if any(usable[a] for a in self.algs):
