@@ -227,8 +227,12 @@ Pending = Fetched | str  # a loaded local source, or a URL still to fetch
 
 def import_all(wallet: WalletData, sources: Sequence[str], *, now: datetime,
                keep_invalid: bool = False, insecure_http: bool = False, tags: Sequence[str] = (),
-               progress: bool | Any = False, stdin: BinaryIO | None = None) -> list[ImportItem]:
-    """Import every source; one ImportItem per source, in order. Failures change nothing."""
+               progress: bool | Any = False, stdin: BinaryIO | None = None,
+               allow_hosts: Sequence[Any] = ()) -> list[ImportItem]:
+    """Import every source; one ImportItem per source, in order. Failures change nothing.
+
+    `allow_hosts`: `fetch.AllowedHost`s (--allow-host) whose private addresses may be fetched.
+    """
     items: list[ImportItem | None] = [None] * len(sources)
     pending: list[tuple[int, Pending]] = []
     for i, source in enumerate(sources):
@@ -239,7 +243,8 @@ def import_all(wallet: WalletData, sources: Sequence[str], *, now: datetime,
             pending.append((i, load_local(source, stdin)))
         except CredwalletError as exc:
             items[i] = failed_item(source, exc)
-    completed = complete_online(pending, insecure_http=insecure_http, progress=progress)
+    completed = complete_online(pending, insecure_http=insecure_http, progress=progress,
+                                allow_hosts=allow_hosts)
     verifier = default_verifier()
     for i, outcome in completed:
         if isinstance(outcome, CredwalletError):
@@ -254,7 +259,8 @@ def import_all(wallet: WalletData, sources: Sequence[str], *, now: datetime,
 
 
 def complete_online(pending: list[tuple[int, Pending]], *, insecure_http: bool,
-                    progress: bool | Any) -> list[tuple[int, Fetched | CredwalletError]]:
+                    progress: bool | Any, allow_hosts: Sequence[Any] = (),
+                    ) -> list[tuple[int, Fetched | CredwalletError]]:
     """Fetch URL sources and the material (keys, profiles, status lists) every source needs.
 
     `progress`: False, True (no display from the core), or an observer (see fetch.Observer).
@@ -262,7 +268,7 @@ def complete_online(pending: list[tuple[int, Pending]], *, insecure_http: bool,
     from credwallet import fetch  # the network layer, loaded only when a command needs it
 
     result: list[tuple[int, Fetched | CredwalletError]] = fetch.complete(
-        pending, insecure_http=insecure_http, progress=progress)
+        pending, insecure_http=insecure_http, progress=progress, allow_hosts=allow_hosts)
     return result
 
 

@@ -47,7 +47,7 @@ def test_signed_ob1_jws_is_refused() -> None:
 
 def test_baked_ob1_png_is_refused() -> None:
     image = replace_baked_chunk(REAL_PNG.read_bytes(), (OB1 / "1_1_basic_assertion.json").read_bytes())
-    with pytest.raises(UnsupportedFormat, match="Open Badges 1.x assertions are not supported"):
+    with pytest.raises(UnsupportedFormat, match=r"Open Badges 1\.x assertions are not supported"):
         recognise(image, "badge.png")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -61,6 +61,21 @@ def print_warnings(lines: list[tuple[str, str]]) -> None:
         say(f"warning: {where}: {text}", err=True)
 
 
+def parse_allow_hosts(values: list[str] | None) -> list[Any]:
+    """`--allow-host` values as `fetch.AllowedHost`s; a malformed one is a usage error."""
+    if not values:
+        return []
+    from credwallet.fetch.guard import AllowedHost
+
+    out = []
+    for value in values:
+        try:
+            out.append(AllowedHost.parse(value))
+        except ValueError as exc:
+            raise UsageError(f"--allow-host {exc}") from None
+    return out
+
+
 def read_source_list(path: str) -> list[str]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -81,6 +96,10 @@ def register(app: typer.Typer) -> None:
         insecure_http: Annotated[bool, typer.Option(
             "--insecure-http", help="Allow plain http:// to non-loopback hosts.")] = False,
         tag: Annotated[list[str] | None, typer.Option("--tag", help="Tag the imported credentials.")] = None,
+        allow_host: Annotated[list[str] | None, typer.Option(
+            "--allow-host", metavar="HOST[:PORT]",
+            help="Allow links to this exact host (name or address, optionally one port) even "
+                 "when it resolves to a private or loopback address. Repeatable.")] = None,
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
     ) -> None:
         """Import credentials into the wallet; verify each and store the report."""
@@ -90,6 +109,7 @@ def register(app: typer.Typer) -> None:
             from credwallet.cli.render import render_import
             from credwallet.importer import exit_code_of, import_all
 
+            allowed = parse_allow_hosts(allow_host)
             all_sources = list(sources or [])
             if from_file:
                 all_sources += read_source_list(from_file)
@@ -102,7 +122,7 @@ def register(app: typer.Typer) -> None:
             with ctx.transaction() as wallet:
                 items = import_all(wallet, all_sources, now=ctx.now(), keep_invalid=keep_invalid,
                                    insecure_http=insecure_http, tags=tag or [],
-                                   progress=RichProgress("fetching"))
+                                   progress=RichProgress("fetching"), allow_hosts=allowed)
             code = exit_code_of(items)
             print_warnings([(i.source, w) for i in items for w in i.warnings])
             failed = sum(1 for i in items if i.exit_code)

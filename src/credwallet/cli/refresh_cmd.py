@@ -19,17 +19,22 @@ def register(app: typer.Typer) -> None:
             help="Wallet ids (or unique prefixes); default: every credential.")] = None,
         insecure_http: Annotated[bool, typer.Option(
             "--insecure-http", help="Allow plain http:// to non-loopback hosts.")] = False,
+        allow_host: Annotated[list[str] | None, typer.Option(
+            "--allow-host", metavar="HOST[:PORT]",
+            help="Allow links to this exact host (name or address, optionally one port) even "
+                 "when it resolves to a private or loopback address. Repeatable.")] = None,
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
     ) -> None:
         """Re-fetch status lists, hosted assertions and DID documents; re-verify; report changes."""
         ctx = Ctx("refresh", json_out, home, passphrase_file)
 
         def body() -> int:
-            from credwallet.cli.import_cmd import RichProgress
+            from credwallet.cli.import_cmd import RichProgress, parse_allow_hosts
             from credwallet.errors import items_failed, most_serious
             from credwallet.fetch.refresh import refresh_wallet
             from credwallet.importer import default_verifier
 
+            allowed = parse_allow_hosts(allow_host)
             with ctx.transaction() as wallet:
                 if ids:
                     chosen = []
@@ -43,7 +48,7 @@ def register(app: typer.Typer) -> None:
                 # (first, so the re-verification below already uses them).
                 registries = [] if ids else _refresh_registries(wallet, ctx, insecure_http)
                 items = refresh_wallet(wallet, chosen, now=ctx.now(), insecure_http=insecure_http,
-                                       progress=RichProgress("refreshing"),
+                                       progress=RichProgress("refreshing"), allow_hosts=allowed,
                                        verifier=default_verifier())
             code = most_serious([i.exit_code for i in items])
             emit(ctx, {"results": [i.contract_dict() for i in items], "registries": registries,

@@ -19,12 +19,12 @@ import httpx
 from credwallet.errors import BadInput, CredwalletError
 from credwallet.fetch.client import ACCEPT_CREDENTIAL, Client, HttpStatusError, Response
 from credwallet.fetch.graph import Session, Walker
-from credwallet.fetch.guard import Origin, Resolver
+from credwallet.fetch.guard import AllowedHost, Origin, Resolver
 from credwallet.fetch.policy import FetchPolicy
 from credwallet.ingest.sniff import Recognised, recognise
 from credwallet.material import Fetched
 
-__all__ = ["FetchPolicy", "Observer", "complete", "fetch_source", "gather"]
+__all__ = ["AllowedHost", "FetchPolicy", "Observer", "complete", "fetch_source", "gather"]
 
 
 class Observer(Protocol):
@@ -36,19 +36,25 @@ class Observer(Protocol):
 def complete(pending: Sequence[tuple[int, Fetched | str]], *, insecure_http: bool = False,
              progress: bool | Observer = False, policy: FetchPolicy | None = None,
              transport: httpx.AsyncBaseTransport | None = None,
-             resolver: Resolver | None = None) -> list[tuple[int, Fetched | CredwalletError]]:
-    """Fetch every URL source and every source's material; results in `pending` order."""
+             resolver: Resolver | None = None, allow_hosts: Sequence[AllowedHost] = (),
+             ) -> list[tuple[int, Fetched | CredwalletError]]:
+    """Fetch every URL source and every source's material; results in `pending` order.
+
+    `allow_hosts` (--allow-host): hosts whose private addresses links may reach (guard.py).
+    """
     observer = progress if not isinstance(progress, bool) else None
     return asyncio.run(_complete(list(pending), insecure_http=insecure_http, observer=observer,
-                                 policy=policy, transport=transport, resolver=resolver))
+                                 policy=policy, transport=transport, resolver=resolver,
+                                 allow_hosts=allow_hosts))
 
 
 async def _complete(pending: list[tuple[int, Fetched | str]], *, insecure_http: bool,
                     observer: Observer | None, policy: FetchPolicy | None,
                     transport: httpx.AsyncBaseTransport | None, resolver: Resolver | None,
+                    allow_hosts: Sequence[AllowedHost] = (),
                     ) -> list[tuple[int, Fetched | CredwalletError]]:
     async with Client(policy, insecure_http=insecure_http, transport=transport,
-                      resolver=resolver) as client:
+                      resolver=resolver, allow_hosts=allow_hosts) as client:
         session = Session(client)
         if observer is not None:
             observer.start(len(pending))

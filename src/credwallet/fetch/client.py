@@ -32,7 +32,7 @@ import httpx
 
 from credwallet import __version__
 from credwallet.errors import BadInput, CredwalletError, InputTooLarge, NetworkError
-from credwallet.fetch.guard import Guard, Origin, Refused, Resolver
+from credwallet.fetch.guard import AllowedHost, Guard, Origin, Refused, Resolver
 from credwallet.fetch.policy import FetchPolicy
 
 USER_AGENT = f"credwallet/{__version__} (+https://github.com/credwallet)"
@@ -231,9 +231,11 @@ class Client:
     def __init__(self, policy: FetchPolicy | None = None, *, insecure_http: bool = False,
                  transport: httpx.AsyncBaseTransport | None = None,
                  resolver: Resolver | None = None,
-                 backend: httpcore.AsyncNetworkBackend | None = None) -> None:
+                 backend: httpcore.AsyncNetworkBackend | None = None,
+                 allow_hosts: Iterable[AllowedHost] = ()) -> None:
         self.policy = policy or FetchPolicy.from_env()
-        self.guard = Guard(insecure_http=insecure_http, resolver=resolver)
+        self.guard = Guard(insecure_http=insecure_http, resolver=resolver,
+                           allow_hosts=allow_hosts)
         self._semaphore = asyncio.Semaphore(self.policy.concurrency)
         timeout = httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout)
         limits = httpx.Limits(max_connections=self.policy.concurrency,

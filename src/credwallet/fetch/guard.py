@@ -13,6 +13,12 @@ Each (host, port) is resolved once per command and the connection goes to exactl
 addresses that were checked (`checked_addresses`, used by the client's network backend),
 so a DNS server that answers differently the second time (rebinding) gains nothing.
 
+`--allow-host HOST[:PORT]` (AllowedHost) names a host the user vouches for, an intranet
+issuer say: URLs on that exact name or address (and port, when given) may resolve to private
+or loopback addresses. Nothing else changes for it: the scheme rule, the address pinning and
+offline mode still apply, and no other name gains anything (a name that merely resolves to
+the same address is still refused).
+
 CREDWALLET_OFFLINE=1 refuses every host but loopback without even resolving it (offline
 imports, test suites).
 """
@@ -24,7 +30,7 @@ import ipaddress
 import os
 import socket
 import urllib.parse
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 import idna
@@ -58,6 +64,51 @@ class Origin:
             except Refused:
                 return cls()
         return cls()
+
+
+@dataclass(frozen=True)
+class AllowedHost:
+    """A host named by `--allow-host`: exact name or address, optionally one port."""
+
+    host: str
+    port: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> AllowedHost:
+        """`name`, `name:port`, `1.2.3.4[:port]`, `::1` or `[::1]:port`; ValueError otherwise."""
+        raw = text.strip()
+        port_text: str | None = None
+        if raw.startswith("["):
+            inside, sep, rest = raw[1:].partition("]")
+            if not sep or (rest and not rest.startswith(":")):
+                raise ValueError(f"{text!r}: expected [IPv6 address] or [IPv6 address]:PORT")
+            host, port_text = inside, (rest[1:] if rest else None)
+        elif raw.count(":") == 1:
+            host, port_text = raw.split(":")
+        else:
+            host = raw  # a name, an IPv4 address or a bare IPv6 address (no port)
+        if not host or any(c in host for c in "/@?#*% \t") or host.startswith("."):
+            raise ValueError(f"{text!r}: expected a host name or address, optionally :PORT "
+                             "(no scheme, path or wildcard)")
+        if ":" in host or raw.startswith("["):
+            try:
+                ipaddress.IPv6Address(host)
+            except ValueError:
+                raise ValueError(f"{text!r}: not a valid IPv6 address") from None
+        port: int | None = None
+        if port_text is not None:
+            if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+                raise ValueError(f"{text!r}: the port must be a number from 1 to 65535")
+            port = int(port_text)
+        return cls(normal_host(host), port)
+
+    def covers(self, host: str, port: int) -> bool:
+        """The URL's own host (normalised) is this one, on this port if one was named."""
+        return host == self.host and (self.port is None or self.port == port)
+
+    def __str__(self) -> str:
+        shown = f"[{self.host}]" if ":" in self.host else self.host
+        return shown if self.port is None else f"{shown}:{self.port}"
 
 
 def normal_host(host: str) -> str:
@@ -150,8 +201,10 @@ class Guard:
     same list to the connection layer, which connects to nothing else.
     """
 
-    def __init__(self, *, insecure_http: bool, resolver: Resolver | None = None) -> None:
+    def __init__(self, *, insecure_http: bool, resolver: Resolver | None = None,
+                 allow_hosts: Iterable[AllowedHost] = ()) -> None:
         self.insecure_http = insecure_http
+        self.allow_hosts = tuple(allow_hosts)
         self._resolver = resolver or system_resolver
         # Offline mode guards real sockets; an injected resolver (tests) means no real DNS.
         self.offline = resolver is None and os.environ.get("CREDWALLET_OFFLINE") == "1"
@@ -181,10 +234,12 @@ class Guard:
         loopback = all(_is_loopback(a) for a in addrs)
         if not user_given:
             local = [a for a in addrs if not is_public(a)]
-            if local and not await self._same_endpoint(scheme, port, local, origin):
+            if local and not self.allowed(host, port) and \
+                    not await self._same_endpoint(scheme, port, local, origin):
                 raise Refused(f"{url} leads to a private or local address; refusing to follow a "
                               "link or redirect there (only the exact address and port of the "
-                              "source you gave may be local)")
+                              "source you gave may be local)",
+                              hint=f"if you trust {host}, allow it with --allow-host {host}")
         warnings: list[str] = []
         if scheme == "http" and not loopback:
             if not self.insecure_http:
@@ -197,6 +252,10 @@ class Guard:
                                f"contacting {host}")
         self._checked[(host, port)] = addrs
         return warnings
+
+    def allowed(self, host: str, port: int) -> bool:
+        """The user named this exact host (and port) with --allow-host."""
+        return any(a.covers(host, port) for a in self.allow_hosts)
 
     async def _same_endpoint(self, scheme: str, port: int, local: list[IPAddress],
                              origin: Origin) -> bool:

@@ -21,7 +21,7 @@ import httpx
 from credwallet.errors import BadInput, CredwalletError
 from credwallet.fetch.client import Client
 from credwallet.fetch.graph import Gathered, Session, Walker
-from credwallet.fetch.guard import Origin, Resolver
+from credwallet.fetch.guard import AllowedHost, Origin, Resolver
 from credwallet.fetch.policy import FetchPolicy
 from credwallet.ingest.jsonutil import loads
 from credwallet.ingest.sniff import as_list, recognise
@@ -81,11 +81,12 @@ def refresh_wallet(wallet: WalletData, creds: Sequence[StoredCredential], *, now
                    insecure_http: bool = False, progress: Any = None,
                    verifier: Verifier | None = None, policy: FetchPolicy | None = None,
                    transport: httpx.AsyncBaseTransport | None = None,
-                   resolver: Resolver | None = None) -> list[RefreshItem]:
+                   resolver: Resolver | None = None,
+                   allow_hosts: Sequence[AllowedHost] = ()) -> list[RefreshItem]:
     """Refresh `creds` (entries of `wallet`) in place; one RefreshItem each, in order."""
     gathered = asyncio.run(_gather_all(list(creds), insecure_http=insecure_http,
                                        observer=progress, policy=policy, transport=transport,
-                                       resolver=resolver))
+                                       resolver=resolver, allow_hosts=allow_hosts))
     items: list[RefreshItem] = []
     for cred, got in zip(creds, gathered, strict=True):
         items.append(_apply(wallet, cred, got, now))
@@ -97,9 +98,10 @@ def refresh_wallet(wallet: WalletData, creds: Sequence[StoredCredential], *, now
 
 async def _gather_all(creds: list[StoredCredential], *, insecure_http: bool, observer: Any,
                       policy: FetchPolicy | None, transport: httpx.AsyncBaseTransport | None,
-                      resolver: Resolver | None) -> list[Gathered | CredwalletError]:
+                      resolver: Resolver | None, allow_hosts: Sequence[AllowedHost] = (),
+                      ) -> list[Gathered | CredwalletError]:
     async with Client(policy, insecure_http=insecure_http, transport=transport,
-                      resolver=resolver) as client:
+                      resolver=resolver, allow_hosts=allow_hosts) as client:
         session = Session(client, skip_kinds=frozenset({"context", "image"}))
         if observer is not None:
             observer.start(len(creds))

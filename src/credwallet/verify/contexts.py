@@ -218,7 +218,12 @@ class ContextStore:
         if url in bundled_contexts(self.variants):
             return "bundled" + (" (1EdTech copy)" if self.variants and url in urls_with_variants() else "")
         hit = self._extra.get(url)
-        return f"cached at import {hit[1].fetched_at:%Y-%m-%d}" if hit else "unknown"
+        if hit is None:
+            return "unknown"
+        # Pinned by digest when the credential was imported; it never decides what a term
+        # credwallet reads means (verify/reading.py compacts with bundled contexts only).
+        return (f"fetched at import, not bundled: {url} "
+                f"(pinned by digest, cached at import {hit[1].fetched_at:%Y-%m-%d})")
 
     def _get(self, url: str) -> dict[str, Any] | None:
         bundled = bundled_contexts(self.variants).get(url)
