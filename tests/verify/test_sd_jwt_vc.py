@@ -387,3 +387,33 @@ def test_recognition_edges() -> None:
         b64(json.dumps({"vct": "urn:x", "iss": "https://x.example"}).encode()) + ".c2ln~"
     result = run(none, EmptyMaterial())
     assert result.check("proof").status == "failed" and "not allowed" in result.check("proof").detail
+
+
+def test_import_fetches_the_issuer_metadata_and_its_jwks_uri() -> None:
+    """fetch/graph: an SD-JWT VC's https iss -> its well-known metadata, then jwks_uri (fake client,
+    no network); the material then verifies the credential offline."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from credwallet.fetch.client import HttpStatusError, Response
+    from credwallet.fetch.graph import Session, Walker
+    from credwallet.fetch.guard import Origin
+
+    keys_url = "https://keys.example.com/jwks.json"
+    meta = json.loads(vec("issuer-metadata.json"))
+    served = {META_URL: {"issuer": ISS, "jwks_uri": keys_url}, keys_url: meta["jwks"]}
+    asked: list[str] = []
+
+    class FakeClient:
+        policy = SimpleNamespace(max_documents=50, max_document_bytes=1 << 20, max_image_bytes=1 << 20)
+
+        async def get(self, url: str, **_: Any) -> Response:
+            asked.append(url)
+            if url not in served:
+                raise HttpStatusError(f"{url}: HTTP 404", 404)
+            return Response(url, url, 200, "application/json", json.dumps(served[url]).encode(), FETCHED)
+
+    walker = Walker(Session(FakeClient()), Origin.of(ISS))  # type: ignore[arg-type]
+    asyncio.run(walker.walk(recognise(vec("presented.sd-jwt"))))
+    assert asked == [META_URL, keys_url]
+    assert run(vec("presented.sd-jwt"), DictMaterial(walker.out.material)).verified
