@@ -124,6 +124,8 @@ def test_metadata_rules() -> None:
     # Nothing cached: no key, the proof fails and says why.
     none = run(token, EmptyMaterial())
     assert none.check("proof").status == "failed" and "was not cached at import" in none.check("proof").detail
+    kb = run(vec("presented-kb.sd-jwt"), EmptyMaterial())
+    assert kb.check("holder_binding").status == "skipped"  # cnf from an unverified payload
     # Metadata naming another issuer must not be used.
     meta = json.loads(vec("issuer-metadata.json"))
     wrong = run(token, DictMaterial({META_URL: cached(META_URL, {**meta, "issuer": "https://example.com"})}))

@@ -86,7 +86,11 @@ def verify_sd_jwt_vc(rec: Recognised, env: Env) -> Outcome:
     checks.append(_status(payload))
     checks.append(_recipient(payload, env))
     checks.append(_schema(sd, processed, payload))
-    checks.append(_key_binding_jwt(sd, payload, env))
+    if proof.status == "passed":
+        checks.append(_key_binding_jwt(sd, payload, env))
+    else:
+        checks.append(Check(check=CheckName.HOLDER_BINDING, status="skipped",
+                            detail="no verified issuer signature: its cnf key is nobody's word"))
     return Outcome(checks, signer, suite)
 
 
