@@ -376,6 +376,9 @@ def test_x5c_chain_checked_but_never_anchored() -> None:
 
 def test_recognition_edges() -> None:
     key = ECKey.generate_key("P-256")
+    # A long issuer-signed JWT (a big header or payload) is still recognised by its first '~'.
+    big = issue({"iss": "https://x.example", "vct": "urn:x", "pad": "p" * 20000}, key)
+    assert recognise(big.encode()).format == "sd-jwt-vc"
     with pytest.raises(UnsupportedFormat, match="vct"):
         recognise(issue({"iss": "https://x.example"}, key).encode())
     with pytest.raises(UnsupportedFormat, match="VCDM"):

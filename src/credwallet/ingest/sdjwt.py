@@ -62,11 +62,6 @@ class Processed:
     digests: int  # embedded digests seen (disclosed, undisclosed and decoys)
 
 
-def looks_like_sd_jwt(text: str) -> bool:
-    first, sep, _ = text.partition("~")
-    return bool(sep) and bool(_JWT.match(first))
-
-
 def b64url_json(part: str, what: str) -> Any:
     if not _B64URL.match(part):
         raise SdJwtError(f"{what} is not base64url")

@@ -104,7 +104,8 @@ def recognise(data: bytes, source: str = "") -> Recognised:
         return recognise_json(doc, raw=data)
     if _JWS_RE.match(stripped):
         return recognise_jws(stripped.decode("ascii"))
-    if b"~" in stripped and sdjwt.looks_like_sd_jwt(stripped[:4096].decode("ascii", "replace")):
+    tilde = stripped.find(b"~")
+    if tilde > 0 and _JWS_RE.match(stripped[:tilde]):
         return recognise_sd_jwt(stripped.decode("ascii", "replace"))
     if stripped.startswith((b"http://", b"https://")) and len(stripped) < 4096 and b"\n" not in stripped:
         raise UnsupportedFormat("input is a URL; pass it to `credwallet import` as a source")
