@@ -14,6 +14,7 @@ import html
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,7 +141,8 @@ class Gathered:
     problems: list[str]  # what could not be fetched (verification then says what it lacks)
 
 
-def gather_online(data: bytes, name: str, *, insecure_http: bool = False) -> Gathered:
+def gather_online(data: bytes, name: str, *, insecure_http: bool = False,
+                  allow_hosts: Sequence[Any] = ()) -> Gathered:
     """Fetch what verifying `data` needs (DID and key documents, status lists, hosted copies)
     under the network rules of `fetch/` (SSRF guard, limits), now."""
     from credwallet import fetch
@@ -148,7 +150,8 @@ def gather_online(data: bytes, name: str, *, insecure_http: bool = False) -> Gat
     from credwallet.material import Fetched
 
     rec = recognise(data, name)
-    [(_i, outcome)] = fetch.complete([(0, Fetched(rec, name))], insecure_http=insecure_http)
+    [(_i, outcome)] = fetch.complete([(0, Fetched(rec, name))], insecure_http=insecure_http,
+                                     allow_hosts=allow_hosts)
     if not isinstance(outcome, Fetched):
         return Gathered({}, [], [outcome.message])
     fetched = [

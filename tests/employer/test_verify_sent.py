@@ -145,3 +145,55 @@ def test_hostile_zips_are_bad_input(cw: Callable[..., Out], tmp_path: Path) -> N
     broken = tmp_path / "broken.zip"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     assert cw("verify", "--file", str(broken), "--offline", "--json").code == 3
+
+
+def test_online_verify_fetches_what_it_lacks_and_sees_a_later_revocation(
+        isolated_home: Path, tmp_path: Path, cw: Callable[..., Out], monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.issuer_site import OB3, VC2, running_sites, status_list
+
+    with running_sites(1, extras=False) as s:
+        holder = cw("init", "--json").json()["holder"]
+        doc = s.sign_ob3({
+            "@context": [VC2, OB3], "id": "urn:uuid:0b3b3b3b-0000-4000-8000-0000000000aa",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"id": s.ob3_did, "type": ["Profile"], "name": "Loopback DID Issuer"},
+            "validFrom": "2025-01-01T00:00:00Z", "name": "Mine",
+            "credentialSubject": {"type": ["AchievementSubject"], "id": holder, "achievement": {
+                "id": s.site.url("/ob3/achievements/mine"), "type": ["Achievement"], "name": "Mine",
+                "description": "Mine.", "criteria": {"narrative": "Do it."}}},
+            "credentialStatus": {"id": f"{s.ob3_status}#3", "type": "BitstringStatusListEntry",
+                                 "statusPurpose": "revocation", "statusListIndex": "3",
+                                 "statusListCredential": s.ob3_status}})
+        url = s.site.json("/ob3/cred/mine.json", doc)
+        assert cw("import", url, "--json").code == 0
+        vp = tmp_path / "vp.json"
+        assert cw("export", "--format", "vp", "-o", str(vp), "--json").code == 0
+
+        # The employer: no wallet, online, the issuer site is an intranet host (loopback here).
+        monkeypatch.delenv("CREDWALLET_OFFLINE")
+        monkeypatch.setenv("CREDWALLET_HOME", str(tmp_path / "employer-has-no-wallet"))
+        allow = f"127.0.0.1:{s.site.port}"
+        refused = cw("verify", "--file", str(vp), "--json").json()["results"][0]
+        assert not refused["verified"]  # without --allow-host nothing private is fetched
+        assert refused["extra"]["fetch_problems"]
+        ok = cw("verify", "--file", str(vp), "--allow-host", allow, "--json").json()["results"][0]
+        assert ok["verified"], [c for c in ok["checks"] if c["status"] != "passed"]
+        fetched = {f["url"]: f for f in ok["extra"]["fetched"]}
+        assert s.ob3_status in fetched and fetched[s.ob3_status]["fetched_at"].endswith("Z")
+        assert any(u.endswith("/ob3/did.json") for u in fetched)
+
+        # The issuer revokes after the export: the next check sees it.
+        s.site.json("/ob3/status/1", s.sign_ob3({
+            "@context": [VC2], "id": s.ob3_status,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"], "issuer": s.ob3_did,
+            "validFrom": "2025-01-01T00:00:00Z",
+            "credentialSubject": {"id": s.ob3_status + "#list", "type": "BitstringStatusList",
+                                  "statusPurpose": "revocation", "encodedList": status_list({3, 7})}}))
+        res = cw("verify", "--file", str(vp), "--allow-host", allow, "--json")
+        assert res.code == 1
+        (child,) = res.json()["results"][0]["nested"]
+        assert _check(child, "revocation")["status"] == "failed"
+
+        # Offline: nothing fetched, and the checks say what could not be established.
+        off = cw("verify", "--file", str(vp), "--offline", "--json").json()["results"][0]
+        assert off["extra"]["fetched"] is None and not off["verified"]

@@ -127,5 +127,9 @@ def test_renamed_gating_field_never_verifies(v1: bool, data: st.DataObject, how:
     except UnsupportedFormat:
         return  # with `type` hidden it is not even recognised as a credential: refused
     assert not result.verified, (field, how, name)
-    contexts = result.check("contexts")
-    assert contexts is not None and contexts.status == "failed", (field, how, name, result.checks)
+    # Whenever the rewrite kept the signature valid (a real laundering attempt), the reading
+    # rule is what refuses it. (A rewrite that changes the RDF, such as a blank-node "_:"
+    # prefix, already breaks the proof.)
+    if result.check("proof").status == "passed":
+        contexts = result.check("contexts")
+        assert contexts is not None and contexts.status == "failed", (field, how, name, result.checks)

@@ -109,6 +109,7 @@ def _verify_files(
     offline: bool = True,
     challenge: str | None = None,
     domain: str | None = None,
+    allow_hosts: list[Any] | None = None,
 ) -> tuple[list[VerificationResult], list[int]]:
     """Files checked without a wallet: a credential, a presentation, a bundle zip or a page.
 
@@ -136,7 +137,7 @@ def _verify_files(
             continue
         try:
             opened = open_artifact(raw, path)
-            gathered = None if offline else gather_online(opened.data, path)
+            gathered = None if offline else gather_online(opened.data, path, allow_hosts=allow_hosts or [])
             material = DictMaterial(gathered.material) if gathered else EmptyMaterial()
             result = verify_bytes(opened.data, now=now, material=material, source=path, trust=trust,
                                   challenge=challenge, domain=domain)
@@ -319,6 +320,12 @@ def register(app: typer.Typer) -> None:
             typer.Option("--domain", metavar="TEXT", help="For --file: the domain (JWT aud) the "
                          "presentation must carry."),
         ] = None,
+        allow_host: Annotated[
+            list[str] | None,
+            typer.Option("--allow-host", metavar="HOST[:PORT]",
+                         help="For --file: allow fetching from this exact host even when it resolves "
+                              "to a private or loopback address (an intranet issuer). Repeatable."),
+        ] = None,
         json_out: JsonOpt = False,
         home: HomeOpt = None,
         passphrase_file: PassFileOpt = None,
@@ -357,8 +364,11 @@ def register(app: typer.Typer) -> None:
                 codes += c
             if paths:
                 no_network = offline or os.environ.get("CREDWALLET_OFFLINE") == "1"
+                from credwallet.cli.import_cmd import parse_allow_hosts
+
                 r, c = _verify_files(paths, now, require_trusted, offline=no_network,
-                                     challenge=challenge, domain=domain)
+                                     challenge=challenge, domain=domain,
+                                     allow_hosts=parse_allow_hosts(allow_host))
                 results += r
                 codes += c
             code = most_serious(codes) if codes else 0

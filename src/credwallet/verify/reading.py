@@ -65,6 +65,12 @@ def _term_iris() -> dict[str, frozenset[str]]:
             if key.startswith("@"):
                 continue
             iri = value.get("@id") if isinstance(value, dict) else value
+            for _ in range(4):  # a term defined as another term ("AchievementCredential")
+                nxt = node.get(iri) if isinstance(iri, str) and iri != key else None
+                target = nxt.get("@id") if isinstance(nxt, dict) else nxt
+                if not isinstance(target, str) or target == iri:
+                    break
+                iri = target
             if isinstance(iri, str):
                 prefix, colon, rest = iri.partition(":")
                 base = node.get(prefix)
@@ -112,6 +118,71 @@ def trusted_reading(doc: dict[str, Any], store: ContextStore) -> dict[str, Any]:
 
 def reading_problem(doc: dict[str, Any], store: ContextStore) -> str | None:
     """None when every known term reads the same both ways; else what differs (one line)."""
+    if plainly_bundled(doc):
+        return None
+    return full_reading_problem(doc, store)
+
+
+# Bundled terms that share their IRI with another bundled term, where credwallet reads one
+# spelling (or reads both alike, as with "tag"/"tags"). Any other spelling of such an IRI takes
+# the full reading, which compares it with what credwallet reads.
+_READ_SPELLINGS = frozenset({
+    "id", "type", "achievement", "address", "geo", "creator", "result", "rubricCriterionLevel",
+    "criteria", "image", "tag", "tags", "expires", "revokedAssertions", "dc", "dct",
+})
+
+
+@lru_cache(maxsize=1)
+def _other_spellings() -> frozenset[str]:
+    by_iri: dict[str, set[str]] = {}
+    for term, iris in _term_iris().items():
+        for iri in iris:
+            by_iri.setdefault(iri, set()).add(term)
+    out: set[str] = set()
+    for terms in by_iri.values():
+        if len(terms) > 1:
+            out |= terms - _READ_SPELLINGS
+    return frozenset(out)
+
+
+def plainly_bundled(doc: Any, limit: int = MAX_DIFF_NODES) -> bool:
+    """A document whose every context is a bundled URL and whose every key is a plain bundled
+    spelling reads the same as its trusted reading: nothing it says can mean anything but what
+    the bundled contexts say (no inline or fetched context, no IRI or compact-IRI key, no
+    keyword such as `@nest`, no second spelling of an IRI). Such documents skip the (costly)
+    expand-and-compact comparison; every other document takes it. `test_reading_fast_path`
+    checks the two agree over the whole conformance corpus and hostile variants.
+    """
+    bundled = bundled_contexts()
+    others = _other_spellings()
+    stack: list[Any] = [doc]
+    steps = 0
+    while stack:
+        steps += 1
+        if steps > limit:
+            return False
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            if key == "@context":
+                urls = value if isinstance(value, list) else [value]
+                if not all(isinstance(u, str) and u in bundled for u in urls):
+                    return False
+                continue
+            if key.startswith("@") or ":" in key or key in others:
+                return False
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+    return True
+
+
+def full_reading_problem(doc: dict[str, Any], store: ContextStore) -> str | None:
+    """The reading rule itself: expand with the document's own contexts, compact with the
+    bundled ones, compare every known term."""
     try:
         reading = trusted_reading(doc, store)
     except RecursionError:
@@ -191,8 +262,16 @@ def _diff_node(
     for key in sorted(keys - CONTAINED):
         where = f"{path}.{key}" if path else key
         if key not in literal:
+            twin = next((k for k in literal if k not in reading and _synonyms(k, key)), None)
+            if twin is not None:  # one IRI, two bundled spellings ("achievement"/"Achievement")
+                found = _diff(literal[twin], reading[key], where, budget, store)
+                if found:
+                    return found
+                continue
             return f"'{where}' is present in the signed data under another name"
         if key not in reading:
+            if any(k not in literal and _synonyms(k, key) for k in reading):
+                continue  # compared above, under the reading's spelling
             if _read_as_iri(key, literal[key], reading, where, budget, store):
                 continue
             return f"'{where}' does not mean what the bundled contexts define (redefined term)"
