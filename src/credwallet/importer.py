@@ -134,10 +134,9 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
     if rec.document is None and rec.hosted_url:
         raise BadInput(f"{fetched.source} only points at {rec.hosted_url}; the hosted assertion "
                        "could not be fetched")
+    # Everything is staged on a copy of the cache; the wallet changes only in _commit.
     cache = dict(wallet.cache)
-    moved: dict[str, str] = {}
-    for key, doc in fetched.material.items():
-        moved.update(place_document(cache, key, doc))
+    moved = _place_material(cache, fetched)
     top = _entry(rec, fetched.source, now, None, cache)
     top.cache_urls = sorted(set(fetched.material) | set(moved.values()))
     top.tags = list(tags)
@@ -149,6 +148,33 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
         item.verification = dup.verification
         return item
     children = [_entry(c, fetched.source, now, top.id, cache) for c in rec.children]
+    _attach_image(top, fetched, cache, moved, now)
+    if verifier is not None:
+        staged = wallet.model_copy(update={"cache": cache,
+                                           "credentials": [*wallet.credentials, top, *children]})
+        kept = _verify_staged(item, top, children, fetched, _Staging(staged, now, verifier),
+                              keep_invalid=keep_invalid)
+        if kept is None:
+            return item
+        children = kept
+    top.children = [c.id for c in children]
+    item.children = top.children
+    _commit(wallet, cache, moved, top, children)
+    return item
+
+
+def _place_material(cache: dict[str, CachedDocument], fetched: Fetched) -> dict[str, str]:
+    """Put the fetched documents in `cache`; the keys that moved (old -> new)."""
+    moved: dict[str, str] = {}
+    for key, doc in fetched.material.items():
+        moved.update(place_document(cache, key, doc))
+    return moved
+
+
+def _attach_image(top: StoredCredential, fetched: Fetched, cache: dict[str, CachedDocument],
+                  moved: dict[str, str], now: datetime) -> None:
+    """Point `top` at its badge image: the baked one, else the fetched image if it was cached."""
+    rec = fetched.recognised
     if rec.image is not None:
         key = f"baked:{hashlib.sha256(rec.image).hexdigest()}"
         cache[key] = CachedDocument.make(key, "image", rec.image, now,
@@ -158,47 +184,75 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
         image_key = moved.get(fetched.image_url, fetched.image_url)
         if image_key in cache and cache[image_key].kind == "image":
             top.image_key = image_key
-    staged = wallet.model_copy(update={"cache": cache,
-                                       "credentials": [*wallet.credentials, top, *children]})
-    if verifier is not None:
-        result = verifier(top, staged, now)
-        top.verification = result
-        item.verification = result
-        reason = proof_failed(result)
-        if reason is not None and _withdrawn(rec, cache):
-            reason = None  # a hosted assertion answering 410 is revoked: kept and marked
-        if reason is not None:
-            if not keep_invalid:
-                item.status, item.error, item.exit_code = "failed", f"not imported: {reason}", 1
-                if fetched.network_errors:
-                    # The proof could not be checked because material was lost to the network.
-                    item.error += f" (network: {fetched.network_errors[0]})"
-                    item.exit_code = 5
-                return item
-            top.kept_invalid = True
-        for child in children:
-            child.verification = verifier(child, staged, now)
-        if spec(rec.format).is_presentation and children and not keep_invalid:
-            # A presentation is only an envelope: each credential in it must stand on its own.
-            refused = [c for c in children if c.verification and _unsound(c.verification)]
-            children = [c for c in children if c not in refused]
-            if refused:
-                item.warnings.append(f"{len(refused)} contained credential(s) refused: "
-                                     + "; ".join(proof_failed(c.verification) or "contents do not verify"
-                                                 for c in refused if c.verification))
-            if not children:
-                item.status, item.exit_code = "failed", 1
-                item.error = "not imported: no credential in the presentation verifies"
-                return item
-    top.children = [c.id for c in children]
-    item.children = top.children
-    # Commit to the real wallet only now that everything succeeded.
+
+
+@dataclass(frozen=True)
+class _Staging:
+    """The wallet as it would be after the import, and how to verify entries against it."""
+    wallet: WalletData
+    now: datetime
+    verifier: Verifier
+
+    def verify(self, entry: StoredCredential) -> VerificationResult:
+        return self.verifier(entry, self.wallet, self.now)
+
+
+def _verify_staged(item: ImportItem, top: StoredCredential, children: list[StoredCredential],
+                   fetched: Fetched, staging: _Staging, *,
+                   keep_invalid: bool) -> list[StoredCredential] | None:
+    """Verify the staged entries: the children to store, or None when the import is refused
+    (`item` then says why)."""
+    result = staging.verify(top)
+    top.verification = result
+    item.verification = result
+    reason = proof_failed(result)
+    if reason is not None and _withdrawn(fetched.recognised, staging.wallet.cache):
+        reason = None  # a hosted assertion answering 410 is revoked: kept and marked
+    if reason is not None:
+        if not keep_invalid:
+            _refuse(item, reason, fetched.network_errors)
+            return None
+        top.kept_invalid = True
+    for child in children:
+        child.verification = staging.verify(child)
+    if spec(fetched.recognised.format).is_presentation and children and not keep_invalid:
+        return _sound_contents(item, children)
+    return children
+
+
+def _refuse(item: ImportItem, reason: str, network_errors: Sequence[str]) -> None:
+    item.status, item.error, item.exit_code = "failed", f"not imported: {reason}", 1
+    if network_errors:
+        # The proof could not be checked because material was lost to the network.
+        item.error += f" (network: {network_errors[0]})"
+        item.exit_code = 5
+
+
+def _sound_contents(item: ImportItem,
+                    children: list[StoredCredential]) -> list[StoredCredential] | None:
+    """A presentation is only an envelope: each credential in it must stand on its own.
+    The children that do, or None (the import refused) when none does."""
+    refused = [c for c in children if c.verification and _unsound(c.verification)]
+    kept = [c for c in children if c not in refused]
+    if refused:
+        item.warnings.append(f"{len(refused)} contained credential(s) refused: "
+                             + "; ".join(proof_failed(c.verification) or "contents do not verify"
+                                         for c in refused if c.verification))
+    if not kept:
+        item.status, item.exit_code = "failed", 1
+        item.error = "not imported: no credential in the presentation verifies"
+        return None
+    return kept
+
+
+def _commit(wallet: WalletData, cache: dict[str, CachedDocument], moved: dict[str, str],
+            top: StoredCredential, children: list[StoredCredential]) -> None:
+    """Apply a staged import to the real wallet (only once everything succeeded)."""
     wallet.cache = cache
     for cred in wallet.credentials:  # an image that gave its URL to a JSON document
         if cred.image_key in moved:
             cred.image_key = moved[cred.image_key]
     wallet.credentials.extend([top, *[c for c in children if _duplicate_of(wallet, c) is None]])
-    return item
 
 
 def _unsound(result: VerificationResult) -> bool:
