@@ -112,67 +112,104 @@ def _cached_contexts(wallet: WalletData) -> dict[str, dict[str, Any]]:
     return out
 
 
+@dataclass
+class _Contents:
+    """What goes into the presentation, by how it is embedded, and what is left out (why)."""
+    ldp: list[tuple[ExportItem, dict[str, Any]]] = field(default_factory=list)
+    jwts: list[ExportItem] = field(default_factory=list)
+    ob2: list[ExportItem] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def included(self) -> list[ExportItem]:
+        return [i for i, _ in self.ldp] + self.jwts + self.ob2
+
+
 def build_presentation(items: list[ExportItem], wallet: WalletData,
                        opts: ExportOptions) -> Presentation:
-    from credwallet.verify import sign_data_integrity
-    from credwallet.wallet.holder import holder_seed, holder_verification_method
+    holder = wallet.holder.did
+    contents = _sort_items(items, holder)
+    version = _fit_data_model(contents)
+    doc = _unsigned_document(contents, version, holder)
+    pres = Presentation(document={}, included=contents.included, skipped=contents.skipped)
+    if not pres.included:
+        return pres
+    try:
+        pres.document = _sign(doc, wallet, opts)
+    except (ValueError, BadInput) as exc:
+        return _without_uncanonicalizable(items, contents, exc, wallet, opts)
+    return pres
 
-    pres = Presentation(document={})
-    ldp: list[tuple[ExportItem, dict[str, Any]]] = []
-    jwts: list[ExportItem] = []
-    ob2: list[ExportItem] = []
-    # A CLR carries its achievement credentials inside it: do not repeat them next to it.
-    # Only a container that itself goes in counts (not one left out for holder_binding).
-    containers = {i.cred.id for i in items if is_known(i.cred.format) and _kind(i) in ("ldp", "jwt")
-                  and i.issued_to_holder
-                  and not _other_did(i, wallet.holder.did)}
+
+def _sort_items(items: list[ExportItem], holder: str) -> _Contents:
+    contents = _Contents()
+    containers = _containers_going_in(items, holder)
     for item in items:
-        if not is_known(item.cred.format):
-            pres.skipped.append(Skipped(item.cred.id, f"format {item.cred.format!r} is unknown to "
-                                                      "this version of credwallet"))
+        reason = _left_out(item, holder, containers)
+        if reason is not None:
+            contents.skipped.append(Skipped(item.cred.id, reason))
             continue
         kind = _kind(item)
-        if not item.issued_to_holder:
-            pres.skipped.append(Skipped(item.cred.id, NOT_HOLDER_REASON.format(
-                why=item.not_holder_why or "its recipient is not you")))
-        elif _other_did(item, wallet.holder.did):
-            # The verifier checks holder_binding: a DID subject must be the signing holder.
-            pres.skipped.append(Skipped(item.cred.id, OTHER_DID_REASON.format(
-                did=item.view.subject_id, holder=wallet.holder.did)))
-        elif item.cred.parent_id in containers:
-            pres.skipped.append(Skipped(item.cred.id, f"already inside {item.cred.parent_id}, "
-                                                      "which is in the presentation"))
-        elif kind == "vp":
-            pres.skipped.append(Skipped(item.cred.id, "a presentation; export the credentials "
-                                                      "it holds instead"))
-        elif kind == "jwt":
-            jwts.append(item)
+        if kind == "jwt":
+            contents.jwts.append(item)
         elif kind == "ob2":
-            ob2.append(item)
+            contents.ob2.append(item)
         else:
             try:
-                ldp.append((item, _ldp_document(item)))
+                contents.ldp.append((item, _ldp_document(item)))
             except (ValueError, UnicodeDecodeError, BadInput):
-                pres.skipped.append(Skipped(item.cred.id, "stored credential is not JSON"))
-    version = "1.1" if any(_data_model(d) == "1.1" for _, d in ldp) else "2.0"
-    if version == "1.1":
-        for item in jwts:
-            pres.skipped.append(Skipped(item.cred.id, "a JWT credential can only be enveloped in "
-                                "a VC 2.0 presentation, and this one holds VC 1.1 credentials; "
-                                "export it separately"))
-        jwts = []
-    included = [i for i, _ in ldp] + jwts + ob2
-    unverified = [i for i in included if not i.verified]
+                contents.skipped.append(Skipped(item.cred.id, "stored credential is not JSON"))
+    return contents
+
+
+def _containers_going_in(items: list[ExportItem], holder: str) -> set[str]:
+    """Ids of the containers (CLRs) that go in whole.
+
+    A CLR carries its achievement credentials inside it: do not repeat them next to it.
+    Only a container that itself goes in counts (not one left out for holder_binding)."""
+    return {i.cred.id for i in items if is_known(i.cred.format) and _kind(i) in ("ldp", "jwt")
+            and i.issued_to_holder
+            and not _other_did(i, holder)}
+
+
+def _left_out(item: ExportItem, holder: str, containers: set[str]) -> str | None:
+    """Why `item` stays out of the presentation whatever its embedding, or None."""
+    if not is_known(item.cred.format):
+        return f"format {item.cred.format!r} is unknown to this version of credwallet"
+    if not item.issued_to_holder:
+        return NOT_HOLDER_REASON.format(why=item.not_holder_why or "its recipient is not you")
+    if _other_did(item, holder):
+        # The verifier checks holder_binding: a DID subject must be the signing holder.
+        return OTHER_DID_REASON.format(did=item.view.subject_id, holder=holder)
+    if item.cred.parent_id in containers:
+        return f"already inside {item.cred.parent_id}, which is in the presentation"
+    if _kind(item) == "vp":
+        return "a presentation; export the credentials it holds instead"
+    return None
+
+
+def _fit_data_model(contents: _Contents) -> str:
+    """The presentation's data model: 1.1 when any credential in it is 1.1 (a 2.0 presentation
+    may not hold 1.1 credentials), and then the JWT credentials cannot go in."""
+    if not any(_data_model(d) == "1.1" for _, d in contents.ldp):
+        return "2.0"
+    for item in contents.jwts:
+        contents.skipped.append(Skipped(item.cred.id, "a JWT credential can only be enveloped in "
+                               "a VC 2.0 presentation, and this one holds VC 1.1 credentials; "
+                               "export it separately"))
+    contents.jwts = []
+    return "1.1"
+
+
+def _unsigned_document(contents: _Contents, version: str, holder: str) -> dict[str, Any]:
+    ob2 = contents.ob2
+    unverified = [i for i in contents.included if not i.verified]
     contexts: list[Any] = [V1 if version == "1.1" else V2]
     if ob2 or unverified:
         contexts.append({**(OB2_CONTEXT if ob2 else {}), **(NOTES_CONTEXT if unverified else {})})
-    vcs: list[Any] = [d for _, d in ldp]
-    for item in jwts:
-        token = item.cred.raw_bytes().decode("ascii").strip()
-        vcs.append({"@context": V2, "id": f"data:application/vc+jwt,{token}",
-                    "type": "EnvelopedVerifiableCredential"})
+    vcs = _embedded_credentials(contents)
     doc: dict[str, Any] = {"@context": contexts, "id": f"urn:uuid:{uuid.uuid4()}",
-                           "type": ["VerifiablePresentation"], "holder": wallet.holder.did}
+                           "type": ["VerifiablePresentation"], "holder": holder}
     if vcs:
         doc["verifiableCredential"] = vcs
     if ob2:
@@ -183,30 +220,48 @@ def build_presentation(items: list[ExportItem], wallet: WalletData,
             {"id": i.view.credential_id or i.cred.id,
              "reason": "did not pass the holder wallet's verification; do not rely on it"}
             for i in unverified]}
-    pres.included = included
-    if not pres.included:
-        return pres
-    try:
-        pres.document = sign_data_integrity(
-            doc, seed=holder_seed(wallet), verification_method=holder_verification_method(wallet),
-            proof_purpose="authentication", created=opts.now, challenge=opts.challenge,
-            domain=opts.domain, cryptosuite="eddsa-rdfc-2022",
-            extra_contexts=_cached_contexts(wallet))
-    except (ValueError, BadInput) as exc:
-        # Only a credential that failed verification (kept with --keep-invalid, exported with
-        # --include-unverified) can make canonicalization fail: leave those out and try again.
-        bad_ldp = [i for i, _ in ldp if not i.verified]
-        if not bad_ldp:
-            raise BadInput(f"cannot sign the presentation: {exc}") from None
-        for i in bad_ldp:
-            pres.skipped.append(Skipped(i.cred.id, "unverified and cannot be canonicalized, so it "
-                                                   f"cannot be put in a signed presentation ({exc})"))
-        keep = {i.cred.id for i in bad_ldp}
-        retry = [i for i in items if i.cred.id not in keep]
-        again = build_presentation(retry, wallet, opts)
-        again.skipped = pres.skipped + [s for s in again.skipped if s not in pres.skipped]
-        return again
-    return pres
+    return doc
+
+
+def _embedded_credentials(contents: _Contents) -> list[Any]:
+    """JSON-LD credentials as parsed; JWT credentials as enveloped data: URLs."""
+    vcs: list[Any] = [d for _, d in contents.ldp]
+    for item in contents.jwts:
+        token = item.cred.raw_bytes().decode("ascii").strip()
+        vcs.append({"@context": V2, "id": f"data:application/vc+jwt,{token}",
+                    "type": "EnvelopedVerifiableCredential"})
+    return vcs
+
+
+def _sign(doc: dict[str, Any], wallet: WalletData, opts: ExportOptions) -> dict[str, Any]:
+    from credwallet.verify import sign_data_integrity
+    from credwallet.wallet.holder import holder_seed, holder_verification_method
+
+    return sign_data_integrity(
+        doc, seed=holder_seed(wallet), verification_method=holder_verification_method(wallet),
+        proof_purpose="authentication", created=opts.now, challenge=opts.challenge,
+        domain=opts.domain, cryptosuite="eddsa-rdfc-2022",
+        extra_contexts=_cached_contexts(wallet))
+
+
+def _without_uncanonicalizable(items: list[ExportItem], contents: _Contents, exc: Exception,
+                               wallet: WalletData, opts: ExportOptions) -> Presentation:
+    """Signing failed: build the presentation again without the credentials that can fail it.
+
+    Only a credential that failed verification (kept with --keep-invalid, exported with
+    --include-unverified) can make canonicalization fail: leave those out and try again."""
+    bad_ldp = [i for i, _ in contents.ldp if not i.verified]
+    if not bad_ldp:
+        raise BadInput(f"cannot sign the presentation: {exc}") from None
+    skipped = contents.skipped
+    for i in bad_ldp:
+        skipped.append(Skipped(i.cred.id, "unverified and cannot be canonicalized, so it "
+                                          f"cannot be put in a signed presentation ({exc})"))
+    keep = {i.cred.id for i in bad_ldp}
+    retry = [i for i in items if i.cred.id not in keep]
+    again = build_presentation(retry, wallet, opts)
+    again.skipped = skipped + [s for s in again.skipped if s not in skipped]
+    return again
 
 
 def _ob2_entry(item: ExportItem) -> dict[str, Any]:
