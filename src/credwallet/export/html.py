@@ -115,28 +115,58 @@ def _status_class(status: str) -> str:
 
 
 def _credential(fact: dict[str, Any], item: ExportItem, level: int = 2) -> str:
-    ach = fact["achievement"]
-    issuer = fact["issuer"]
     anchor = f"cred-{e(fact['id'])}"
-    parts = [f'<article class="credential" id="{anchor}" aria-labelledby="{anchor}-h">',
-             f'<h{level} id="{anchor}-h">{e(fact["name"])}</h{level}>']
+    head = (f'<article class="credential" id="{anchor}" aria-labelledby="{anchor}-h">'
+            f'<h{level} id="{anchor}-h">{e(fact["name"])}</h{level}>')
+    ach = fact["achievement"]
+    rest = "".join([
+        _warning_banners(fact),
+        _card_top(fact, item),
+        _narratives(fact, ach),
+        _criteria(ach),
+        _skills(fact["skills"]),
+        _alignments(ach["alignments"]),
+        _assessment(item),
+        _verification(fact),
+        _parent_note(item),
+        "</article>",
+    ])
+    if level != 2:  # keep the outline: sub-headings one level below the card's own heading
+        rest = rest.replace("<h3>", f"<h{level + 1}>").replace("</h3>", f"</h{level + 1}>")
+    return head + rest
+
+
+def _warning_banners(fact: dict[str, Any]) -> str:
+    """Said first, so no reader takes someone else's or an unverified credential at face value."""
+    out = ""
     if not fact["issued_to_holder"]:
-        parts.append(f'<p><span class="verdict bad">{e(NOT_HOLDER_BADGE)}</span></p>'
-                     '<p class="banner" role="note">NOT ISSUED TO THE HOLDER: '
-                     f'{e(fact["not_issued_to_holder"])}. It is shown at the holder\'s request; '
-                     "it is not the holder's credential and proves nothing about the holder.</p>")
+        out += (f'<p><span class="verdict bad">{e(NOT_HOLDER_BADGE)}</span></p>'
+                '<p class="banner" role="note">NOT ISSUED TO THE HOLDER: '
+                f'{e(fact["not_issued_to_holder"])}. It is shown at the holder\'s request; '
+                "it is not the holder's credential and proves nothing about the holder.</p>")
     if fact["unverified"]:
-        parts.append('<p class="banner" role="note">NOT VERIFIED: this credential did not pass '
-                     "verification (see below). It is included at the holder's request; do not "
-                     "rely on it.</p>")
-    issuer_text = e(issuer.get("name") or issuer.get("id") or "unknown issuer")
+        out += ('<p class="banner" role="note">NOT VERIFIED: this credential did not pass '
+                "verification (see below). It is included at the holder's request; do not "
+                "rely on it.</p>")
+    return out
+
+
+def _issuer_text(issuer: dict[str, Any]) -> str:
+    text = e(issuer.get("name") or issuer.get("id") or "unknown issuer")
     if issuer.get("url"):
-        issuer_text = _link(issuer["url"], issuer.get("name") or issuer["url"])
+        text = _link(issuer["url"], issuer.get("name") or issuer["url"])
     if issuer.get("name") and issuer.get("id"):
-        issuer_text += f' <span class="muted mono">({e(issuer["id"])})</span>'
+        text += f' <span class="muted mono">({e(issuer["id"])})</span>'
     if issuer.get("signed") is False:
-        issuer_text += ' <span class="muted">(from an unsigned issuer profile)</span>'
-    rows = [("Issuer", issuer_text), ("Issued", e(day(fact["issued"]) or fact["issued"])),
+        text += ' <span class="muted">(from an unsigned issuer profile)</span>'
+    return text
+
+
+def _fact_rows(fact: dict[str, Any]) -> list[tuple[str, str]]:
+    """The card's key facts; a row with an empty value is left out (by _dl)."""
+    ach = fact["achievement"]
+    return [("Issuer", _issuer_text(fact["issuer"])),
+            ("Issued", e(day(fact["issued"]) or fact["issued"])),
             ("Valid from", e(day(fact["valid_from"])) if fact["valid_from"] != fact["issued"]
              else ""),
             ("Expires", e(day(fact["expires"]) or fact["expires"])),
@@ -148,44 +178,65 @@ def _credential(fact: dict[str, Any], item: ExportItem, level: int = 2) -> str:
              if fact["credential_id"] else ""),
             ("Public URL", _link(fact["public_url"])),
             ("Recipient", _recipient(fact.get("subject")))]
+
+
+def _card_top(fact: dict[str, Any], item: ExportItem) -> str:
     img = ""
     if item.image is not None:
         img = f'<img src="{e(data_uri(item.image))}" alt="Badge image: {e(fact["name"])}">'
-    parts.append(f'<div class="top">{img}<div class="facts">{_dl(rows)}</div></div>')
+    return f'<div class="top">{img}<div class="facts">{_dl(_fact_rows(fact))}</div></div>'
+
+
+def _narratives(fact: dict[str, Any], ach: dict[str, Any]) -> str:
+    """The credential's description, then the achievement's when it says something else."""
+    out = ""
     if fact["description"]:
-        parts.append(f'<p class="narrative">{e(fact["description"])}</p>')
+        out += f'<p class="narrative">{e(fact["description"])}</p>'
     if ach["description"] and ach["description"] != fact["description"]:
-        parts.append(f'<h3>About the achievement</h3><p class="narrative">{e(ach["description"])}</p>')
-    if ach["criteria"] or ach["criteria_url"]:
-        parts.append("<h3>Criteria</h3>")
-        if ach["criteria"]:
-            parts.append(f'<p class="narrative">{e(ach["criteria"])}</p>')
-        if ach["criteria_url"]:
-            parts.append(f"<p>{_link(ach['criteria_url'])}</p>")
-    if fact["skills"]:
-        parts.append("<h3>Skills</h3><ul>" + "".join(f"<li>{e(s)}</li>" for s in fact["skills"])
-                     + "</ul>")
-    if ach["alignments"]:
-        items = []
-        for a in ach["alignments"]:
-            label = a.get("target_name") or a.get("target_code") or a.get("target_url") or "?"
-            extra = " · ".join(e(x) for x in (a.get("target_code"), a.get("target_framework"),
-                                              a.get("target_type")) if x and x != label)
-            text = _link(a["target_url"], label) if a.get("target_url") else e(label)
-            items.append(f"<li>{text}{' <span class=muted>(' + extra + ')</span>' if extra else ''}"
-                         f"{'<br>' + e(a['target_description']) if a.get('target_description') else ''}"
-                         "</li>")
-        parts.append("<h3>Alignments</h3><ul>" + "".join(items) + "</ul>")
-    parts.append(_assessment(item))
-    parts.append(_verification(fact))
-    if item.cred.parent_id:
-        parts.append(f'<p class="muted">Part of credential <span class="mono">'
-                     f'{e(item.cred.parent_id)}</span> in this export\'s source wallet.</p>')
-    parts.append("</article>")
-    head, rest = "".join(parts[:2]), "".join(parts[2:])
-    if level != 2:  # keep the outline: sub-headings one level below the card's own heading
-        rest = rest.replace("<h3>", f"<h{level + 1}>").replace("</h3>", f"</h{level + 1}>")
-    return head + rest
+        out += f'<h3>About the achievement</h3><p class="narrative">{e(ach["description"])}</p>'
+    return out
+
+
+def _criteria(ach: dict[str, Any]) -> str:
+    if not (ach["criteria"] or ach["criteria_url"]):
+        return ""
+    out = "<h3>Criteria</h3>"
+    if ach["criteria"]:
+        out += f'<p class="narrative">{e(ach["criteria"])}</p>'
+    if ach["criteria_url"]:
+        out += f"<p>{_link(ach['criteria_url'])}</p>"
+    return out
+
+
+def _skills(skills: list[Any]) -> str:
+    if not skills:
+        return ""
+    return "<h3>Skills</h3><ul>" + "".join(f"<li>{e(s)}</li>" for s in skills) + "</ul>"
+
+
+def _alignments(alignments: list[dict[str, Any]]) -> str:
+    if not alignments:
+        return ""
+    return "<h3>Alignments</h3><ul>" + "".join(_alignment(a) for a in alignments) + "</ul>"
+
+
+def _alignment(a: dict[str, Any]) -> str:
+    """One framework target: its name (linked when it has a URL), the other identifying parts
+    that add something, and its description."""
+    label = a.get("target_name") or a.get("target_code") or a.get("target_url") or "?"
+    extra = " · ".join(e(x) for x in (a.get("target_code"), a.get("target_framework"),
+                                      a.get("target_type")) if x and x != label)
+    text = _link(a["target_url"], label) if a.get("target_url") else e(label)
+    return (f"<li>{text}{' <span class=muted>(' + extra + ')</span>' if extra else ''}"
+            f"{'<br>' + e(a['target_description']) if a.get('target_description') else ''}"
+            "</li>")
+
+
+def _parent_note(item: ExportItem) -> str:
+    if not item.cred.parent_id:
+        return ""
+    return (f'<p class="muted">Part of credential <span class="mono">'
+            f'{e(item.cred.parent_id)}</span> in this export\'s source wallet.</p>')
 
 
 def _assessment(item: ExportItem) -> str:
