@@ -256,21 +256,16 @@ def register(app: typer.Typer) -> None:
         run_command(ctx, body)
 
 
-def add_assessment_tree(tree: Any, summary: dict[str, Any],
-                        endorsements: list[dict[str, Any]] | None = None) -> None:
-    """`credwallet show`: the assessment and endorsement line groups of the credential tree."""
+def add_assessment_tree(tree: Any, summary: dict[str, Any]) -> None:
+    """`credwallet show`: the assessment line group of the credential tree (show_cmd draws the
+    endorsements itself)."""
     from credwallet.cli.textsafe import clean as escape
 
     node = tree.add(f"[bold]Assessment[/bold]: {escape(summary['assessment'])}")
     for flag in summary["flags"]:
         node.add(f"[yellow]{escape(flag)}[/yellow]")
     for r in summary["results"]:
-        level = (r.get("achieved_level") or {})
-        got = r.get("value") or level.get("name") or level.get("id") or r.get("status") or "?"
-        head = f"{r.get('name') or 'Result'}: {got}"
-        if r.get("meets_requirement") is not None:
-            head += " (meets the requirement)" if r["meets_requirement"] else " (below requirement)"
-        line = node.add(escape(head))
+        line = node.add(escape(_result_head(r)))
         if r.get("detail"):
             line.add(f"[dim]{escape(r['detail'])}[/dim]")
     for e in summary["evidence"]:
@@ -278,24 +273,25 @@ def add_assessment_tree(tree: Any, summary: dict[str, Any],
     act = summary["activity"]
     if act["start"] or act["end"]:
         node.add(f"Activity: {escape(act['start'] or '?')} to {escape(act['end'] or '?')}")
-    credits = summary["credits"]
-    if credits["earned"] is not None or credits["available"] is not None:
-        node.add(f"Credits: {credits['earned'] if credits['earned'] is not None else '?'} earned"
-                 + (f" of {credits['available']} available"
-                    if credits["available"] is not None else ""))
-    if not endorsements:
-        return
-    enode = tree.add(f"[bold]Endorsements[/bold]: {len(endorsements)}")
-    for e in endorsements:
-        who = e["endorser"].get("name") or e["endorser"].get("id") or "unknown endorser"
-        if e["endorser"].get("name") and not e["endorser"].get("name_verified"):
-            who += " (name not verified)"
-        style = "green" if e["verdict"] == "verified" else "yellow"
-        line = enode.add(f"[{style}]{escape(e['verdict'])}[/{style}] {escape(who)} endorses "
-                         f"{escape((e.get('endorses') or {}).get('what') or 'this ' + e['on'])}")
-        if e.get("comment"):
-            line.add(f"\u201c{escape(e['comment'])}\u201d")
-        failed = [c["check"] for c in e.get("checks", []) if c.get("status") == "failed"]
-        if e["verdict"] != "verified":
-            why = f"failed: {', '.join(failed)}" if failed else (e.get("reason") or "")[:200]
-            line.add(f"[dim]{escape(why)}[/dim]")
+    credits = _credits_line(summary["credits"])
+    if credits:
+        node.add(credits)
+
+
+def _result_head(r: dict[str, Any]) -> str:
+    """'Name: achieved' and, when a requirement is known, whether it is met (unescaped)."""
+    level = (r.get("achieved_level") or {})
+    got = r.get("value") or level.get("name") or level.get("id") or r.get("status") or "?"
+    head = f"{r.get('name') or 'Result'}: {got}"
+    if r.get("meets_requirement") is not None:
+        head += " (meets the requirement)" if r["meets_requirement"] else " (below requirement)"
+    return head
+
+
+def _credits_line(credits: dict[str, Any]) -> str:
+    """'Credits: E earned of A available' ('?' for an unknown part), or '' when neither is known."""
+    earned, available = credits["earned"], credits["available"]
+    if earned is None and available is None:
+        return ""
+    return (f"Credits: {earned if earned is not None else '?'} earned"
+            + (f" of {available} available" if available is not None else ""))
