@@ -12,10 +12,10 @@ import fnmatch
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from credwallet.models.view import CredentialView
+from credwallet.models.view import AchievementView, CredentialView
 from credwallet.pathways import saferegex
 from credwallet.pathways.held import HeldCredential
 from credwallet.pathways.model import CredentialRequirement
@@ -58,22 +58,44 @@ def _ctids(v: CredentialView) -> set[str]:
 def matches(req: CredentialRequirement, view: CredentialView) -> bool:
     """True when the view satisfies every criterion the leaf gives."""
     ach = view.achievement
-    if req.achievement_id is not None:
-        ids = [req.achievement_id] if isinstance(req.achievement_id, str) else req.achievement_id
-        if ach.id is None or _url(ach.id) not in {_url(i) for i in ids}:
-            return False
-    if req.related_to is not None:
-        target = _url(req.related_to)
-        if _url(ach.id) != target and target not in {_url(r) for r in ach.related}:
-            return False
-    if req.ctid is not None:
-        want = ctid_of(req.ctid) or req.ctid.strip().lower()
-        urls = {_url(a.target_url) for a in ach.alignments} | {_url(ach.id)}
-        if want not in _ctids(view) and _url(req.ctid) not in urls:
-            return False
-    if req.alignment is not None and not _alignment_ok(req, view):
-        return False
-    names = _names(view)
+    return (_achievement_id_ok(req, ach)
+            and _related_ok(req, ach)
+            and _ctid_ok(req, view)
+            and (req.alignment is None or _alignment_ok(req, view))
+            and _name_ok(req, _names(view))
+            and _issuer_ok(req, view)
+            and _kind_ok(req, ach))
+
+
+# One helper per criterion (or family of criteria); each is True when its criterion is absent.
+
+def _achievement_id_ok(req: CredentialRequirement, ach: AchievementView) -> bool:
+    if req.achievement_id is None:
+        return True
+    ids = [req.achievement_id] if isinstance(req.achievement_id, str) else req.achievement_id
+    return ach.id is not None and _url(ach.id) in {_url(i) for i in ids}
+
+
+def _related_ok(req: CredentialRequirement, ach: AchievementView) -> bool:
+    """The achievement is the target or lists it among its related achievements."""
+    if req.related_to is None:
+        return True
+    target = _url(req.related_to)
+    return _url(ach.id) == target or target in {_url(r) for r in ach.related}
+
+
+def _ctid_ok(req: CredentialRequirement, view: CredentialView) -> bool:
+    """The CTID (or the registry URI itself) appears as the achievement id or an alignment."""
+    if req.ctid is None:
+        return True
+    ach = view.achievement
+    want = ctid_of(req.ctid) or req.ctid.strip().lower()
+    urls = {_url(a.target_url) for a in ach.alignments} | {_url(ach.id)}
+    return want in _ctids(view) or _url(req.ctid) in urls
+
+
+def _name_ok(req: CredentialRequirement, names: list[str]) -> bool:
+    """Exact name (case and spacing folded), glob pattern, or regex over either name."""
     if req.name is not None and _fold(req.name) not in {_fold(n) for n in names}:
         return False
     if req.name_pattern is not None:
@@ -82,12 +104,18 @@ def matches(req: CredentialRequirement, view: CredentialView) -> bool:
             return False
     if req.name_regex is not None:
         rx = re.compile(req.name_regex)  # checked safe by the model; re caches compiled ones
-        if not any(saferegex.search(rx, n) for n in names):
-            return False
+        return any(saferegex.search(rx, n) for n in names)
+    return True
+
+
+def _issuer_ok(req: CredentialRequirement, view: CredentialView) -> bool:
     if req.issuer_id is not None and _url(view.issuer.id) != _url(req.issuer_id):
         return False
-    if req.issuer_name is not None and _fold(view.issuer.name) != _fold(req.issuer_name):
-        return False
+    return req.issuer_name is None or _fold(view.issuer.name) == _fold(req.issuer_name)
+
+
+def _kind_ok(req: CredentialRequirement, ach: AchievementView) -> bool:
+    """Achievement type and tag."""
     if req.achievement_type is not None and (
         _type(ach.achievement_type) != _type(req.achievement_type)
     ):
@@ -155,56 +183,51 @@ class HeldIndex:
 
     def _candidates(self, req: CredentialRequirement) -> Iterable[int]:
         """Positions that may match, from the most selective indexed criterion given."""
-        options: list[list[int]] = []
+        options = self._indexed_options(req)
+        if not options and (req.name_pattern is not None or req.name_regex is not None):
+            options.append(self._pattern_hits(req))
+        if not options:
+            return range(len(self.held))
+        return _narrowest(options)
+
+    def _indexed_options(self, req: CredentialRequirement) -> list[list[int]]:
+        """One candidate list per indexed criterion the leaf gives, keyed the way matches()
+        compares that criterion."""
         ix = self._idx
+        options: list[list[int]] = []
         if req.achievement_id is not None:
             ids = req.achievement_id
             ids = [ids] if isinstance(ids, str) else ids
             options.append(sorted({p for i in ids for p in ix["achievement_id"].get(_url(i), [])}))
         if req.related_to is not None:
             options.append(ix["related"].get(_url(req.related_to), []))
-        if req.ctid is not None:
-            key = ctid_of(req.ctid)
-            if key is not None:
-                options.append(ix["ctid"].get(key, []))
+        ctid = ctid_of(req.ctid)  # a URI not ending in a CTID is not indexed
+        if ctid is not None:
+            options.append(ix["ctid"].get(ctid, []))
         if req.alignment is not None:
             if req.alignment.target_code:
                 options.append(ix["code"].get(_fold(req.alignment.target_code), []))
             elif req.alignment.target_url:
                 options.append(ix["url"].get(_url(req.alignment.target_url), []))
-        if req.name is not None:
-            options.append(ix["name"].get(_fold(req.name), []))
-        if req.issuer_id is not None:
-            options.append(ix["issuer_id"].get(_url(req.issuer_id), []))
-        if req.issuer_name is not None:
-            options.append(ix["issuer_name"].get(_fold(req.issuer_name), []))
-        if req.achievement_type is not None:
-            options.append(ix["type"].get(_type(req.achievement_type), []))
-        if req.tag is not None:
-            options.append(ix["tag"].get(_fold(req.tag), []))
-        if not options and (req.name_pattern is not None or req.name_regex is not None):
-            # Patterns are tried once per distinct name, not once per credential.
-            if req.name_pattern is not None:
-                rx = re.compile(fnmatch.translate(_fold(req.name_pattern)))
-                names = ix["name"]
-            else:
-                rx = re.compile(req.name_regex or "")
-                names = ix["raw_name"]
-            hit = {p for n, ps in names.items()
-                   if (rx.match(n) if req.name_pattern is not None else saferegex.search(rx, n))
-                   for p in ps}
-            options.append(sorted(hit))
-        if not options:
-            return range(len(self.held))
-        options.sort(key=len)
-        best = options[0]
-        # A second criterion usually narrows a lot (tag AND type): intersect before the
-        # full check, when the other list is not much bigger than this one is worth.
-        for other in options[1:3]:
-            if len(best) > 8 and len(other) <= 50 * len(best):
-                keep = set(other)
-                best = [p for p in best if p in keep]
-        return best
+        lookups: tuple[tuple[str | None, str, Callable[[str | None], str]], ...] = (
+            (req.name, "name", _fold), (req.issuer_id, "issuer_id", _url),
+            (req.issuer_name, "issuer_name", _fold), (req.achievement_type, "type", _type),
+            (req.tag, "tag", _fold))
+        for value, index, key in lookups:
+            if value is not None:
+                options.append(ix[index].get(key(value), []))
+        return options
+
+    def _pattern_hits(self, req: CredentialRequirement) -> list[int]:
+        """Positions whose name matches the leaf's pattern or regex.
+
+        Patterns are tried once per distinct name, not once per credential."""
+        if req.name_pattern is not None:
+            rx = re.compile(fnmatch.translate(_fold(req.name_pattern)))
+            return sorted({p for n, ps in self._idx["name"].items() if rx.match(n) for p in ps})
+        rx = re.compile(req.name_regex or "")
+        return sorted({p for n, ps in self._idx["raw_name"].items()
+                       if saferegex.search(rx, n) for p in ps})
 
     def matching(self, req: CredentialRequirement) -> list[HeldCredential]:
         """Every held credential the leaf matches, counting or not, in wallet order."""
@@ -214,6 +237,19 @@ class HeldIndex:
             hit = [self.held[i] for i in self._candidates(req) if matches(req, self.held[i].view)]
             self._cache[key] = hit
         return hit
+
+
+def _narrowest(options: list[list[int]]) -> list[int]:
+    """The shortest candidate list, narrowed by the next ones when that is cheap."""
+    options.sort(key=len)
+    best = options[0]
+    # A second criterion usually narrows a lot (tag AND type): intersect before the
+    # full check, when the other list is not much bigger than this one is worth.
+    for other in options[1:3]:
+        if len(best) > 8 and len(other) <= 50 * len(best):
+            keep = set(other)
+            best = [p for p in best if p in keep]
+    return best
 
 
 def describe(req: CredentialRequirement) -> str:
