@@ -357,6 +357,32 @@ class Evaluator:
 
     def _credits(self, g: CreditSum, s: _Settings, taken: frozenset[str]) -> _Res:
         s = replace(s, prefer_credits=True)
+        results, t = self._credit_units(g, s, taken)
+        offers = self._credit_offers(g, s, t)
+        from_units = sum(r.credit_value for r in results.values())
+        earned = from_units + sum(v for *_, v in offers)
+        ok = earned + EPS >= g.credits
+        # Count just enough (largest first) so siblings keep the rest.
+        chosen = _just_enough(offers, g.credits - from_units) if ok else offers
+        results.update(self._credit_leaf_results(g, s, t, offers, chosen))
+        used = frozenset().union(*(r.used for i, r in results.items()
+                                   if not isinstance(g.of[i], CredentialRequirement)))
+        used = used | {h.id for _, h, _ in chosen}
+        progress = min(1.0, earned / g.credits)
+        node = NodeProgress(
+            id=g.id or "", type="credits", title=g.title or f"at least {g.credits:g} credits",
+            satisfied=ok, state=state_of(ok, progress), progress=progress,
+            matched_by=sorted(used), credits=CreditsProgress(earned=earned, required=g.credits),
+            criteria_url=g.criteria_url, description=g.description,
+            requirements=[results[i].node for i in range(len(g.of))],
+        )
+        return _Res(node, used, earned)
+
+    def _credit_units(self, g: CreditSum, s: _Settings,
+                      taken: frozenset[str]) -> tuple[dict[int, _Res], frozenset[str]]:
+        """Stacked pathways, then sub-groups, by position, and every credential taken after them.
+
+        Leaves come last: they pick among what the units left."""
         results: dict[int, _Res] = {}
         t = taken
         for i, c in enumerate(g.of):
@@ -370,49 +396,51 @@ class Evaluator:
                     r.credit_value = 0.0  # an unfinished unit earns nothing
                 results[i] = r
                 t = t | r.used
+        return results, t
+
+    def _credit_offers(self, g: CreditSum, s: _Settings, taken: frozenset[str]) -> list[_Offer]:
+        """Every counting credential of every leaf with its credits; a credential is offered
+        once, by the first leaf it matches (the sum counts each credential once)."""
         seen: set[str] = set()
-        leaf_creds: list[tuple[int, HeldCredential, float]] = []
+        offers: list[_Offer] = []
         for i, c in enumerate(g.of):
             if isinstance(c, CredentialRequirement):
-                mine = [h for h in self._counting(c, s, t) if h.id not in seen]
+                mine = [h for h in self._counting(c, s, taken) if h.id not in seen]
                 seen.update(h.id for h in mine)
-                leaf_creds.extend((i, h, credit_value(h, c.credits)) for h in mine)
-        earned = sum(r.credit_value for r in results.values()) + sum(v for *_, v in leaf_creds)
-        ok = earned + EPS >= g.credits
-        # Count just enough (largest first) so siblings keep the rest.
-        chosen = leaf_creds
-        if ok:
-            need = g.credits - sum(r.credit_value for r in results.values())
-            chosen, acc = [], 0.0
-            for item in sorted(leaf_creds, key=lambda x: -x[2]):
-                if acc + EPS >= need:
-                    break
-                chosen.append(item)
-                acc += item[2]
+                offers.extend((i, h, credit_value(h, c.credits)) for h in mine)
+        return offers
+
+    def _credit_leaf_results(self, g: CreditSum, s: _Settings, taken: frozenset[str],
+                             offers: list[_Offer], chosen: list[_Offer]) -> dict[int, _Res]:
         counted_ids = {h.id for _, h, _ in chosen}
+        results: dict[int, _Res] = {}
         for i, c in enumerate(g.of):
             if isinstance(c, CredentialRequirement):
                 # Show what is counted; extra matches beyond the sum needed stay free.
                 hs = [h for j, h, _ in chosen if j == i]
-                res = self._leaf_res(c, s, t, hs)
-                spare = [h for j, h, _ in leaf_creds if j == i and h.id not in counted_ids]
+                res = self._leaf_res(c, s, taken, hs)
+                spare = [h for j, h, _ in offers if j == i and h.id not in counted_ids]
                 res.node.not_counted += [NotCounted.model_construct(
                     id=h.id, name=h.label, status="not_needed",
                     reason="matches, but the credits required are already met")
                     for h in spare[:MAX_USED_ELSEWHERE]]
                 results[i] = res
-        used = frozenset().union(*(r.used for i, r in results.items()
-                                   if not isinstance(g.of[i], CredentialRequirement)))
-        used = used | {h.id for _, h, _ in chosen}
-        progress = min(1.0, earned / g.credits)
-        node = NodeProgress(
-            id=g.id or "", type="credits", title=g.title or f"at least {g.credits:g} credits",
-            satisfied=ok, state=state_of(ok, progress), progress=progress,
-            matched_by=sorted(used), credits=CreditsProgress(earned=earned, required=g.credits),
-            criteria_url=g.criteria_url, description=g.description,
-            requirements=[results[i].node for i in range(len(g.of))],
-        )
-        return _Res(node, used, earned)
+        return results
+
+
+_Offer = tuple[int, HeldCredential, float]  # (leaf position in the group, credential, its credits)
+
+
+def _just_enough(offers: list[_Offer], need: float) -> list[_Offer]:
+    """The largest offers, in that order, until `need` credits are reached."""
+    chosen: list[_Offer] = []
+    acc = 0.0
+    for offer in sorted(offers, key=lambda x: -x[2]):
+        if acc + EPS >= need:
+            break
+        chosen.append(offer)
+        acc += offer[2]
+    return chosen
 
 
 def _max_credit_matching(leaves: list[tuple[int, CredentialRequirement]],
