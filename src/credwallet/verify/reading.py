@@ -15,6 +15,7 @@ never decide what a known term means. A document that reads differently is refus
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -25,15 +26,23 @@ from credwallet.verify.contexts import ContextLimit, ContextStore, bundled_conte
 # Contained credentials are verified (and read) on their own, with their own contexts.
 CONTAINED = frozenset({"verifiableCredential"})
 MAX_DIFF_NODES = 200_000
+# The known terms of the document being compared (set by full_reading_problem).
+_KNOWN: ContextVar[frozenset[str] | None] = ContextVar("known_terms", default=None)
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 
 
-@lru_cache(maxsize=1)
-def known_terms() -> frozenset[str]:
-    """Every term any bundled context defines (top level or scoped)."""
+@lru_cache(maxsize=64)
+def known_terms(urls: tuple[str, ...] | None = None) -> frozenset[str]:
+    """Every term the given bundled contexts (default: all of them) define, top level or scoped.
+
+    A document is compared only on the terms of the bundled contexts it names: a term some
+    unrelated bundled context defines is no business of a document that never named it.
+    """
     terms: set[str] = set()
-    stack: list[Any] = [doc.get("@context") for doc in bundled_contexts().values()]
+    bundled = bundled_contexts()
+    chosen = bundled.values() if urls is None else [bundled[u] for u in urls if u in bundled]
+    stack: list[Any] = [doc.get("@context") for doc in chosen]
     while stack:
         node = stack.pop()
         if isinstance(node, list):
@@ -192,7 +201,11 @@ def full_reading_problem(doc: dict[str, Any], store: ContextStore) -> str | None
     except Exception as exc:  # noqa: BLE001 - pyld raises many types on hostile input
         return f"the document cannot be read with the bundled contexts ({type(exc).__name__})"
     budget = [MAX_DIFF_NODES]
-    return _diff(doc, reading, "", budget, store)
+    token = _KNOWN.set(known_terms(tuple(trusted_context(doc))))
+    try:
+        return _diff(doc, reading, "", budget, store)
+    finally:
+        _KNOWN.reset(token)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -253,7 +266,7 @@ def _diff_node(
         # read, like any document, against the bundled contexts it names.
         inner = reading_problem(literal, store)
         return f"{path}: {inner}" if inner else None
-    known = known_terms()
+    known = _KNOWN.get() or known_terms()
     for key in literal:
         if key.startswith("@") and key != "@context" and literal[key] != reading.get(key):
             return f"{path}{key} is a JSON-LD keyword credwallet does not read (it would hide data)"
