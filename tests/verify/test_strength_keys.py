@@ -287,3 +287,108 @@ def test_signed_vp_without_holder_is_not_bound() -> None:
     assert "names no holder" in result.check("key_binding").detail
     did, _ = did_key_of(SEED)
     assert verdict(run(_vp(did, vm))) == ("passed", "passed", True)
+
+
+# --- verification method shapes, unit by unit ---------------------------------------------------
+
+def _resolved(vm: dict[str, Any], relationship: str = "assertionMethod", **doc: Any) -> Any:
+    body = {"id": DID, "verificationMethod": [vm], relationship: [vm["id"]], **doc}
+    return resolve(vm["id"], DictMaterial({DID_URL: cached(DID_URL, body)}))
+
+
+def test_key_from_vm_object_fields() -> None:
+    from credwallet.verify.keys import key_from_vm_object
+
+    key = key_from_vm_object({"controller": "did:example:c", "publicKeyMultibase": MB}, "did:example:c#k")
+    assert (key.vm_id, key.controller, key.ed25519) == ("did:example:c#k", "did:example:c", PUB)
+    assert key_from_vm_object({"controller": 5, "publicKeyMultibase": MB}, "x").controller is None
+    with pytest.raises(KeyUnavailable, match="no supported public key property"):
+        key_from_vm_object({"id": "x"}, "x")
+
+
+def test_base58_and_pem_methods() -> None:
+    import base58
+
+    b58 = {"id": f"{DID}#b58", "type": "Ed25519VerificationKey2018", "controller": DID,
+           "publicKeyBase58": base58.b58encode(PUB).decode()}
+    key = _resolved(b58)
+    assert key.ed25519 == PUB and key.bound_controller == DID
+    assert key.as_of == "2026-01-01T00:00:00Z"
+    doc = signed(DID, b58["id"])
+    assert verdict(run(doc, did_doc([b58], assertionMethod=[b58["id"]]))) == ("passed", "passed", True)
+    with pytest.raises(KeyUnavailable, match="not 32 bytes"):
+        _resolved({**b58, "publicKeyBase58": "1" * 100})
+    with pytest.raises(KeyUnavailable, match="not 32 bytes"):
+        _resolved({**b58, "publicKeyBase58": base58.b58encode(PUB[:31]).decode()})
+    pem = {"id": f"{DID}#pem", "type": "CryptographicKey", "controller": DID,
+           "publicKeyPem": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"}
+    key = _resolved(pem)
+    assert key.pem == pem["publicKeyPem"] and key.ed25519 is None and key.ec is None
+
+
+def test_jwk_fields_and_curves() -> None:
+    jwk = {"kty": "OKP", "crv": "Ed25519", "x": b64(PUB)}
+    key = _resolved({"id": f"{DID}#j", "controller": DID, "publicKeyJwk": jwk})
+    assert key.jwk == jwk and key.ed25519 == PUB
+    x25519 = _resolved({"id": f"{DID}#j", "controller": DID,
+                        "publicKeyJwk": {"kty": "OKP", "crv": "X25519", "x": b64(PUB)}})
+    assert x25519.ed25519 is None  # not a signing key
+    numbers = ec.generate_private_key(ec.SECP256R1()).public_key().public_numbers()
+    for broken in ({"kty": "EC", "crv": "P-256", "x": b64(numbers.x.to_bytes(32, "big"))},
+                   {"kty": "EC", "crv": "P-256", "y": b64(numbers.y.to_bytes(32, "big"))},
+                   {"kty": "EC", "crv": "P-256", "x": "A" * 3000, "y": "A"}):
+        with pytest.raises(KeyUnavailable):
+            _resolved({"id": f"{DID}#j", "controller": DID, "publicKeyJwk": broken})
+
+
+@pytest.mark.parametrize("relationship", ["authentication", "publicKey", "capabilityInvocation",
+                                          "capabilityDelegation", "assertionMethod"])
+def test_method_defined_under_any_relationship_is_found(relationship: str) -> None:
+    vm = {"id": f"{DID}#key-1", "type": "Multikey", "controller": DID, "publicKeyMultibase": MB}
+    body: dict[str, Any] = {"id": DID, relationship: [vm]}
+    if relationship != "assertionMethod":
+        body["assertionMethod"] = [vm["id"]]
+    key = resolve(vm["id"], DictMaterial({DID_URL: cached(DID_URL, body)}))  # default purpose
+    assert key.ed25519 == PUB and key.bound_controller == DID
+
+
+def test_document_top_level_key_is_not_the_listed_method() -> None:
+    """A controller document with key properties of its own is not every method it lists."""
+    other = ed25519_multikey(bytes(nacl.signing.SigningKey(bytes(32)).verify_key))
+    vm = {"id": f"{PROFILE}#key-1", "type": "Multikey", "controller": PROFILE, "publicKeyMultibase": MB}
+    profile = cached(PROFILE, {"id": PROFILE, "publicKeyMultibase": other, "assertionMethod": [vm]})
+    assert verdict(run(signed(PROFILE, vm["id"]), profile)) == ("passed", "passed", True)
+
+
+def test_empty_controller_means_the_document() -> None:
+    vm = {"id": f"{DID}#key-1", "type": "Multikey", "controller": "", "publicKeyMultibase": MB}
+    assert _resolved(vm).bound_controller == DID
+
+
+def test_fragment_key_fields() -> None:
+    key = resolve(f"https://issuer.example/p#{MB}", EmptyMaterial())
+    assert (key.vm_id, key.controller, key.bound_controller) == (f"https://issuer.example/p#{MB}",
+                                                                 "https://issuer.example/p", None)
+    assert key.how == "key taken from the verification method's URL fragment"
+    assert "was not cached at import" in key.notes[0]
+    with pytest.raises(KeyUnavailable, match="was not cached"):
+        resolve("https://issuer.example/p", EmptyMaterial())
+
+
+@pytest.mark.parametrize("did", ["did:web", "did:webx:a", "dud:web:a", "did:web:a:.", "did:web:a:b:"])
+def test_malformed_did_web_forms(did: str) -> None:
+    with pytest.raises(KeyUnavailable, match="malformed did:web"):
+        did_web_url(did)
+
+
+def test_binding_detail_roles() -> None:
+    from credwallet.verify.keys import ResolvedKey, binding_detail
+
+    key = ResolvedKey(vm_id="v", bound_controller="did:example:a", how="h")
+    assert binding_detail(key, None) == (
+        False, "the credential names no issuer; the key cannot be bound to one")
+    assert binding_detail(key, "did:example:a")[0] is True
+    assert binding_detail(key, "did:example:b", "holder") == (
+        False, "key v is controlled by did:example:a, not by the holder did:example:b")
+    unbound = ResolvedKey(vm_id="v", notes=["n1", "n2"])
+    assert binding_detail(unbound, "did:example:a") == (False, "key v is not bound to the issuer: n1; n2")
