@@ -178,7 +178,9 @@ def issuer_of(rec: Recognised, material: MaterialSource | None = None) -> str | 
     """The issuer id a recognised credential claims (OB 2.0: via its BadgeClass)."""
     doc = rec.document if isinstance(rec.document, dict) else {}
     if not rec.format.startswith("ob2"):
-        return _id(doc.get("issuer"))
+        # A JWT may name its issuer only in `iss` (VCDM 1.1 mapping, SD-JWT VC).
+        payload = rec.jwt_payload if isinstance(rec.jwt_payload, dict) else {}
+        return _id(doc.get("issuer")) or _id(doc.get("iss")) or _id(payload.get("iss"))
     badge = doc.get("badge")
     if isinstance(badge, str) and material is not None:
         cached = lookup(material, badge)

@@ -185,6 +185,16 @@ def resolve(vm_id: Any, material: MaterialSource, purpose: str = "assertionMetho
         raise KeyUnavailable("proof has no verificationMethod")
     if len(vm_id) > 2048:
         raise KeyUnavailable("verificationMethod is too long")
+    # did:jwk and secp256k1 did:keys live in their own modules, which build on this one.
+    if vm_id.startswith("did:jwk:"):
+        from credwallet.verify.did_jwk import resolve_did_jwk
+
+        return resolve_did_jwk(vm_id, purpose)
+    if vm_id.startswith("did:key:"):
+        from credwallet.verify.did_key_ec import ec_did_key_curve, resolve_did_key_ec
+
+        if ec_did_key_curve(vm_id) == "secp256k1":
+            return resolve_did_key_ec(vm_id)
     if vm_id.startswith("did:key:"):
         did, _, fragment = vm_id.partition("#")
         mb = did.removeprefix("did:key:")

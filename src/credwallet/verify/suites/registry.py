@@ -58,7 +58,12 @@ class DataIntegritySuite:
     def accepts(self, key: ResolvedKey) -> str | None:
         """Why `key` cannot be used with this suite (None when it can)."""
         if self.algorithm == "ECDSA":
-            return None if key.ec is not None else "the verification method is not a P-256/P-384 key"
+            # Only the curves of the suite: a secp256k1 (or any other) key is refused, not
+            # treated as P-256.
+            curve = getattr(getattr(key.ec, "curve", None), "name", None)
+            if curve in ("secp256r1", "secp384r1"):
+                return None
+            return "the verification method is not a P-256/P-384 key"
         return None if key.ed25519 is not None else "the verification method is not an Ed25519 key"
 
     def verify(
