@@ -14,6 +14,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from credwallet import __version__
+from credwallet.artifact import embed_block
 from credwallet.export.facts import day
 from credwallet.export.images import data_uri
 from credwallet.export.model import ExportItem
@@ -359,7 +360,8 @@ it confirmed today.</li>
 
 
 def render_html(facts: list[dict[str, Any]], items: list[ExportItem], *, holder: str | None,
-                generated: str, progress: PathwayProgress | None) -> str:
+                generated: str, progress: PathwayProgress | None,
+                presentation: str | None = None) -> str:
     unverified = sum(1 for f in facts if f["unverified"])
     pairs = list(zip(facts, items, strict=True))
     mine = [(f, i) for f, i in pairs if f["issued_to_holder"]]
@@ -409,6 +411,8 @@ def render_html(facts: list[dict[str, Any]], items: list[ExportItem], *, holder:
         f"<title>{e(title)}</title><style>{CSS}</style></head><body>"
         f"<header><h1>{e(title)}</h1>{intro}</header><main>{pathway}{toc}{body}"
         f"{HOW_TO_VERIFY}</main>"
+        # The signed presentation, as an inert data block (the CSP runs no script at all).
+        f"{embed_block(presentation) if presentation else ''}"
         '<footer class="muted"><p>Generated offline by credwallet. Values come from the signed '
         "credentials unless marked otherwise.</p></footer></body></html>\n"
     )
