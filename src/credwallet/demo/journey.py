@@ -75,6 +75,7 @@ def run_journey(home: Path, out_dir: Path, now: datetime, *, progress: bool) -> 
                                              progress=progress)
         # The site is gone: everything from here on is offline.
         with store.transaction(pw) as w:
+            _trust_demo_issuers(w, now)
             for cred in w.credentials:
                 cred.verification = verify_stored(cred, w, now)
                 report.results.append(cred.verification)
@@ -114,3 +115,16 @@ def _surprises(report: DemoReport, wallet: WalletData) -> list[str]:
         if failed != want:
             out.append(f"{item.source}: expected {expected}, failed checks {sorted(failed) or 'none'}")
     return out
+
+
+def _trust_demo_issuers(wallet: Any, now: datetime) -> None:
+    """The learner recognises the example issuers (as a user would after checking them), so
+    the pathways that name an issuer count its credentials; a stranger using the same name
+    would not count."""
+    from credwallet.trust.model import dump_trust, load_trust
+
+    settings = load_trust(wallet.trust)
+    for cred in wallet.credentials:
+        if cred.issuer_id and not cred.issuer_id.startswith("did:key:"):
+            settings.add_issuer(cred.issuer_id, cred.issuer_name or "demo example issuer", now)
+    wallet.trust = dump_trust(settings)

@@ -28,6 +28,9 @@ class IssuerView(BaseModel):
     email: str | None = None
     image: str | None = None
     signed: bool = True  # False when only known from an unsigned fetched profile
+    # The issuer id is on the user's trust list or a followed registry (issuer_trust passed).
+    # Only then may a pathway rule match the issuer by its (self-asserted) name.
+    trusted: bool = False
 
 
 class AchievementView(BaseModel):

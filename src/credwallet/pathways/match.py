@@ -111,7 +111,11 @@ def _name_ok(req: CredentialRequirement, names: list[str]) -> bool:
 def _issuer_ok(req: CredentialRequirement, view: CredentialView) -> bool:
     if req.issuer_id is not None and _url(view.issuer.id) != _url(req.issuer_id):
         return False
-    return req.issuer_name is None or _fold(view.issuer.name) == _fold(req.issuer_name)
+    if req.issuer_name is None:
+        return True
+    # A name is what the issuer says about itself: anyone's key can claim it. It counts only
+    # for an issuer the user trusts (trust list or followed registry).
+    return view.issuer.trusted and _fold(view.issuer.name) == _fold(req.issuer_name)
 
 
 def _kind_ok(req: CredentialRequirement, ach: AchievementView) -> bool:
