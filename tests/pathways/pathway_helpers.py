@@ -18,10 +18,11 @@ def held(cid: str, *, achievement_id: str | None = None, name: str | None = None
          achievement_type: str | None = None, credits_available: float | None = None,
          credits_earned: float | None = None, alignments: list[dict[str, str]] | None = None,
          related: list[str] | None = None, issued: str | None = "2025-01-10T00:00:00Z",
-         expires: str | None = None, criteria_url: str | None = None) -> HeldCredential:
+         expires: str | None = None, criteria_url: str | None = None,
+         issuer_trusted: bool = True) -> HeldCredential:
     view = CredentialView(
         wallet_id=cid, format="ob3-ldp", name=name,
-        issuer=IssuerView(id=issuer_id, name=issuer_name),
+        issuer=IssuerView(id=issuer_id, name=issuer_name, trusted=issuer_trusted),
         achievement=AchievementView(
             id=achievement_id, name=name, achievement_type=achievement_type,
             credits_available=credits_available, tags=tags or [],

@@ -33,6 +33,9 @@ def node(progress, rid):  # type: ignore[no-untyped-def]
     ({"issuer_id": "https://i.example"}, {"issuer_id": "https://i.example"}, True),
     ({"issuer_id": "https://i.example"}, {"issuer_id": "https://j.example"}, False),
     ({"issuer_name": "skills institute"}, {"issuer_name": "Skills Institute"}, True),
+    # A name is self-asserted: it matches only an issuer the user trusts.
+    ({"issuer_name": "skills institute"},
+     {"issuer_name": "Skills Institute", "issuer_trusted": False}, False),
     ({"achievement_type": "Certificate"}, {"achievement_type": "Certificate"}, True),
     ({"achievement_type": "Certificate"}, {"achievement_type": "Badge"}, False),
     ({"achievement_type": "MicroCredential"}, {"achievement_type": "ext:MicroCredential"}, True),
