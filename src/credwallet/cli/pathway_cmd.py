@@ -12,65 +12,6 @@ from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_
 if TYPE_CHECKING:
     from credwallet.pathways.model import Pathway
 
-MAX_URL_BYTES = 2 * 1024 * 1024
-
-
-ACCEPT_PATHWAY = ("application/ld+json, application/json;q=0.9, application/toml;q=0.8, "
-                  "application/yaml;q=0.8, text/plain;q=0.5, */*;q=0.1")
-
-
-def _fetch_url(url: str) -> tuple[bytes, str]:
-    """Download a pathway definition through the fetch module (the only network code).
-
-    Returns the body and a suffix hint from the media type (".json", ".yaml", ".toml" or "")."""
-    import asyncio
-
-    from credwallet.fetch.client import Client
-    from credwallet.fetch.guard import Origin
-
-    async def get() -> tuple[bytes, str | None]:
-        async with Client() as client:
-            resp = await client.get(url, origin=Origin.of(url), accept=ACCEPT_PATHWAY,
-                                    max_bytes=MAX_URL_BYTES, user_given=True)
-        return resp.body, resp.media_type
-
-    body, media = asyncio.run(get())
-    media = media or ""
-    suffix = (".json" if "json" in media else ".yaml" if "yaml" in media
-              else ".toml" if "toml" in media else "")
-    return body, suffix
-
-
-def load_source(source: str) -> Pathway:
-    """FILE, '-' (stdin) or an http(s) URL -> validated pathway (CTDL detected)."""
-    from credwallet.pathways.loader import load_pathway_bytes, load_pathway_file
-    from credwallet.pathways.model import Origin
-
-    if source.startswith(("https://", "http://")):
-        body, suffix = _fetch_url(source)
-        path_suffix = "." + source.split("?", 1)[0].rsplit(".", 1)[-1]
-        if path_suffix in (".toml", ".yaml", ".yml", ".json", ".jsonld"):
-            suffix = path_suffix
-        pathway = load_pathway_bytes(body, source, suffix)
-        is_ctdl = pathway.origin is not None and pathway.origin.kind == "ctdl"
-        ctid = pathway.origin.ctid if pathway.origin else None
-        pathway.origin = Origin(kind="ctdl" if is_ctdl else "url", ref=source, ctid=ctid)
-        return pathway
-    if source == "-":
-        return load_pathway_bytes(sys.stdin.buffer.read(), "<stdin>")
-    pathway = load_pathway_file(source)
-    if pathway.origin is None:
-        pathway.origin = Origin(kind="file", ref=source)
-    return pathway
-
-
-def _renamed(pathway: Pathway, name: str | None) -> Pathway:
-    if not name or name == pathway.name:
-        return pathway
-    from credwallet.pathways.loader import pathway_from_dict
-
-    return pathway_from_dict({**pathway.stored(), "name": name}, "--name")
-
 
 def summary(p: Pathway) -> dict[str, Any]:
     return {
@@ -104,17 +45,23 @@ def register(app: typer.Typer) -> None:
 
         def body() -> int:
             from credwallet.errors import UsageError
-            from credwallet.pathways.store import add_pathway
+            from credwallet.pathways.sources import (
+                add_to_wallet,
+                from_stored_clr,
+                load_source,
+                renamed,
+            )
 
             if (source is None) == (from_clr is None):
                 raise UsageError("give either FILE|URL or --from-clr ID")
-            pathway = _renamed(load_source(source), name) if source is not None else None
+            loaded = (renamed(load_source(source, stdin=sys.stdin.buffer), name)
+                      if source is not None else None)
             with ctx.transaction() as wallet:
-                if pathway is None:
+                if loaded is None:
                     assert from_clr is not None
-                    pathway = _from_clr(wallet, from_clr, name)
-                replaced = any(p.get("name") == pathway.name for p in wallet.pathways)
-                warnings = add_pathway(wallet, pathway, replace=replace)
+                    loaded = from_stored_clr(wallet, from_clr, name)
+                added = add_to_wallet(wallet, loaded, replace=replace)
+            pathway, replaced, warnings = added.pathway, added.replaced, added.warnings
             payload = {"action": "added", "pathway": summary(pathway), "replaced": replaced,
                        "warnings": warnings}
 
@@ -145,7 +92,9 @@ def register(app: typer.Typer) -> None:
         ctx = Ctx("pathway.check", json_out, home)
 
         def body() -> int:
-            pathway = load_source(source)
+            from credwallet.pathways.sources import load_source
+
+            pathway = load_source(source, stdin=sys.stdin.buffer)
             emit(ctx, {"action": "checked", "pathway": pathway.stored()},
                  lambda: _human_show(pathway))
             return 0
@@ -210,20 +159,6 @@ def register(app: typer.Typer) -> None:
             return 0
 
         run_command(ctx, body)
-
-
-def _from_clr(wallet: Any, ref: str, name: str | None) -> Pathway:
-    from credwallet.errors import PathwayError
-    from credwallet.pathways.clr import clr_document, pathway_from_clr
-
-    cred = wallet.find(ref)
-    doc = clr_document(cred.raw_bytes())
-    types = doc.get("type") or []
-    if "ClrCredential" not in (types if isinstance(types, list) else [types]) and \
-            not cred.format.startswith("clr"):
-        raise PathwayError(f"credential {cred.id} is not a CLR (ClrCredential)",
-                           hint="see `credwallet list` for the CLR's id")
-    return pathway_from_clr(doc, name=name, source=f"CLR {cred.id}")
 
 
 def _human_list(pathways: list[Pathway]) -> None:
