@@ -15,8 +15,9 @@ from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_
 from credwallet.errors import BadInput, UsageError
 
 MAX_MERGE_BYTES = 5 * 1024 * 1024
-_JSON_FORMATS = ("vp", "jsonresume", "json")
 
+# The names of export.model.FORMATS, spelled out: importing the export package when the
+# commands are registered would slow every command's start-up.
 FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="FMT",
                                         help="vp, bundle, html, linkedin, markdown, jsonresume "
                                              "or json.")]
@@ -116,21 +117,16 @@ def register(app: typer.Typer) -> None:
         ctx = Ctx("export", json_out, home, passphrase_file)
 
         def body() -> int:
-            from credwallet.export import FORMATS, ExportOptions, run_export
+            from credwallet.export import ExportOptions, run_export
             from credwallet.export.linkedin import SETTING
+            from credwallet.export.model import export_format
             from credwallet.importer import default_verifier
 
-            if fmt not in FORMATS:
-                raise UsageError(f"unknown format {fmt!r}", hint="one of: " + ", ".join(FORMATS))
-            if ids and pathway:
-                raise UsageError("give credential ids or --pathway, not both")
-            if merge and fmt != "jsonresume":
-                raise UsageError("--merge only applies to --format jsonresume")
-            if (challenge or domain) and fmt not in ("vp", "bundle"):
-                raise UsageError("--challenge and --domain only apply to vp and bundle")
+            spec = export_format(fmt, ids=bool(ids), pathway=bool(pathway), merge=bool(merge),
+                                 challenge=bool(challenge or domain))
             to_stdout = output in (None, "-")
-            if fmt == "bundle" and to_stdout and (ctx.json or sys.stdout.isatty()):
-                raise UsageError("a bundle is a zip file; write it with -o PATH")
+            if spec.binary and to_stdout and (ctx.json or sys.stdout.isatty()):
+                raise UsageError(f"a {fmt} is a zip file; write it with -o PATH")
             org_ids = _parse_org_ids(org_id or [])
             if remember_org_ids and not org_ids:
                 raise UsageError("--remember-org-ids needs at least one --org-id ISSUER=ID")
@@ -151,7 +147,7 @@ def register(app: typer.Typer) -> None:
             if ctx.json:
                 if written is None:
                     text = result.content.decode("utf-8")
-                    payload["document"] = json.loads(text) if fmt in _JSON_FORMATS else text
+                    payload["document"] = json.loads(text) if spec.json_document else text
                 emit(ctx, payload)
                 return 0
             if written is None:

@@ -6,14 +6,56 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from credwallet.errors import UsageError
 from credwallet.models.entry import StoredCredential
 from credwallet.models.results import VerificationResult
 from credwallet.models.view import CredentialView
 
-FORMATS = ("vp", "bundle", "html", "linkedin", "markdown", "jsonresume", "json")
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """What one export format is, for the options that apply to it and for its output."""
+
+    name: str
+    json_document: bool = False  # the output is one JSON document
+    binary: bool = False  # a zip archive: never text
+    presentation: bool = False  # holds a signed presentation: --challenge/--domain apply
+    merges: bool = False  # can merge into an existing document (--merge)
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
+    ExportFormat("vp", json_document=True, presentation=True),
+    ExportFormat("bundle", binary=True, presentation=True),
+    ExportFormat("html"),
+    ExportFormat("linkedin"),
+    ExportFormat("markdown"),
+    ExportFormat("jsonresume", json_document=True, merges=True),
+    ExportFormat("json", json_document=True),
+)}
+
+FORMATS = tuple(EXPORT_FORMATS)
 
 # Formats that carry the signed originals (and so any identifier written inside them).
 CARRIES_ORIGINALS = frozenset({"vp", "bundle", "json"})
+
+
+def export_format(fmt: str, *, ids: bool = False, pathway: bool = False, merge: bool = False,
+                  challenge: bool = False) -> ExportFormat:
+    """The format `fmt` names, once the options given with it are known to apply to it (a
+    UsageError says which does not): credential ids or a pathway (not both), --merge,
+    --challenge/--domain."""
+    spec = EXPORT_FORMATS.get(fmt)
+    if spec is None:
+        raise UsageError(f"unknown format {fmt!r}", hint="one of: " + ", ".join(FORMATS))
+    if ids and pathway:
+        raise UsageError("give credential ids or --pathway, not both")
+    if merge and not spec.merges:
+        merging = [f.name for f in EXPORT_FORMATS.values() if f.merges]
+        raise UsageError("--merge only applies to --format " + " and ".join(merging))
+    if challenge and not spec.presentation:
+        presenting = [f.name for f in EXPORT_FORMATS.values() if f.presentation]
+        raise UsageError("--challenge and --domain only apply to " + " and ".join(presenting))
+    return spec
 
 
 @dataclass
