@@ -38,9 +38,10 @@ CHECK_NAMES = tuple(n.value for n in CheckName)
 class Check(BaseModel):
     """One check's outcome. Frozen: a changed outcome is a new Check, never an edit."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="allow")
 
-    check: CheckName
+    # A stored result may carry a check a newer credwallet added: it stays readable (as text).
+    check: CheckName | str
     status: CheckStatus
     detail: str = ""
 
@@ -79,6 +80,8 @@ IMPORT_POLICY = ImportPolicy()
 
 
 class VerificationResult(BaseModel):
+    model_config = ConfigDict(extra="allow")  # fields of a newer version survive a save
+
     id: str | None = None
     source: str | None = None
     verified: bool
