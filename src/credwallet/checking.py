@@ -43,8 +43,8 @@ class WalletAccess(Protocol):
     def transaction(self) -> AbstractContextManager[WalletData]: ...
 
 
-class Progress(Protocol):
-    """Observer of a pooled run (the CLI shows a bar): start(total), advance() per result,
+class Observer(Protocol):
+    """Watches a pooled run (the CLI shows a bar): start(total), advance() per result,
     finish() once, also when the run fails."""
 
     def start(self, total: int) -> None: ...
@@ -140,7 +140,7 @@ def _stored_code(r: VerificationResult) -> int:
 
 def check_stored(access: WalletAccess, refs: Sequence[str], *, all_: bool, now: datetime,
                  store_results: bool, require_trusted: bool = False,
-                 progress: Progress | None = None) -> Checked:
+                 progress: Observer | None = None) -> Checked:
     """Verify stored credentials (`refs`, or every one with `all_`) offline, from the material
     cached at import. With `store_results`, each result becomes the credential's last
     verification; a read-only or locked wallet is still verified, and `not_stored` says why
@@ -181,7 +181,7 @@ def _selected(wallet: WalletData, refs: Sequence[str], all_: bool) -> list[Store
 
 def verify_wallet(wallet: WalletData, refs: Sequence[str], *, all_: bool, now: datetime,
                   require_trusted: bool = False,
-                  progress: Progress | None = None) -> list[VerificationResult]:
+                  progress: Observer | None = None) -> list[VerificationResult]:
     """One result per selected credential, in order; a damaged entry is reported as such and
     the others are still verified. Many credentials are verified in a process pool."""
     from credwallet.verify.engine import wallet_trust
@@ -209,7 +209,7 @@ def verify_wallet(wallet: WalletData, refs: Sequence[str], *, all_: bool, now: d
 
 
 def _verify_in_pool(jobs: list[_Job], initargs: tuple[Any, ...],
-                    progress: Progress | None) -> list[VerificationResult]:
+                    progress: Observer | None) -> list[VerificationResult]:
     # Verify the first one here: forked workers then inherit the imported modules and the
     # processed bundled contexts instead of each warming up from cold.
     first = _verify_task(*jobs[0])
@@ -227,7 +227,7 @@ def _verify_in_pool(jobs: list[_Job], initargs: tuple[Any, ...],
     return [first, *(VerificationResult.model_validate_json(d) for d in dumped)]
 
 
-def _collect(stream: Iterator[str], total: int, progress: Progress | None) -> list[str]:
+def _collect(stream: Iterator[str], total: int, progress: Observer | None) -> list[str]:
     if progress is None:
         return list(stream)
     out: list[str] = []
@@ -327,5 +327,5 @@ def summary_error(results: Sequence[VerificationResult], codes: Sequence[int],
     return BadInput(message) if code == 3 else VerificationFailed(message)
 
 
-__all__ = ["MAX_FILE_BYTES", "POOL_THRESHOLD", "Checked", "Progress", "WalletAccess",
+__all__ = ["MAX_FILE_BYTES", "POOL_THRESHOLD", "Checked", "Observer", "WalletAccess",
            "check_files", "check_stored", "summary_error", "verify_wallet"]
