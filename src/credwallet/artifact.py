@@ -13,7 +13,9 @@ import hashlib
 import html
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +24,8 @@ from credwallet.errors import BadInput
 from credwallet.ingest.jsonutil import loads
 from credwallet.models.results import Check, CheckName
 
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError,
+               NotImplementedError, KeyError, struct.error)
 MAX_ENTRIES = 2000
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 MAX_TOTAL_BYTES = 64 * 1024 * 1024
@@ -50,10 +54,12 @@ def open_artifact(data: bytes, name: str) -> Opened:
 
 
 def _bundle(data: bytes, name: str) -> Opened:
+    # zipfile raises a family of errors on hostile archives (bad CRC, corrupt or truncated
+    # deflate streams, unsupported versions): each is bad input, never a crash.
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except _ZIP_ERRORS as exc:
         raise BadInput(f"{name}: not a readable zip archive ({type(exc).__name__})") from None
     if len(infos) > MAX_ENTRIES:
         raise BadInput(f"{name}: more than {MAX_ENTRIES} files in the bundle")
@@ -67,7 +73,7 @@ def _bundle(data: bytes, name: str) -> Opened:
             raise BadInput(f"{name}: {info.filename!r} is larger than {MAX_ENTRY_BYTES // 2**20} MiB")
         try:
             body = archive.read(info)
-        except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError) as exc:
+        except _ZIP_ERRORS as exc:
             raise BadInput(f"{name}: {info.filename!r} cannot be read ({type(exc).__name__})") from None
         if len(body) > MAX_ENTRY_BYTES:  # the header may lie about the size
             raise BadInput(f"{name}: {info.filename!r} is larger than declared")

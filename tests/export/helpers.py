@@ -139,22 +139,26 @@ def wallet_with(*docs: dict[str, Any] | bytes, email: str | None = None,
     return wallet
 
 
-def jwt_credential(issuer: Issuer, name: str = "JWT Badge", subject_id: str = LEARNER) -> str:
-    """An OB 3.0 VC-JWT (credential in the `vc` claim), EdDSA, kid = the issuer's did:key VM."""
+def jwt_credential(issuer: Issuer, name: str = "JWT Badge", subject_id: str = LEARNER,
+                   *, jose_v2: bool = False) -> str:
+    """An OB 3.0 VC-JWT, EdDSA, kid = the issuer's did:key VM: VC-JWT 1.1 (credential in the
+    `vc` claim) by default, or VCDM 2.0 JOSE (`typ` vc+jwt, the payload is the credential)."""
     from joserfc import jws
     from joserfc.jwk import OKPKey
 
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
-    doc = ob3(issuer, name=name, cred_id="urn:uuid:4d7f0f1e-0002-4f00-9a00-00000000jwt1",
-              subject_id=subject_id)
+    doc = ob3(issuer, name=name, cred_id="urn:uuid:4d7f0f1e-0002-4f00-9a00-0000000" +
+              ("0jwt2" if jose_v2 else "0jwt1"), subject_id=subject_id)
     doc.pop("proof")
     key = OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "d": b64(bytes(issuer.key)),
                              "x": b64(bytes(issuer.key.verify_key))})
-    payload = {"iss": issuer.did, "jti": doc["id"], "sub": subject_id,
-               "nbf": 1710460800, "vc": doc}
+    payload: dict[str, Any] = {"iss": issuer.did, "jti": doc["id"], "sub": subject_id,
+                               "nbf": 1710460800, "vc": doc}
     header = {"alg": "EdDSA", "kid": verification_method_id(issuer.did), "typ": "JWT"}
+    if jose_v2:
+        payload, header["typ"] = doc, "vc+jwt"
     import warnings
 
     with warnings.catch_warnings():

@@ -111,12 +111,17 @@ def test_vp_fails_after_one_byte_of_a_credential_changes(issuer: Issuer) -> None
 def test_vp_envelopes_jwt_credentials(issuer: Issuer) -> None:
     from tests.export.helpers import jwt_credential
 
-    token = jwt_credential(issuer)
-    wallet = wallet_with(ob3(issuer), token.encode())
-    vp = json.loads(export(wallet, "vp").content)
+    token = jwt_credential(issuer, jose_v2=True)
+    old_style = jwt_credential(issuer, name="Old JWT")  # VC-JWT 1.1: not an application/vc+jwt
+    wallet = wallet_with(ob3(issuer), token.encode(), old_style.encode())
+    res = export(wallet, "vp")
+    vp = json.loads(res.content)
+    assert len(vp["verifiableCredential"]) == 2
     env = vp["verifiableCredential"][1]
     assert env == {"@context": V2, "id": f"data:application/vc+jwt,{token}",
                    "type": "EnvelopedVerifiableCredential"}
+    assert [s.id for s in res.skipped] == [wallet.credentials[2].id]
+    assert "VC-JWT 1.1" in res.skipped[0].reason
     assert reverify(wallet, json.dumps(vp).encode()).verified
 
 
@@ -129,7 +134,7 @@ def test_vp_uses_vc_1_1_when_a_credential_needs_it(issuer: Issuer) -> None:
     assert vp["@context"][0] == "https://www.w3.org/2018/credentials/v1"
     assert len(vp["verifiableCredential"]) == 1
     assert [s.id for s in res.skipped] == [wallet.credentials[1].id]
-    assert "VC 1.1" in res.skipped[0].reason
+    assert "1.1" in res.skipped[0].reason
     assert reverify(wallet, res.content).verified
 
 
@@ -522,7 +527,7 @@ def test_every_format_copes_with_minimal_credentials() -> None:
 
     bare = Issuer(None)
     doc = ob3(bare, name="Bare", description=None, criteria=None, cred_id="urn:uuid:bare")
-    wallet = wallet_with(doc, jwt_credential(bare).encode())
+    wallet = wallet_with(doc, jwt_credential(bare, jose_v2=True).encode())
     minimal_ob2 = ob2_hosted()
     minimal_ob2.raw = json.dumps({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
                                   "id": "https://badges.example.org/a/1",

@@ -25,7 +25,8 @@ from typing import Any, assert_never
 from credwallet.errors import BadInput, CredwalletError
 from credwallet.export.model import ExportItem, ExportOptions, Skipped
 from credwallet.formats import is_known, spec
-from credwallet.ingest.sniff import as_list
+from credwallet.ingest.jsonutil import loads
+from credwallet.ingest.sniff import as_list, b64url_decode
 from credwallet.models.entry import WalletData
 
 V1 = "https://www.w3.org/2018/credentials/v1"
@@ -188,9 +189,26 @@ def _left_out(item: ExportItem, holder: str, containers: set[str]) -> str | None
     return None
 
 
+def _jose_v2(item: ExportItem) -> bool:
+    """A VCDM 2.0 JOSE credential (the payload is the credential): what `application/vc+jwt`
+    envelopes carry. A VC-JWT 1.1 token (credential in a `vc` claim) is not one."""
+    try:
+        payload = loads(b64url_decode(item.cred.raw_bytes().decode("ascii").strip().split(".")[1]),
+                        what="JWT payload")
+    except (ValueError, IndexError, UnicodeDecodeError, BadInput):
+        return False
+    return isinstance(payload, dict) and "vc" not in payload and "vp" not in payload
+
+
 def _fit_data_model(contents: _Contents) -> str:
     """The presentation's data model: 1.1 when any credential in it is 1.1 (a 2.0 presentation
-    may not hold 1.1 credentials), and then the JWT credentials cannot go in."""
+    may not hold 1.1 credentials), and then the JWT credentials cannot go in. Only VCDM 2.0
+    JOSE credentials can be enveloped; a VC-JWT 1.1 token is presented on its own."""
+    for item in [i for i in contents.jwts if not _jose_v2(i)]:
+        contents.skipped.append(Skipped(item.cred.id, "a VC-JWT 1.1 token (credential in a `vc` "
+                                        "claim) cannot be enveloped as application/vc+jwt; "
+                                        "export or send it separately"))
+        contents.jwts.remove(item)
     if not any(_data_model(d) == "1.1" for _, d in contents.ldp):
         return "2.0"
     for item in contents.jwts:
