@@ -10,6 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from credwallet.errors import BadInput, CredwalletError, InputTooLarge
+from credwallet.formats import FORMAT_IDS
 from credwallet.ingest import jsonutil
 from credwallet.ingest.describe import view_of
 from credwallet.ingest.sniff import Recognised, recognise, recognise_json
@@ -19,8 +20,7 @@ from tests.fuzz.strategies import JSON_VALUES, compact_jws, credential_like
 
 FAST = fuzz_settings(100)
 
-FORMATS = ["ob3-ldp", "vc-ldp", "ob3-jwt", "vc-jwt", "clr-ldp", "clr-jwt", "vp-ldp", "vp-jwt",
-           "ob2-hosted", "ob2-signed", "ob2-assertion-json"]
+FORMATS = list(FORMAT_IDS)  # every format the registry knows
 
 
 def _check_recognised(rec: Recognised, depth: int = 0) -> None:
