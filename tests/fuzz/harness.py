@@ -1479,18 +1479,6 @@ def _credential_seeds(kind: str) -> Callable[[], list[bytes]]:
     return seeds
 
 
-def _mut_any(data: bytes, rng: random.Random) -> bytes:
-    if data.startswith(PNG_SIG):
-        return mutate_png(data, rng)
-    if b"<svg" in data[:2048]:
-        return mutate_svg(data, rng)
-    if data.strip()[:1] in (b"{", b"["):
-        return json_mutator(_json_donors)(data, rng)
-    if b"." in data[:4096]:
-        return mutate_jwt(data, rng)
-    return mutate_bytes(data, rng)
-
-
 TARGETS: dict[str, Target] = {t.name: t for t in [
     Target("json-ld", "recognise + verify a JSON(-LD) credential, OB 2.0 assertion, CLR or VP",
            run_credential, _credential_seeds("json"), json_mutator(_json_donors), ("credential",)),
