@@ -9,27 +9,21 @@ from __future__ import annotations
 
 from functools import cache
 
-import pytest
-
 from tests.fuzz.harness import CORPUS, TARGETS, check
 
 # "target/file" under tests/fuzz/corpus/ -> what goes wrong. Fixed and removed from here (their
 # corpus files stay): artifact/zip-version-not-implemented.zip, zip-deflate-corrupt.zip and
 # zip-truncated-deflate.zip (zipfile errors escaping artifact._bundle, fixed in 0033d46).
-KNOWN: dict[str, str] = {
-    "fetch/source-url-lone-surrogate.json":
-        "import URL: a lone surrogate in the URL (an undecodable byte in argv) raises "
-        "UnicodeEncodeError in httpx URL building (exit 70: `import 'https://127.0.0.1:9/<0xff>'`)",
-}
+# Also fixed: fetch/source-url-lone-surrogate.json (a URL with an undecodable byte crashed httpx;
+# fetch/guard.split now refuses it).
+KNOWN: dict[str, str] = {}
 
 
-@pytest.mark.parametrize("rel", [pytest.param(r, id=r, marks=pytest.mark.xfail(strict=True, reason=why))
-                                 for r, why in KNOWN.items()])
-def test_finding(rel: str) -> None:
-    name = rel.split("/", 1)[0]
-    target = TARGETS[name]
-    finding = check(target, target.replay(CORPUS / rel))
-    assert finding is None, finding.summary
+def test_known_findings_still_reproduce() -> None:
+    """Each listed finding still fails its invariant (else: fixed, remove it from KNOWN)."""
+    for rel, why in KNOWN.items():
+        target = TARGETS[rel.split("/", 1)[0]]
+        assert check(target, target.replay(CORPUS / rel)) is not None, f"fixed? {rel}: {why}"
 
 
 def test_findings_have_reproducers() -> None:

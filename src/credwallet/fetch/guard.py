@@ -129,6 +129,11 @@ def normal_host(host: str) -> str:
 
 def split(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of an http(s) URL, or Refused."""
+    # A URL must be text: an undecodable byte from the command line (a lone surrogate) or a
+    # control character would only crash or confuse the HTTP layer further on.
+    if any(0xD800 <= ord(c) <= 0xDFFF or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise Refused(f"{url.encode('utf-8', 'backslashreplace').decode('ascii', 'replace')!r}: "
+                      "the URL holds bytes or control characters that are not valid in a URL")
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port
