@@ -47,12 +47,15 @@ from credwallet.fetch.guard import Origin
 from credwallet.formats import Family, is_known, spec
 from credwallet.ingest.jsonutil import loads
 from credwallet.ingest.sdjwt import jwt_vc_issuer_metadata_url
-from credwallet.ingest.sniff import Recognised, as_list, types_of
+from credwallet.ingest.sniff import Recognised, as_list, recognise_jws, types_of, with_jwt_claims
 from credwallet.material import IMAGE_PREFIX, place_document, rank
 from credwallet.models.entry import CachedDocument
 
 IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif", "image/webp")
 MAX_STATUS_DEPTH = 1  # a status list's own status is not followed
+# A status list credential may be served as JSON or as a VC-JWT (compact JWS).
+ACCEPT_STATUS_LIST = ("application/ld+json, application/vc+ld+json;q=0.95, application/json;q=0.9, "
+                      "application/vc+jwt;q=0.9, application/vc;q=0.8, */*;q=0.1")
 
 
 @dataclass
@@ -174,7 +177,9 @@ class Walker:
             try:
                 parsed = loads(resp.body, what=f"{kind} {url}")
             except CredwalletError as exc:
-                self.out.warnings.append(f"{kind} {url} cached but unusable: {exc.message}")
+                parsed = _jwt_status_list(resp.body) if kind == "status_list" else None
+                if parsed is None:
+                    self.out.warnings.append(f"{kind} {url} cached but unusable: {exc.message}")
         final = resp.final_url if resp.final_url != url else None
         self._put(store_key, CachedDocument.make(
             store_key, kind, resp.body, resp.fetched_at, media_type=resp.media_type,
@@ -358,9 +363,16 @@ class Walker:
 
     async def _status(self, entry: dict[str, Any], depth: int) -> None:
         etypes = types_of(entry)
-        if etypes & {"BitstringStatusListEntry", "StatusList2021Entry"}:
-            lst = await self.doc(entry.get("statusListCredential"), "status_list")
-            if isinstance(lst, dict) and depth < MAX_STATUS_DEPTH:
+        if etypes & {"BitstringStatusListEntry", "StatusList2021Entry", "RevocationList2020Status"}:
+            field = ("revocationListCredential" if "RevocationList2020Status" in etypes
+                     else "statusListCredential")
+            lst = await self.doc(entry.get(field), "status_list", accept=ACCEPT_STATUS_LIST)
+            if depth >= MAX_STATUS_DEPTH:
+                return
+            if isinstance(lst, Recognised):  # a VC-JWT: its issuer and `kid` key
+                await self.vc(with_jwt_claims(lst.document or {}, lst.jwt_payload),
+                              lst.jwt_header, lst.jwt_payload, depth + 1)
+            elif isinstance(lst, dict):
                 await self.vc(lst, None, None, depth + 1)  # what the list's own proof needs
         elif "1EdTechRevocationList" in etypes:
             await self.doc(entry.get("id"), "revocation_list")
@@ -379,6 +391,16 @@ class Walker:
             self.out.warnings.append(
                 f"context {url} is not bundled with credwallet: cached from the network "
                 f"and pinned (sha256 {cached.sha256[:16]}...)")
+
+
+def _jwt_status_list(body: bytes) -> Recognised | None:
+    """A status list served as a VC-JWT (compact JWS): kept as the status list (verified
+    offline like any VC-JWT); None when the body is not one."""
+    try:
+        rec = recognise_jws(body.decode("ascii").strip())
+    except (UnicodeDecodeError, CredwalletError):
+        return None
+    return rec if rec.format in ("vc-jwt", "ob3-jwt") and isinstance(rec.document, dict) else None
 
 
 def _find(doc: dict[str, Any], ref: str) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from credwallet.models.view import CredentialView
 from credwallet.verify.dates import shift
 from credwallet.verify.dates import years as years_delta
 
-Status = Literal["verified", "expired", "revoked", "failed", "unverified"]
+Status = Literal["verified", "expired", "revoked", "suspended", "failed", "unverified"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,12 @@ def status_of(verification: VerificationResult | None, view: CredentialView,
         detail = next(c.detail for c in failed if c.check == "revocation")
         if not detail:
             return "revoked", "revoked"
+        # A set suspension bit (and no revocation) is a suspension: the issuer may lift it.
+        parts = [p.strip().lower() for p in detail.split("; ")]
+        if any(p.startswith("suspended:") for p in parts) and not any(
+            p.startswith("revoked") for p in parts
+        ):
+            return "suspended", detail
         return "revoked", detail if "revoked" in detail.lower() else f"revoked: {detail}"
     if failed and names <= {"expiry"}:
         return "expired", failed[0].detail or "expired"

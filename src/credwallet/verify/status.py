@@ -1,8 +1,10 @@
 """Revocation and suspension from status material cached at import (never fetched here).
 
-Supported: W3C BitstringStatusList and its predecessor StatusList2021 (gzip + base64url, bit 0 is
-the most significant bit of the first byte), the 1EdTech revocation list, and Open Badges 2.0
-`revocationList` / hosted 410. Every answer says "as of" the time the material was fetched.
+Supported: W3C BitstringStatusList and its predecessors StatusList2021 and RevocationList2020
+(gzip + base64url, bit 0 is the most significant bit of the first byte), the 1EdTech revocation
+list, and Open Badges 2.0 `revocationList` / hosted 410. A status list credential may be a JSON
+credential with an embedded proof or a VC-JWT (compact JWS); either way it must verify.
+Every answer says "as of" the time the material was fetched.
 Missing material is a warning: the credential was not checked, which is not the same as
 "not revoked".
 """
@@ -16,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from credwallet.errors import CredwalletError
+from credwallet.ingest.sniff import recognise_jws, with_jwt_claims
 from credwallet.models import Check, CheckName
 from credwallet.verify.checks import as_list, types_of
 from credwallet.verify.material import MaterialSource, as_of, json_of, lookup
@@ -23,8 +27,9 @@ from credwallet.verify.material import MaterialSource, as_of, json_of, lookup
 MAX_LIST_BITS = 1 << 27  # 16 MiB decompressed; the spec minimum is 16 KiB
 MAX_ENTRIES = 8
 
-# (verified?, detail) for a status list credential; supplied by the engine (recursion-safe).
-ListVerifier = Callable[[dict[str, Any]], tuple[bool, bool, str]]
+# (sound?, trusted?, detail) for a status list credential: its JSON, or its compact JWS when it
+# is a VC-JWT; supplied by the engine (recursion-safe).
+ListVerifier = Callable[[dict[str, Any] | str], tuple[bool, bool, str]]
 
 
 class StatusError(Exception):
@@ -89,7 +94,38 @@ def _parse_index(value: Any) -> int:
 
 
 # The list type each entry type points to: an answer from a list of another kind is no answer.
-LIST_TYPE = {"BitstringStatusListEntry": "BitstringStatusList", "StatusList2021Entry": "StatusList2021"}
+LIST_TYPE = {
+    "BitstringStatusListEntry": "BitstringStatusList",
+    "StatusList2021Entry": "StatusList2021",
+    "RevocationList2020Status": "RevocationList2020",
+}
+# RevocationList2020 names its fields after revocation, its only purpose (its list states none).
+REVOCATION_LIST_2020 = "RevocationList2020"
+
+
+def _entry_fields(list_type: str) -> tuple[str, str]:
+    """(URL field, index field) of a status entry pointing to a `list_type` list."""
+    if list_type == REVOCATION_LIST_2020:
+        return "revocationListCredential", "revocationListIndex"
+    return "statusListCredential", "statusListIndex"
+
+
+def list_credential(body: Any, raw: bytes) -> tuple[dict[str, Any] | str, dict[str, Any]] | None:
+    """(what the list verifier checks, the list credential) of a cached status list: a JSON
+    credential is both; a VC-JWT is its compact JWS and the credential its claims carry (the
+    `vc` claim completed from `iss`, `nbf`... as for any VC-JWT). None when it is neither."""
+    if isinstance(body, dict):
+        return body, body
+    if body is not None or len(raw) > 4 * 1024 * 1024:
+        return None
+    try:
+        token = raw.decode("ascii").strip()
+        rec = recognise_jws(token)
+    except (UnicodeDecodeError, CredwalletError):
+        return None
+    if rec.format not in ("vc-jwt", "ob3-jwt") or not isinstance(rec.document, dict):
+        return None
+    return token, with_jwt_claims(rec.document, rec.jwt_payload)
 
 
 def _message(entry: dict[str, Any], value: int) -> str:
@@ -109,14 +145,16 @@ def _message(entry: dict[str, Any], value: int) -> str:
 def _bitstring_entry(
     entry: dict[str, Any], list_type: str, material: MaterialSource, verify_list: ListVerifier
 ) -> EntryResult:
-    url = entry.get("statusListCredential")
-    purpose = entry.get("statusPurpose") or "revocation"
+    url_field, index_field = _entry_fields(list_type)
+    url = entry.get(url_field)
+    rl2020 = list_type == REVOCATION_LIST_2020
+    purpose = "revocation" if rl2020 else entry.get("statusPurpose") or "revocation"
     if not isinstance(url, str):
-        return EntryResult("failed", "status entry has no statusListCredential URL")
+        return EntryResult("failed", f"status entry has no {url_field} URL")
     try:
-        index = _parse_index(entry.get("statusListIndex"))
+        index = _parse_index(entry.get(index_field))
     except StatusError as exc:
-        return EntryResult("failed", str(exc))
+        return EntryResult("failed", str(exc).replace("statusListIndex", index_field))
     cached = lookup(material, url)
     if cached is None:
         return EntryResult(
@@ -130,10 +168,13 @@ def _bitstring_entry(
             f"{cached.http_status} (as of {as_of(cached)})",
         )
     when = as_of(cached)
-    lst = json_of(cached)
-    if not isinstance(lst, dict):
-        return EntryResult("failed", f"status list {url} (as of {when}) is not a JSON credential")
-    ok, bound, why = verify_list(lst)
+    found = list_credential(json_of(cached), cached.body_bytes())
+    if found is None:
+        return EntryResult(
+            "failed", f"status list {url} (as of {when}) is neither a JSON credential nor a VC-JWT"
+        )
+    checked, lst = found
+    ok, bound, why = verify_list(checked)
     if not ok:
         return EntryResult("failed", f"status list {url} (as of {when}) does not verify: {why}")
     subject = lst.get("credentialSubject")
@@ -142,13 +183,14 @@ def _bitstring_entry(
         return EntryResult("failed", f"status list {url} has no credentialSubject")
     if list_type not in types_of(subject):
         return EntryResult("failed", f"status list {url} is not a {list_type}")
-    list_purposes = as_list(subject.get("statusPurpose"))
+    # A RevocationList2020 states no purpose: its bits are revocations by definition.
+    list_purposes = ["revocation"] if rl2020 else as_list(subject.get("statusPurpose"))
     if not list_purposes:
         # The list must say what its bits mean; without it a clear bit answers nothing.
         return EntryResult("failed", f"status list {url} has no statusPurpose")
     if purpose not in list_purposes:
         return EntryResult("failed", f"status list purpose {list_purposes} does not match {purpose!r}")
-    size = entry.get("statusSize", 1)
+    size = 1 if rl2020 else entry.get("statusSize", 1)
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 16:
         return EntryResult("failed", "statusSize is not an integer between 1 and 16")
     try:

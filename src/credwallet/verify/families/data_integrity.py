@@ -145,16 +145,34 @@ def vc_common(
     return out
 
 
-def _verify_list(lst: dict[str, Any], env: Env, issuer: str | None) -> tuple[bool, bool, str]:
+def _verify_list(lst: dict[str, Any] | str, env: Env, issuer: str | None) -> tuple[bool, bool, str]:
     """A status list credential's own checks (no status of its own: avoids recursion).
 
+    `lst`: the list's JSON (embedded proof), or its compact JWS when it is a VC-JWT (verified
+    as one: the key `kid` / `iss` name must be bound to the list's issuer by the same
+    Controlled Identifiers rule as any credential's).
     Returns (sound, trusted, why): not sound = tampered or malformed (the status fails);
     sound but not trusted = its key is not bound to its issuer, or it has expired (a clear
     bit is then only a warning; a set bit still counts).
     """
     if env.depth >= MAX_DEPTH:
         return False, False, "status lists nested too deeply"
-    out = verify_credential(lst, env.deeper(), "vc-ldp", check_status=False)
+    if isinstance(lst, str):
+        from credwallet.errors import CredwalletError
+        from credwallet.ingest.sniff import recognise_jws, with_jwt_claims
+        from credwallet.verify.families.vc_jwt import verify_jwt_credential
+
+        try:
+            rec = recognise_jws(lst)
+        except CredwalletError as exc:
+            return False, False, f"the status list is not a VC-JWT: {exc}"
+        if not isinstance(rec.document, dict) or rec.format not in ("vc-jwt", "ob3-jwt"):
+            return False, False, "the status list is not a VC-JWT"
+        out = verify_jwt_credential(rec, env.deeper(), rec.format, check_status=False)
+        listed = with_jwt_claims(rec.document, rec.jwt_payload)
+    else:
+        out = verify_credential(lst, env.deeper(), "vc-ldp", check_status=False)
+        listed = lst
     soft = (CheckName.KEY_BINDING, CheckName.EXPIRY, CheckName.RECIPIENT)
     failed = [c for c in out.checks if c.status == "failed" and c.check not in soft]
     if failed:
@@ -176,11 +194,11 @@ def _verify_list(lst: dict[str, Any], env: Env, issuer: str | None) -> tuple[boo
                 for c in doubts
             )[:400],
         )
-    if issuer_id(lst) != issuer:
+    if issuer_id(listed) != issuer:
         # Only the credential's own issuer can vouch that it is still good: a clear bit in
         # someone else's list proves nothing (a set bit still counts, on the safe side).
         return True, False, (
-            f"the status list is issued by {issuer_id(lst)}, not by the credential's issuer"
+            f"the status list is issued by {issuer_id(listed)}, not by the credential's issuer"
         )
     binding = next(c for c in out.checks if c.check == CheckName.KEY_BINDING)
     return True, True, binding.detail

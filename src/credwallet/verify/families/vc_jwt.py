@@ -232,7 +232,8 @@ def _claims_agree(payload: dict[str, Any], cred: dict[str, Any]) -> list[str]:
             problems.append(f"JWT {claim} ({iso(when)}) does not match the credential ({value})")
     return problems
 
-def verify_jwt_credential(rec: Recognised, env: Env, fmt: str) -> Outcome:
+def verify_jwt_credential(rec: Recognised, env: Env, fmt: str, *, check_status: bool = True) -> Outcome:
+    """`check_status` False: a status list's own verification (its status is not followed)."""
     cred = doc_of(rec)
     payload = rec.jwt_payload or {}
     checks = [format_check(fmt)]
@@ -243,7 +244,9 @@ def verify_jwt_credential(rec: Recognised, env: Env, fmt: str) -> Outcome:
     sig_checks, signer, suite = jwt_signature(rec, env, issuer, "issuer", "assertionMethod")
     checks += sig_checks
     sub = payload.get("sub") if isinstance(payload.get("sub"), str) else None
-    common = vc_common(effective, env, True, extra_schema=_claims_agree(payload, cred), subject_claim=sub)
+    common = vc_common(
+        effective, env, check_status, extra_schema=_claims_agree(payload, cred), subject_claim=sub
+    )
     # JWT time claims bind too: the stricter of claim and credential date wins.
     for claim, name in (("nbf", "not_before"), ("exp", "expiry")):
         when = epoch(payload.get(claim))
