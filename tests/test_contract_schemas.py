@@ -87,6 +87,14 @@ def _scenario(s: Scenario) -> None:
     s("identity list", "identity", "list")
     s("identity remove", "identity", "remove", "+1 555 123 4567")
     s("identity remove, absent", "identity", "remove", "nobody@example.com", expect=6)
+    s("identity name, none yet", "identity", "name")
+    s("identity name", "identity", "name", "Alex  Rivera")
+    s("identity name, same", "identity", "name", "Alex Rivera")
+    s("identity name, with a control character", "identity", "name", "Alex\x1b[2J", expect=2)
+    s("identity name and --clear", "identity", "name", "Alex", "--clear", expect=2)
+    s("identity name --clear", "identity", "name", "--clear")
+    s("identity name, set for the exports", "identity", "name", "Alex Rivera")
+    s("identity list, with a name", "identity", "list")
 
     with running_sites(n_ob2=1, extras=True) as sites:
         site = sites.site

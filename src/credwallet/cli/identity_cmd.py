@@ -1,4 +1,5 @@
-"""`credwallet identity add|list|remove`: the holder's identifiers for recipient matching."""
+"""`credwallet identity add|list|remove`: the holder's identifiers for recipient matching;
+`credwallet identity name`: the name exports show, as stated by the holder."""
 
 from __future__ import annotations
 
@@ -8,13 +9,25 @@ from typing import Literal
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, iso, run_command
-from credwallet.cli.textsafe import say
+from credwallet.cli.textsafe import has_controls, say
 from credwallet.errors import NotFound, UsageError
 from credwallet.models.entry import Identity
 
 IdentityKind = Literal["email", "url", "phone", "did", "other"]
 _EMAIL = re.compile(r"^(mailto:)?[^@\s]+@[^@\s]+\.[^@\s]+$", re.IGNORECASE)
 _PHONE = re.compile(r"^(tel:)?\+?[0-9 ().-]{6,}$")
+NAME_MAX = 200
+
+
+def holder_name(value: str) -> str:
+    """The name as it will be shown: spaces folded; 1 to NAME_MAX characters, no control or
+    bidi characters (a name is printed in pages, resumes and terminals)."""
+    if has_controls(value):
+        raise UsageError("the name must not contain control or bidi characters")
+    name = " ".join(value.split())
+    if not name or len(name) > NAME_MAX:
+        raise UsageError(f"the name must be 1 to {NAME_MAX} characters")
+    return name
 
 
 def classify(value: str) -> tuple[IdentityKind, str]:
@@ -70,10 +83,13 @@ def register(app: typer.Typer) -> None:
 
             def human() -> None:
                 say(f"holder  {wallet.holder.did}")
+                if wallet.holder.name:
+                    say(f"name    {wallet.holder.name} (as you state it; see `identity name`)")
                 for r in rows:
                     say(f"{r['kind']:<7} {r['value']}")
 
-            emit(ctx, {"holder": wallet.holder.did, "identities": rows}, human)
+            emit(ctx, {"holder": wallet.holder.did, "holder_name": wallet.holder.name,
+                       "identities": rows}, human)
             return 0
 
         run_command(ctx, body)
@@ -92,6 +108,38 @@ def register(app: typer.Typer) -> None:
                 if len(wallet.identities) == before:
                     raise NotFound(f"no identity {norm!r} in the wallet")
             emit(ctx, {"removed": norm}, lambda: say(f"Removed {norm}"))
+            return 0
+
+        run_command(ctx, body)
+
+    @identity_app.command("name")
+    def name_(value: str | None = typer.Argument(None, metavar="[NAME]"),
+              clear: bool = typer.Option(False, "--clear", help="Remove the stored name."),
+              json_out: JsonOpt = False, home: HomeOpt = None,
+              passphrase_file: PassFileOpt = None) -> None:
+        """Set (or --clear, or show) the name exports show for the holder.
+
+        Exports present it as stated by the holder ("Alex Rivera (as stated by the holder)"):
+        nothing signed vouches for it. It is never put inside a signed presentation."""
+        ctx = Ctx("identity.name", json_out, home, passphrase_file)
+
+        def body() -> int:
+            if clear and value is not None:
+                raise UsageError("give a NAME or --clear, not both")
+            if value is None and not clear:
+                wallet = ctx.open_wallet()
+                current = wallet.holder.name
+                emit(ctx, {"name": current, "changed": False},
+                     lambda: say(f"name: {current}" if current else
+                                 "no name set (`credwallet identity name \"Your Name\"`)"))
+                return 0
+            new = None if clear else holder_name(value or "")
+            with ctx.transaction() as wallet:
+                changed = wallet.holder.name != new
+                wallet.holder.name = new
+            emit(ctx, {"name": new, "changed": changed},
+                 lambda: say(f"Name set: {new}" if new else
+                             ("Name removed" if changed else "No name was set")))
             return 0
 
         run_command(ctx, body)

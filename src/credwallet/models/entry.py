@@ -131,6 +131,9 @@ class Holder(BaseModel):
     # Ed25519 seed (32 bytes, base64). Lives only inside the encrypted payload.
     private_seed_b64: str
     created_at: datetime
+    # The name the holder gives for themselves (`credwallet identity name`): self-asserted, shown
+    # in exports as stated by the holder, never inside signed data.
+    name: str | None = None
 
 
 class WalletData(BaseModel):
