@@ -125,16 +125,19 @@ def test_vp_envelopes_jwt_credentials(issuer: Issuer) -> None:
     assert reverify(wallet, json.dumps(vp).encode()).verified
 
 
-def test_vp_uses_vc_1_1_when_a_credential_needs_it(issuer: Issuer) -> None:
+def test_vp_is_vc_2_0_even_when_it_holds_a_1_1_credential(issuer: Issuer) -> None:
+    """VC 1.1 credentials go into a VC 2.0 presentation next to enveloped JWTs (issue #13
+    item 9; more in test_vp_mixed.py). Only a VC-JWT 1.1 token stays out."""
     from tests.export.helpers import jwt_credential, vc_v1
 
-    wallet = wallet_with(vc_v1(issuer), jwt_credential(issuer).encode())
+    wallet = wallet_with(vc_v1(issuer), jwt_credential(issuer).encode(),
+                         jwt_credential(issuer, jose_v2=True).encode())
     res = export(wallet, "vp")
     vp = json.loads(res.content)
-    assert vp["@context"][0] == "https://www.w3.org/2018/credentials/v1"
-    assert len(vp["verifiableCredential"]) == 1
+    assert vp["@context"][0] == V2
+    assert len(vp["verifiableCredential"]) == 2
     assert [s.id for s in res.skipped] == [wallet.credentials[1].id]
-    assert "1.1" in res.skipped[0].reason
+    assert "VC-JWT 1.1" in res.skipped[0].reason
     assert reverify(wallet, res.content).verified
 
 

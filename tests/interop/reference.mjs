@@ -3,7 +3,10 @@
 //   node reference.mjs issue N SUITE SEEDHEX [SUBJECT] -> JSON array of signed credentials
 //                                                  (to SUBJECT, default did:example:learner)
 //   node reference.mjs verify FILE             -> JSON [{verified, error}] for a JSON array
-//   node reference.mjs verify-vp FILE CHALLENGE DOMAIN -> JSON {verified, error}
+//   node reference.mjs verify-vp FILE CHALLENGE DOMAIN [NOW] -> JSON {verified, error}
+//                                                  (NOW: ISO date-time to verify at)
+//   node reference.mjs verify-vp-detail FILE CHALLENGE DOMAIN [NOW]
+//        -> JSON {verified, presentation: {verified, error}, credentials: [{verified, error}]}
 //   node reference.mjs bench FILE              -> JSON {count, seconds, per_credential_ms}
 import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
@@ -143,10 +146,24 @@ async function main() {
     }
   } else if(cmd === 'verify-vp') {
     const presentation = JSON.parse(readFileSync(args[0], 'utf8'));
+    const now = args[3] ? new Date(args[3]) : undefined;
     const result = await vc.verify({presentation, suite: verifySuites(), documentLoader,
-      challenge: args[1], domain: args[2]});
+      challenge: args[1], domain: args[2], now});
     out = {verified: result.verified, error: result.verified ? null :
       String(result.error?.errors?.[0]?.message || result.error?.message || result.error)};
+  } else if(cmd === 'verify-vp-detail') {
+    const presentation = JSON.parse(readFileSync(args[0], 'utf8'));
+    const now = args[3] ? new Date(args[3]) : undefined;
+    const result = await vc.verify({presentation, suite: verifySuites(), documentLoader,
+      challenge: args[1], domain: args[2], now});
+    const why = r => r.verified ? null : String(r.error?.errors?.[0]?.message ||
+      r.error?.message || r.results?.find(x => !x.verified)?.error?.message || r.error);
+    out = {verified: result.verified,
+      presentation: result.presentationResult ?
+        {verified: result.presentationResult.verified, error: why(result.presentationResult)} :
+        {verified: false, error: why(result)},
+      credentials: (result.credentialResults || []).map(r => ({verified: r.verified,
+        error: why(r)}))};
   } else if(cmd === 'bench') {
     const creds = JSON.parse(readFileSync(args[0], 'utf8'));
     await verifyOne(creds[0]);  // warm-up (context processing caches)

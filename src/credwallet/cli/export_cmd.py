@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +16,8 @@ from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_
 from credwallet.errors import BadInput, UsageError
 
 MAX_MERGE_BYTES = 5 * 1024 * 1024
+DURATION_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+MAX_EXPIRES_IN_DAYS = 3660  # ten years: a longer-lived presentation proof is not a bound
 
 # The names of export.model.FORMATS, spelled out: importing the export package when the
 # commands are registered would slow every command's start-up.
@@ -33,6 +36,21 @@ def _parse_org_ids(values: list[str]) -> dict[str, str]:
             raise UsageError(f"--org-id expects ISSUER=ID with a numeric LinkedIn id, got {value!r}")
         out[issuer.strip()] = org.strip()
     return out
+
+
+def _parse_duration(value: str) -> timedelta:
+    """`--expires-in`: a whole number and a unit, m(inutes), h(ours), d(ays) or w(eeks)."""
+    text = value.strip().lower()
+    number, unit = text[:-1], text[-1:]
+    if unit not in DURATION_UNITS or not number.isascii() or not number.isdigit():
+        raise UsageError(f"--expires-in expects a duration such as 30d, 12h, 2w or 90m, "
+                         f"got {value!r}")
+    seconds = int(number) * DURATION_UNITS[unit]
+    if seconds <= 0:
+        raise UsageError("--expires-in must be longer than zero")
+    if seconds > MAX_EXPIRES_IN_DAYS * 86400:
+        raise UsageError(f"--expires-in is at most {MAX_EXPIRES_IN_DAYS}d (ten years)")
+    return timedelta(seconds=seconds)
 
 
 def _read_merge(path: str) -> dict[str, Any]:
@@ -103,6 +121,10 @@ def register(app: typer.Typer) -> None:
                                                       help="vp: the verifier's challenge.")] = None,
         domain: Annotated[str | None, typer.Option("--domain", metavar="D",
                                                    help="vp: the verifier's domain.")] = None,
+        expires_in: Annotated[str | None, typer.Option(
+            "--expires-in", metavar="DURATION",
+            help="vp, bundle, html: the holder's proof on the presentation expires after "
+                 "DURATION (30d, 12h, 2w, 90m).")] = None,
         merge: Annotated[str | None, typer.Option("--merge", metavar="FILE",
                                                   help="jsonresume: merge into this resume.")] = None,
         org_id: Annotated[list[str] | None, typer.Option(
@@ -123,7 +145,8 @@ def register(app: typer.Typer) -> None:
             from credwallet.importer import default_verifier
 
             spec = export_format(fmt, ids=bool(ids), pathway=bool(pathway), merge=bool(merge),
-                                 challenge=bool(challenge or domain))
+                                 challenge=bool(challenge or domain),
+                                 expires=expires_in is not None)
             to_stdout = output in (None, "-")
             if spec.binary and to_stdout and (ctx.json or sys.stdout.isatty()):
                 raise UsageError(f"a {fmt} is a zip file; write it with -o PATH")
@@ -134,7 +157,8 @@ def register(app: typer.Typer) -> None:
                 fmt=fmt, now=ctx.now(), ids=list(ids or []), pathway=pathway, tags=list(tag or []),
                 include_unverified=include_unverified, include_identity=include_identity,
                 include_unmatched=include_unmatched, challenge=challenge, domain=domain,
-                merge=_read_merge(merge) if merge else None, org_ids=org_ids)
+                merge=_read_merge(merge) if merge else None, org_ids=org_ids,
+                expires_in=_parse_duration(expires_in) if expires_in is not None else None)
             if remember_org_ids:
                 with ctx.transaction() as wallet:
                     saved = wallet.settings.get(SETTING)

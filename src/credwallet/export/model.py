@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from credwallet.errors import UsageError
@@ -19,14 +19,16 @@ class ExportFormat:
     name: str
     json_document: bool = False  # the output is one JSON document
     binary: bool = False  # a zip archive: never text
-    presentation: bool = False  # holds a signed presentation: --challenge/--domain apply
+    presentation: bool = False  # is a signed presentation: --challenge/--domain apply
+    # carries the holder's signed presentation (the page embeds one): --expires-in applies
+    signed: bool = False
     merges: bool = False  # can merge into an existing document (--merge)
 
 
 EXPORT_FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
-    ExportFormat("vp", json_document=True, presentation=True),
-    ExportFormat("bundle", binary=True, presentation=True),
-    ExportFormat("html"),
+    ExportFormat("vp", json_document=True, presentation=True, signed=True),
+    ExportFormat("bundle", binary=True, presentation=True, signed=True),
+    ExportFormat("html", signed=True),
     ExportFormat("linkedin"),
     ExportFormat("markdown"),
     ExportFormat("jsonresume", json_document=True, merges=True),
@@ -40,10 +42,10 @@ CARRIES_ORIGINALS = frozenset({"vp", "bundle", "json"})
 
 
 def export_format(fmt: str, *, ids: bool = False, pathway: bool = False, merge: bool = False,
-                  challenge: bool = False) -> ExportFormat:
+                  challenge: bool = False, expires: bool = False) -> ExportFormat:
     """The format `fmt` names, once the options given with it are known to apply to it (a
     UsageError says which does not): credential ids or a pathway (not both), --merge,
-    --challenge/--domain."""
+    --challenge/--domain, --expires-in."""
     spec = EXPORT_FORMATS.get(fmt)
     if spec is None:
         raise UsageError(f"unknown format {fmt!r}", hint="one of: " + ", ".join(FORMATS))
@@ -55,6 +57,10 @@ def export_format(fmt: str, *, ids: bool = False, pathway: bool = False, merge: 
     if challenge and not spec.presentation:
         presenting = [f.name for f in EXPORT_FORMATS.values() if f.presentation]
         raise UsageError("--challenge and --domain only apply to " + " and ".join(presenting))
+    if expires and not spec.signed:
+        signing = [f.name for f in EXPORT_FORMATS.values() if f.signed]
+        raise UsageError("--expires-in only applies to the formats that carry a signed "
+                         "presentation: " + ", ".join(signing))
     return spec
 
 
@@ -72,6 +78,7 @@ class ExportOptions:
     domain: str | None = None
     merge: dict[str, Any] | None = None  # an existing JSON Resume to merge certificates into
     org_ids: dict[str, str] = field(default_factory=dict)  # issuer id or name -> LinkedIn org id
+    expires_in: timedelta | None = None  # the holder's presentation proof expires after this
 
 
 @dataclass

@@ -6,10 +6,14 @@ Open Badges 2.0 assertions are not verifiable credentials, so they are not put i
 `verifiableCredential`; their originals travel in a separate, signed `openBadges2Assertions`
 field (a JSON literal) with a note on how to check them.
 
-The presentation uses the VC 2.0 context unless a contained credential uses 1.1 (a 2.0
-presentation may not hold 1.1 credentials); JWT credentials then cannot be enveloped and
-are skipped with that reason. It is signed with Data Integrity `eddsa-rdfc-2022`, proof
-purpose `authentication`, by the holder's did:key.
+The presentation always uses the VC 2.0 context, whatever the data model of the credentials
+in it. VC 1.1 and 2.0 credentials go in side by side: in the VC 2.0 context `verifiableCredential`
+is an `@graph` container whose scoped context is `null`, so each contained credential is read
+with its own `@context` only (a 1.1 credential's protected terms never meet the 2.0 ones).
+A 1.1 presentation could not do that: its `verifiableCredential` keeps the presentation's context,
+and a 2.0 credential inside it redefines protected terms. It is signed with Data Integrity
+`eddsa-rdfc-2022`, proof purpose `authentication`, by the holder's did:key; `--expires-in`
+bounds the proof's life (`expires`: VCDM 2.0 defines no validity period for a presentation).
 
 A credential not issued to the holder never goes in, even with `--include-unmatched`: the
 holder's authentication proof over someone else's credential would read as "this is mine".
@@ -20,16 +24,16 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, assert_never
 
 from credwallet.errors import BadInput, CredwalletError
 from credwallet.export.model import ExportItem, ExportOptions, Skipped
 from credwallet.formats import is_known, spec
 from credwallet.ingest.jsonutil import loads
-from credwallet.ingest.sniff import as_list, b64url_decode
+from credwallet.ingest.sniff import b64url_decode
 from credwallet.models.entry import WalletData
 
-V1 = "https://www.w3.org/2018/credentials/v1"
 V2 = "https://www.w3.org/ns/credentials/v2"
 OB2_TERM = "openBadges2Assertions"
 OB2_CONTEXT = {OB2_TERM: {"@id": "urn:credwallet:terms:openBadges2Assertions",
@@ -93,11 +97,6 @@ def _ldp_document(item: ExportItem) -> dict[str, Any]:
     return doc
 
 
-def _data_model(doc: dict[str, Any]) -> str:
-    first = as_list(doc.get("@context"))[:1]
-    return "1.1" if first == [V1] else "2.0"
-
-
 def _cached_contexts(wallet: WalletData) -> dict[str, dict[str, Any]]:
     """Contexts the wallet cached at import, so credentials using them can be canonicalized."""
     out: dict[str, dict[str, Any]] = {}
@@ -130,8 +129,8 @@ def build_presentation(items: list[ExportItem], wallet: WalletData,
                        opts: ExportOptions) -> Presentation:
     holder = wallet.holder.did
     contents = _sort_items(items, holder)
-    version = _fit_data_model(contents)
-    doc = _unsigned_document(contents, version, holder)
+    _only_envelopable(contents)
+    doc = _unsigned_document(contents, holder)
     pres = Presentation(document={}, included=contents.included, skipped=contents.skipped)
     if not pres.included:
         return pres
@@ -200,29 +199,20 @@ def _jose_v2(item: ExportItem) -> bool:
     return isinstance(payload, dict) and "vc" not in payload and "vp" not in payload
 
 
-def _fit_data_model(contents: _Contents) -> str:
-    """The presentation's data model: 1.1 when any credential in it is 1.1 (a 2.0 presentation
-    may not hold 1.1 credentials), and then the JWT credentials cannot go in. Only VCDM 2.0
-    JOSE credentials can be enveloped; a VC-JWT 1.1 token is presented on its own."""
+def _only_envelopable(contents: _Contents) -> None:
+    """Only VCDM 2.0 JOSE credentials can be enveloped; a VC-JWT 1.1 token is presented on its
+    own (`application/vc+jwt` is defined for VCDM 2.0 payloads only)."""
     for item in [i for i in contents.jwts if not _jose_v2(i)]:
         contents.skipped.append(Skipped(item.cred.id, "a VC-JWT 1.1 token (credential in a `vc` "
                                         "claim) cannot be enveloped as application/vc+jwt; "
                                         "export or send it separately"))
         contents.jwts.remove(item)
-    if not any(_data_model(d) == "1.1" for _, d in contents.ldp):
-        return "2.0"
-    for item in contents.jwts:
-        contents.skipped.append(Skipped(item.cred.id, "a JWT credential can only be enveloped in "
-                               "a VC 2.0 presentation, and this one holds VC 1.1 credentials; "
-                               "export it separately"))
-    contents.jwts = []
-    return "1.1"
 
 
-def _unsigned_document(contents: _Contents, version: str, holder: str) -> dict[str, Any]:
+def _unsigned_document(contents: _Contents, holder: str) -> dict[str, Any]:
     ob2 = contents.ob2
     unverified = [i for i in contents.included if not i.verified]
-    contexts: list[Any] = [V1 if version == "1.1" else V2]
+    contexts: list[Any] = [V2]
     if ob2 or unverified:
         contexts.append({**(OB2_CONTEXT if ob2 else {}), **(NOTES_CONTEXT if unverified else {})})
     vcs = _embedded_credentials(contents)
@@ -242,7 +232,8 @@ def _unsigned_document(contents: _Contents, version: str, holder: str) -> dict[s
 
 
 def _embedded_credentials(contents: _Contents) -> list[Any]:
-    """JSON-LD credentials as parsed; JWT credentials as enveloped data: URLs."""
+    """JSON-LD credentials as parsed (VC 1.1 and 2.0 alike, each with its own @context);
+    JWT credentials as enveloped data: URLs."""
     vcs: list[Any] = [d for _, d in contents.ldp]
     for item in contents.jwts:
         token = item.cred.raw_bytes().decode("ascii").strip()
@@ -258,8 +249,15 @@ def _sign(doc: dict[str, Any], wallet: WalletData, opts: ExportOptions) -> dict[
     return sign_data_integrity(
         doc, seed=holder_seed(wallet), verification_method=holder_verification_method(wallet),
         proof_purpose="authentication", created=opts.now, challenge=opts.challenge,
-        domain=opts.domain, cryptosuite="eddsa-rdfc-2022",
+        domain=opts.domain, cryptosuite="eddsa-rdfc-2022", expires=presentation_expires(opts),
         extra_contexts=_cached_contexts(wallet))
+
+
+def presentation_expires(opts: ExportOptions) -> datetime | None:
+    """When the holder's proof stops being valid (`--expires-in`), or None."""
+    if opts.expires_in is None:
+        return None
+    return (opts.now + opts.expires_in).astimezone(UTC).replace(microsecond=0)
 
 
 def _without_uncanonicalizable(items: list[ExportItem], contents: _Contents, exc: Exception,

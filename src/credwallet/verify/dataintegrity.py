@@ -228,8 +228,11 @@ def sign_data_integrity(
     domain: str | None = None,
     cryptosuite: str = "eddsa-rdfc-2022",
     extra_contexts: Mapping[str, dict[str, Any]] | None = None,
+    expires: datetime | None = None,
 ) -> dict[str, Any]:
-    """Return a copy of `document` with a DataIntegrityProof appended (Ed25519 `seed`)."""
+    """Return a copy of `document` with a DataIntegrityProof appended (Ed25519 `seed`).
+
+    `expires` bounds the proof's life (the proof option `expires`, signed with the rest)."""
     if len(seed) != 32:
         raise ValueError("an Ed25519 seed is 32 bytes")
     if cryptosuite == "Ed25519Signature2020":
@@ -242,6 +245,9 @@ def sign_data_integrity(
         raise ValueError(f"cannot sign with unsupported cryptosuite {cryptosuite!r}")
     stamp = created.astimezone(UTC).replace(microsecond=0)
     options["created"] = stamp.isoformat().replace("+00:00", "Z")
+    if expires is not None:
+        end = expires.astimezone(UTC).replace(microsecond=0)
+        options["expires"] = end.isoformat().replace("+00:00", "Z")
     options["verificationMethod"] = verification_method
     options["proofPurpose"] = proof_purpose
     if challenge is not None:

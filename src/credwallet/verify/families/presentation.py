@@ -50,8 +50,23 @@ def verify_ldp_presentation(doc: dict[str, Any], env: Env) -> Outcome:
     _audience(proven, used.get("challenge"), used.get("domain"), env, "challenge", "domain")
     checks += proven
     canon_failure(checks)
+    life = _proof_life(doc, used, env)
+    if life is not None:
+        checks.append(life)
     checks.append(vc_schema_check(doc, presentation=True))
     return Outcome(checks, signer, suite, holder=_proven(checks, holder_id))
+
+
+def _proof_life(doc: dict[str, Any], used: dict[str, Any], env: Env) -> Check | None:
+    """How long the presentation holds: the holder's proof `expires` (Data Integrity), when set.
+
+    VCDM 2.0 gives a presentation no validity period of its own; the proof's `expires` is the
+    standard bound (`export --expires-in`). The proof that verified is the one that counts; when
+    none did, the first proof that sets `expires` is reported (it may be why none did)."""
+    proof = used or next((p for p in proofs_of(doc) if isinstance(p, dict) and "expires" in p), {})
+    if "expires" not in proof:
+        return None
+    return expiry_check(proof["expires"], "proof expires", env.now)
 
 
 def _audience(checks: list[Check], challenge: Any, domain: Any, env: Env, cname: str, dname: str) -> None:
