@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import typer
@@ -10,11 +11,19 @@ from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_
 from credwallet.models.entry import StoredCredential
 
 
-def row(c: StoredCredential) -> dict[str, Any]:
+def status_word(c: StoredCredential, now: datetime | None = None) -> str:
+    """verified / expired / revoked / suspended / failed / unverified (as pathway progress)."""
+    from credwallet.pathways.held import credential_status
+
+    return credential_status(c.verification, c.expires, now or datetime.now(UTC))[0]
+
+
+def row(c: StoredCredential, now: datetime | None = None) -> dict[str, Any]:
     return {
         "id": c.id, "name": c.name, "issuer": c.issuer_name or c.issuer_id, "format": c.format,
         "issued": c.issued, "expires": c.expires,
         "verified": c.verification.verified if c.verification else None,
+        "status": status_word(c, now),
         "last_verified_at": c.verification.checked_at.isoformat() if c.verification else None,
         "parent": c.parent_id,
         "damaged": c.damage(),  # None, or why the stored entry cannot be read
@@ -58,8 +67,12 @@ def _human(creds: list[StoredCredential]) -> None:
     for c in creds:
         name = ("  └ " if c.parent_id else "") + (c.name or "(unnamed)")
         damage = c.damage()
+        word = status_word(c)
+        # Revoked and suspended say so first: "NOT verified: revocation" alone hides which.
+        text = verdict_text(c.verification)
+        text = f"{word.upper()} ({text})" if word in ("revoked", "suspended") else text
         verdict = (f"[red]{escape(damage)}[/]" if damage else
-                   f"[{verdict_style(c.verification)}]{escape(verdict_text(c.verification))}[/]")
+                   f"[{verdict_style(c.verification)}]{escape(text)}[/]")
         table.add_row(c.id[:12], escape(name), escape(c.issuer_name or c.issuer_id or ""),
                       escape((c.issued or "")[:10]), escape((c.expires or "")[:10]), verdict)
     console.print(table)

@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
         ctx = Ctx("show", json_out, home, passphrase_file)
 
         def body() -> int:
+            from credwallet.cli.list_cmd import status_word
             from credwallet.errors import BadInput
             from credwallet.ingest.describe import credential_view, document_of
             from credwallet.trust.assessment import assessment_summary
@@ -41,6 +42,7 @@ def register(app: typer.Typer) -> None:
                 "source": cred.source, "imported_at": cred.imported_at.isoformat(),
                 "document": document,
                 "verification": cred.verification.contract_dict() if cred.verification else None,
+                "status": status_word(cred),
                 "view": view.model_dump(mode="json"), "assessment": assessment_summary(view),
                 "parent": cred.parent_id,
                 "children": cred.children, "tags": cred.tags, "kept_invalid": cred.kept_invalid,
@@ -134,8 +136,12 @@ def _human(cred: StoredCredential, view: CredentialView) -> None:
         + (f" … and {len(cred.children) - MAX_SHOWN} more" if len(cred.children) > MAX_SHOWN else ""))
     add(tree, "Part of", cred.parent_id)
     ver = cred.verification
-    vnode = tree.add(f"[bold]Verification[/bold]: [{verdict_style(ver)}]"
-                     f"{escape(verdict_text(ver))}[/]")
+    from credwallet.cli.list_cmd import status_word
+
+    word = status_word(cred)
+    text = verdict_text(ver)
+    text = f"{word.upper()} ({text})" if word in ("revoked", "suspended") else text
+    vnode = tree.add(f"[bold]Verification[/bold]: [{verdict_style(ver)}]{escape(text)}[/]")
     if ver is not None:
         vnode.add(f"checked at {ver.checked_at.isoformat()}")
         for c in ver.checks[:MAX_SHOWN]:

@@ -49,6 +49,12 @@ def parse_when(value: str | None) -> datetime | None:
 
 def status_of(verification: VerificationResult | None, view: CredentialView,
               now: datetime) -> tuple[Status, str | None]:
+    return credential_status(verification, view.expires, now)
+
+
+def credential_status(verification: VerificationResult | None, expires_at: str | None,
+                      now: datetime) -> tuple[Status, str | None]:
+    """The one status word (and why) `list`, `show` and pathway progress agree on."""
     if verification is None:
         return "unverified", "not verified yet (run `credwallet verify`)"
     failed = [c for c in verification.checks if c.status == "failed"]
@@ -70,7 +76,7 @@ def status_of(verification: VerificationResult | None, view: CredentialView,
         first = failed[0] if failed else None
         why = f"{first.check}: {first.detail}" if first else "verification failed"
         return "failed", f"failed verification ({why})"
-    expires = parse_when(view.expires)
+    expires = parse_when(expires_at)
     if expires is not None and expires <= now:
         return "expired", f"expired on {expires.date().isoformat()}"
     return "verified", None
