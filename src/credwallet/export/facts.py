@@ -6,9 +6,13 @@ here is withheld everywhere.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from credwallet.export.identity import Scrubber
 from credwallet.export.model import ExportItem
@@ -35,6 +39,79 @@ def parse_date(value: str | None) -> datetime | None:
 def day(value: str | None) -> str | None:
     dt = parse_date(value)
     return dt.date().isoformat() if dt else None
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def human_date(value: str | None) -> str | None:
+    """'2024-03-15T00:00:00Z' -> '15 March 2024' (UTC; None when it is not a date)."""
+    dt = parse_date(value)
+    if dt is None:
+        return None
+    dt = dt.astimezone(UTC)
+    return f"{dt.day} {_MONTHS[dt.month - 1]} {dt.year}"
+
+
+# What a percent-decoded identifier must not contain to be shown decoded: controls, spaces,
+# bidi marks (they could make one identifier look like another).
+_UNSHOWABLE = re.compile("[\x00-\x20\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+                         "\ufeff\ud800-\udfff]")
+
+
+def display_id(value: str | None) -> str | None:
+    """A DID as people read it: `did:web:example.edu%3A8443` -> `did:web:example.edu:8443`.
+    For display only (the signed data keeps the encoded form); anything else, and a DID whose
+    decoding would show invisible or control characters, is returned unchanged."""
+    if not value or not value.startswith("did:") or "%" not in value:
+        return value
+    try:
+        decoded = unquote(value, errors="strict")
+    except UnicodeDecodeError:
+        return value
+    return value if _UNSHOWABLE.search(decoded) else decoded
+
+
+def _document(raw: bytes) -> Any:
+    """The credential as JSON: the JSON-LD document, or a JWT's payload (its `vc` claim)."""
+    text = raw.decode("utf-8", errors="replace").strip()
+    if text.startswith("{"):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
+    parts = text.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (ValueError, binascii.Error):
+        return None
+    if isinstance(payload, dict) and isinstance(payload.get("vc"), dict):
+        return payload["vc"]
+    return payload
+
+
+def subject_name(item: ExportItem) -> str | None:
+    """The name the issuer wrote for the subject (`credentialSubject.name`), if any: part of
+    the signed credential, unlike the holder's own `identity name`."""
+    try:
+        doc = _document(item.cred.raw_bytes())
+    except ValueError:
+        return None
+    if not isinstance(doc, dict):
+        return None
+    subjects = doc.get("credentialSubject")
+    for subject in subjects if isinstance(subjects, list) else [subjects]:
+        if not isinstance(subject, dict):
+            continue
+        name = subject.get("name")
+        if isinstance(name, dict):  # a language value {"@value": ...}
+            name = name.get("@value")
+        if isinstance(name, str) and " ".join(name.split()):
+            return " ".join(name.split())[:200]
+    return None
 
 
 def public_https(url: str | None) -> str | None:
@@ -115,6 +192,8 @@ def facts(item: ExportItem, scrub: Scrubber, *, include_identity: bool) -> dict[
         "not_issued_to_holder": None if item.issued_to_holder
         else item.not_holder_why or "its recipient is not the holder",
         "parent": item.cred.parent_id,
+        # credentialSubject.name as the issuer wrote it (signed), not the holder's own name.
+        "subject_name": subject_name(item),
     }
     if include_identity:
         out["subject"] = {"id": v.subject_id, "recipient": v.recipient}

@@ -10,12 +10,13 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterable
+from datetime import UTC
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from credwallet import __version__
 from credwallet.artifact import embed_block
-from credwallet.export.facts import day
+from credwallet.export.facts import day, display_id, human_date, parse_date
 from credwallet.export.images import data_uri
 from credwallet.export.model import ExportItem
 
@@ -26,27 +27,33 @@ CSS = """
 :root{color-scheme:light;--ink:#1b1b1b;--muted:#4a4a4a;--line:#c9c9c9;--ok:#0b5d1e;--okbg:#e3f2e6;
 --bad:#8a1111;--badbg:#fbe9e9;--warn:#6b4a00;--warnbg:#fff4d6;--link:#0a4fa8}
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;
+body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;
 color:var(--ink);background:#fff}
-header,main,footer{max-width:60rem;margin:0 auto;padding:1rem 1.25rem}
+header,main,footer{max-width:60rem;margin:0 auto;padding:.75rem 1.25rem}
 header{border-bottom:2px solid var(--ink)}
-h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.35rem;margin:.2rem 0 .5rem}
-h3{font-size:1.05rem;margin:1rem 0 .3rem}
+header p{margin:.3rem 0}
+h1{font-size:1.7rem;margin:.2rem 0}h2{font-size:1.2rem;margin:0 0 .2rem}
+h3{font-size:1rem;margin:.8rem 0 .2rem}
 p,li,dd,td{overflow-wrap:anywhere}
 a{color:var(--link)}
 .muted{color:var(--muted)}
-.credential{border:1px solid var(--line);border-radius:.5rem;padding:1rem 1.25rem;margin:1.25rem 0}
-.top{display:flex;gap:1.25rem;align-items:flex-start}
-.top img{width:7.5rem;height:7.5rem;object-fit:contain;flex:none}
+.credential{border:1px solid var(--line);border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0}
+.credential h3:first-child{margin-top:.3rem}
+.top{display:flex;gap:1rem;align-items:flex-start}
+.top img{width:5rem;height:5rem;object-fit:contain;flex:none}
 .top .facts{flex:1;min-width:0}
+.line{margin:.1rem 0}
+.desc{margin:.5rem 0 .2rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.5rem 0}
 dt{font-weight:600}dd{margin:0}
-.verdict{display:inline-block;padding:.15rem .6rem;border-radius:1rem;font-weight:700}
+.verdict{display:inline-block;padding:0 .5rem;border-radius:1rem;font-weight:700}
 .ok{background:var(--okbg);color:var(--ok)}.bad{background:var(--badbg);color:var(--bad)}
 .warn{background:var(--warnbg);color:var(--warn)}
-.banner{padding:.5rem .75rem;border-left:.35rem solid var(--bad);background:var(--badbg);
-color:var(--bad);font-weight:600}
+.banner{padding:.4rem .75rem;border-left:.35rem solid var(--bad);background:var(--badbg);
+color:var(--bad);font-weight:600;margin:.4rem 0}
 .narrative{white-space:pre-wrap}
+details{margin-top:.4rem}
+summary{color:var(--link);text-decoration:underline;width:max-content;max-width:100%}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid var(--line);padding:.25rem .4rem;text-align:left;vertical-align:top}
 td.k{white-space:nowrap;overflow-wrap:normal}
@@ -54,8 +61,10 @@ code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font
 overflow-wrap:anywhere}
 progress{width:100%;height:1rem}
 ul.req{padding-left:1.2rem}
+nav.toc ol{columns:2 20rem;margin:.3rem 0;padding-left:1.6rem}
 .state{font-weight:700}
-@media (max-width:40rem){.top{flex-direction:column}.top img{width:6rem;height:6rem}
+@media (max-width:40rem){header,main,footer{padding:.6rem .8rem}.credential{padding:.6rem .7rem}
+.top{gap:.6rem}.top img{width:3.5rem;height:3.5rem}
 dl{grid-template-columns:1fr}dt{margin-top:.4rem}}
 @media print{header,main,footer{max-width:none;padding:0}
 .credential{break-inside:avoid-page;border-color:#888}
@@ -66,6 +75,8 @@ nav.toc{display:none}}
 _CSS_HASH = base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
 CSP = ("default-src 'none'; img-src data:; style-src 'sha256-" + _CSS_HASH + "'; "
        "base-uri 'none'; form-action 'none'")
+# A description longer than this is shortened on the card; the whole text is under "Details".
+PREVIEW = 280
 
 
 def e(value: Any) -> str:
@@ -87,27 +98,95 @@ def _dl(rows: Iterable[tuple[str, str]]) -> str:
     return f"<dl>{body}</dl>" if body else ""
 
 
-def _verdict(fact: dict[str, Any]) -> str:
+def _time(value: str | None) -> str:
+    """A date as people read it ("15 March 2024"); the exact value stays in `datetime`."""
+    shown = human_date(value)
+    if shown is None:
+        return e(value)
+    return f'<time datetime="{e(value)}">{e(shown)}</time>'
+
+
+def _id(value: str | None) -> str:
+    """An identifier (DID, URL, URN) in monospace, percent-decoded for display when a DID."""
+    return f'<span class="mono">{e(display_id(value))}</span>' if value else ""
+
+
+def _signer_did(fact: dict[str, Any]) -> str | None:
+    """Who signed, as the reader can look it up: the issuer's id when its key checked out as
+    the issuer's, else the DID part of the verification method."""
     v = fact["verification"]
-    if v["verified"]:
-        return '<span class="verdict ok">Verified</span>'
-    return '<span class="verdict bad">Not verified</span>'
+    checks = {c["check"]: c for c in v["checks"]}
+    issuer_id = fact["issuer"].get("id")
+    if issuer_id and checks.get("key_binding", {}).get("status") == "passed":
+        return str(issuer_id)
+    signer = v.get("signer")
+    return str(signer).split("#", 1)[0] if signer else None
+
+
+def _revocation(fact: dict[str, Any]) -> str:
+    v = fact["verification"]
+    check = next((c for c in v["checks"] if c["check"] == "revocation"), None)
+    when = _time(v["checked_at"])
+    if check is None:
+        return "revocation not checked"
+    detail = str(check.get("detail", "")).lower()
+    if check["status"] == "passed":
+        if "declares no status" in detail or "cannot revoke" in detail:
+            return "not revocable (the issuer gave it no status entry)"
+        return f"not revoked as of {when}"
+    if check["status"] == "failed":
+        return "REVOKED or suspended"
+    return f"revocation could not be confirmed as of {when}"
+
+
+def _verdict_line(fact: dict[str, Any]) -> str:
+    """One sentence in plain words: what the reader can rely on."""
+    v = fact["verification"]
+    if not v["verified"]:
+        failed = [c for c in v["checks"] if c["status"] == "failed"]
+        why = "; ".join(str(c["detail"]) for c in failed[:2]) or v["summary"]
+        return (f'<p class="line"><span class="verdict bad">Not verified</span>: '
+                f"{e(why)}</p>")
+    who = _signer_did(fact)
+    signed = f"signed by {_id(who)}" if who else "checked with the issuer"
+    return (f'<p class="line"><span class="verdict ok">Verified</span>: {signed}, '
+            f"{_revocation(fact)}.</p>")
 
 
 def _verification(fact: dict[str, Any]) -> str:
     v = fact["verification"]
-    rows = [("Result", _verdict(fact) + (" " + e(v["summary"]) if not v["verified"] else "")),
-            ("Checked", e(v["checked_at"]) + " (offline, as of this time)" if v["checked_at"]
-             else "never"),
-            ("Signed by", f'<span class="mono">{e(v["signer"])}</span>' if v["signer"] else ""),
+    rows = [("Result", e(v["summary"])),
+            ("Checked", (_time(v["checked_at"]) + " " + e(_clock(v["checked_at"]))
+                         + ", offline, with what the holder's wallet had cached")
+             if v["checked_at"] else "never"),
+            ("Signing key", _id(v["signer"])),
             ("Proof", e(v["suite"]))]
     checks = "".join(
-        f'<tr><td class="k">{e(c["check"])}</td><td class="k"><span class="{_status_class(c["status"])}">'
-        f'{e(c["status"])}</span></td><td>{e(c["detail"])}</td></tr>' for c in v["checks"])
+        f'<tr><td class="k">{e(c["check"])}</td><td class="k"><span class="{_status_class(s)}">'
+        f'{e(s)}</span></td><td>{e(d)}</td></tr>'
+        for c in v["checks"] for s, d in [_for_reader(c)])
     table = ("<table><caption class=\"muted\">Checks</caption><thead><tr><th scope=\"col\">Check"
              "</th><th scope=\"col\">Status</th><th scope=\"col\">Detail</th></tr></thead>"
              f"<tbody>{checks}</tbody></table>") if checks else ""
     return f"<h3>Verification</h3>{_dl(rows)}{table}"
+
+
+def _clock(value: str | None) -> str:
+    dt = parse_date(value)
+    return f"{dt.astimezone(UTC):%H:%M} UTC" if dt else ""
+
+
+def _for_reader(check: dict[str, Any]) -> tuple[str, str]:
+    """Status and detail of a check as the reader should read them. The issuer_trust check
+    is about the holder's own trust list: it says nothing the reader can rely on, so it is
+    restated neutrally (and is never shown as a warning about the credential)."""
+    if check["check"] != "issuer_trust":
+        return str(check["status"]), str(check["detail"])
+    if check["status"] == "passed":
+        return ("info", "the holder's wallet lists this issuer as recognised (the holder's own "
+                "choice, not an independent endorsement)")
+    return ("info", "the holder's wallet does not list this issuer as recognised; this says "
+            "nothing about the signature, which is checked above")
 
 
 def _status_class(status: str) -> str:
@@ -115,26 +194,29 @@ def _status_class(status: str) -> str:
         status, "muted")
 
 
-def _credential(fact: dict[str, Any], item: ExportItem, level: int = 2) -> str:
-    anchor = f"cred-{e(fact['id'])}"
-    head = (f'<article class="credential" id="{anchor}" aria-labelledby="{anchor}-h">'
-            f'<h{level} id="{anchor}-h">{e(fact["name"])}</h{level}>')
+def _credential(fact: dict[str, Any], item: ExportItem, anchors: dict[str, str],
+                level: int = 2) -> str:
+    anchor = anchors[fact["id"]]
     ach = fact["achievement"]
-    rest = "".join([
-        _warning_banners(fact),
-        _card_top(fact, item),
+    details = "".join([
+        _dl(_detail_rows(fact)),
         _narratives(fact, ach),
         _criteria(ach),
-        _skills(fact["skills"]),
         _alignments(ach["alignments"]),
         _assessment(item),
         _verification(fact),
-        _parent_note(item),
-        "</article>",
+        _parent_note(item, anchors),
     ])
     if level != 2:  # keep the outline: sub-headings one level below the card's own heading
-        rest = rest.replace("<h3>", f"<h{level + 1}>").replace("</h3>", f"</h{level + 1}>")
-    return head + rest
+        details = details.replace("<h3>", f"<h{level + 1}>").replace("</h3>", f"</h{level + 1}>")
+    return "".join([
+        f'<article class="credential" id="{anchor}" aria-labelledby="{anchor}-h">',
+        _card_top(fact, item, anchor, level),
+        _summary(fact),
+        _no_assessment(item),
+        f"<details><summary>Details and verification checks</summary>{details}</details>",
+        "</article>",
+    ])
 
 
 def _warning_banners(fact: dict[str, Any]) -> str:
@@ -152,47 +234,93 @@ def _warning_banners(fact: dict[str, Any]) -> str:
     return out
 
 
-def _issuer_text(issuer: dict[str, Any]) -> str:
-    text = e(issuer.get("name") or issuer.get("id") or "unknown issuer")
-    if issuer.get("url"):
-        text = _link(issuer["url"], issuer.get("name") or issuer["url"])
-    if issuer.get("name") and issuer.get("id"):
-        text += f' <span class="muted mono">({e(issuer["id"])})</span>'
+def _issuer_text(issuer: dict[str, Any], with_id: bool = True) -> str:
+    """The issuer's name (bold; linked to its web site when it gives one) and identifier. The
+    identifier is left out when the verdict line already names it as the verified signer."""
+    name = issuer.get("name")
+    if not name and not issuer.get("id"):
+        return "an unknown issuer"
+    if not name:
+        return _id(issuer["id"])
+    text = _link(issuer["url"], name) if issuer.get("url") else f"<strong>{e(name)}</strong>"
+    if issuer.get("id") and with_id:
+        text += " " + _id(issuer["id"])
     if issuer.get("signed") is False:
-        text += ' <span class="muted">(from an unsigned issuer profile)</span>'
+        text += ' <span class="muted">(name from an unsigned issuer profile)</span>'
     return text
 
 
-def _fact_rows(fact: dict[str, Any]) -> list[tuple[str, str]]:
-    """The card's key facts; a row with an empty value is left out (by _dl)."""
+def _dates(fact: dict[str, Any]) -> str:
+    parts = []
+    if fact["issued"]:
+        parts.append("Issued " + _time(fact["issued"]))
+    if fact["valid_from"] and fact["valid_from"] != fact["issued"]:
+        parts.append("valid from " + _time(fact["valid_from"]))
+    if fact["expires"]:
+        parts.append("expires " + _time(fact["expires"]))
+    return f'<p class="line">{" · ".join(parts)}</p>' if parts else ""
+
+
+def _card_top(fact: dict[str, Any], item: ExportItem, anchor: str, level: int) -> str:
+    img = ""
+    if item.image is not None:
+        img = f'<img src="{e(data_uri(item.image))}" alt="Badge image: {e(fact["name"])}">'
+    # The verdict line names the verified signer: the issuer's id when its key checked out.
+    named = fact["verification"]["verified"] and _signer_did(fact) == fact["issuer"].get("id")
+    subject = ""
+    if fact.get("subject_name"):
+        subject = (f'<p class="line">Name on the credential: <strong>'
+                   f'{e(fact["subject_name"])}</strong> <span class="muted">(as written by the '
+                   "issuer)</span></p>")
+    return (f'<div class="top">{img}<div class="facts">'
+            f'<h{level} id="{anchor}-h">{e(fact["name"])}</h{level}>{_warning_banners(fact)}'
+            f'<p class="line">From {_issuer_text(fact["issuer"], not named)}</p>'
+            f"{_dates(fact)}{subject}"
+            f"{_verdict_line(fact)}</div></div>")
+
+
+def _summary(fact: dict[str, Any]) -> str:
+    """Below the card's top: the description (shortened when long), skills, the public link."""
+    out = ""
+    desc = " ".join((fact["description"] or "").split())
+    if desc:
+        short = desc if len(desc) <= PREVIEW else desc[:PREVIEW].rsplit(" ", 1)[0] + " …"
+        out += f'<p class="desc">{e(short)}</p>'
+    if fact["skills"]:
+        out += f'<p class="line">Skills: {" · ".join(e(x) for x in fact["skills"])}</p>'
+    if fact["public_url"]:
+        out += f'<p class="line">{_link(fact["public_url"], "View this credential online")}</p>'
+    return out
+
+
+def _no_assessment(item: ExportItem) -> str:
+    from credwallet.trust.assessment import assessment_summary
+
+    if assessment_summary(item.view)["assessment"] != "none":
+        return ""
+    return ('<p class="line muted">No assessment described: this credential states no '
+            "criteria, evidence or results.</p>")
+
+
+def _detail_rows(fact: dict[str, Any]) -> list[tuple[str, str]]:
+    """The rest of the credential's facts; a row with an empty value is left out (by _dl)."""
     ach = fact["achievement"]
-    return [("Issuer", _issuer_text(fact["issuer"])),
-            ("Issued", e(day(fact["issued"]) or fact["issued"])),
-            ("Valid from", e(day(fact["valid_from"])) if fact["valid_from"] != fact["issued"]
-             else ""),
-            ("Expires", e(day(fact["expires"]) or fact["expires"])),
-            ("Achievement", e(ach["name"]) if ach["name"] and ach["name"] != fact["name"] else ""),
+    return [("Achievement", e(ach["name"]) if ach["name"] and ach["name"] != fact["name"] else ""),
             ("Type", e(ach["type"])),
             ("Field of study", e(ach["field_of_study"])),
             ("Credits", e(_credits(fact))),
-            ("Credential id", f'<span class="mono">{e(fact["credential_id"])}</span>'
-             if fact["credential_id"] else ""),
+            ("Credential id", _id(fact["credential_id"])),
             ("Public URL", _link(fact["public_url"])),
             ("Recipient", _recipient(fact.get("subject")))]
 
 
-def _card_top(fact: dict[str, Any], item: ExportItem) -> str:
-    img = ""
-    if item.image is not None:
-        img = f'<img src="{e(data_uri(item.image))}" alt="Badge image: {e(fact["name"])}">'
-    return f'<div class="top">{img}<div class="facts">{_dl(_fact_rows(fact))}</div></div>'
-
-
 def _narratives(fact: dict[str, Any], ach: dict[str, Any]) -> str:
-    """The credential's description, then the achievement's when it says something else."""
+    """The whole description when the card shortened it, then the achievement's when it says
+    something else."""
     out = ""
-    if fact["description"]:
-        out += f'<p class="narrative">{e(fact["description"])}</p>'
+    desc = fact["description"] or ""
+    if len(" ".join(desc.split())) > PREVIEW:
+        out += f'<h3>Description</h3><p class="narrative">{e(desc)}</p>'
     if ach["description"] and ach["description"] != fact["description"]:
         out += f'<h3>About the achievement</h3><p class="narrative">{e(ach["description"])}</p>'
     return out
@@ -207,12 +335,6 @@ def _criteria(ach: dict[str, Any]) -> str:
     if ach["criteria_url"]:
         out += f"<p>{_link(ach['criteria_url'])}</p>"
     return out
-
-
-def _skills(skills: list[Any]) -> str:
-    if not skills:
-        return ""
-    return "<h3>Skills</h3><ul>" + "".join(f"<li>{e(s)}</li>" for s in skills) + "</ul>"
 
 
 def _alignments(alignments: list[dict[str, Any]]) -> str:
@@ -233,11 +355,17 @@ def _alignment(a: dict[str, Any]) -> str:
             "</li>")
 
 
-def _parent_note(item: ExportItem) -> str:
-    if not item.cred.parent_id:
+def _parent_note(item: ExportItem, anchors: dict[str, str]) -> str:
+    """A credential that came inside another (a CLR or presentation): named by its place on
+    this page, never by a wallet id."""
+    parent = item.cred.parent_id
+    if not parent:
         return ""
-    return (f'<p class="muted">Part of credential <span class="mono">'
-            f'{e(item.cred.parent_id)}</span> in this export\'s source wallet.</p>')
+    if parent in anchors:
+        return (f'<p class="muted">Part of <a href="#{anchors[parent]}">another credential on '
+                "this page</a>.</p>")
+    return '<p class="muted">It came inside another credential (a CLR or presentation).</p>'
+
 
 
 def _assessment(item: ExportItem) -> str:
@@ -249,8 +377,7 @@ def _assessment(item: ExportItem) -> str:
     a = q["assessment"]
     parts = ["<h3>Assessment</h3>"]
     if a["assessment"] == "none":
-        parts.append('<p class="banner" role="note">No assessment described: this credential '
-                     "states no criteria, evidence or results.</p>")
+        parts.append("<p>None described.</p>")
     for flag in a["flags"]:
         if not flag.startswith("no assessment"):
             parts.append(f'<p class="muted">{e(flag)}</p>')
@@ -280,12 +407,8 @@ def _assessment(item: ExportItem) -> str:
                      f"{e(day(activity.get('end')) or '?')}</p>")
     lines = q["endorsements"]["lines"]
     if lines:
-        parts.append("<p>Endorsements:</p><ul>" + "".join(f"<li>{e(x)}</li>" for x in lines)
-                     + "</ul>")
-    trust = q["issuer_trust"]
-    if trust.get("detail"):
-        parts.append(f'<p class="muted">Issuer trust ({e(trust.get("status"))}): '
-                     f"{e(trust['detail'])}</p>")
+        parts.append("<p>Endorsements, as the holder's wallet checked them:</p><ul>"
+                     + "".join(f"<li>{e(x)}</li>" for x in lines) + "</ul>")
     return "".join(parts)
 
 
@@ -348,29 +471,45 @@ for credentials signed with did:key keys.</li>
 <li>Open Badges 3.0 and W3C verifiable credentials can also be checked with any W3C Data
 Integrity or VC-JWT verifier (for example the 1EdTech Open Badges validator or Digital
 Bazaar's <code>@digitalbazaar/vc</code> library).</li>
-<li>Confirm that the key that signed ("Signed by" above) belongs to the issuer you expect:
+<li>Confirm that the identifier each card says signed it belongs to the issuer you expect:
 for a <code>did:web</code> key, the issuer's web site publishes it; for a <code>did:key</code>,
 ask the issuer or compare with their other credentials.</li>
 <li>Open Badges 2.0 badges are checked differently: open the assertion URL (hosted badges) or
 check the signature against the public key in the issuer's profile (signed badges).</li>
-<li>Revocation is only as current as the time shown for each check; ask the issuer if you need
+<li>Revocation is only as current as the date shown on each card; ask the issuer if you need
 it confirmed today.</li>
+<li>The holder's name at the top is what the holder typed; the credentials are tied to the
+holder's key, not to that name. A name the issuer wrote is shown on the card as such.</li>
 </ol></section>
 """.strip()
 
 
+def _holder(holder: str | None, holder_name: str | None) -> str:
+    if holder_name:
+        who = (f'<p>Holder: <strong>{e(holder_name)}</strong> <span class="muted">(as stated by '
+               "the holder)</span></p>")
+        if holder:
+            who += f'<p class="muted">Holder\'s key: {_id(holder)}</p>'
+        return who
+    return f'<p class="muted">Holder\'s key: {_id(holder)}</p>' if holder else ""
+
+
 def render_html(facts: list[dict[str, Any]], items: list[ExportItem], *, holder: str | None,
                 generated: str, progress: PathwayProgress | None,
-                presentation: str | None = None) -> str:
+                presentation: str | None = None, holder_name: str | None = None) -> str:
+    """The page, addressed to its reader (an employer, a university): `holder_name` is the
+    name the holder gave (`identity name`), shown as stated by the holder."""
     unverified = sum(1 for f in facts if f["unverified"])
     pairs = list(zip(facts, items, strict=True))
     mine = [(f, i) for f, i in pairs if f["issued_to_holder"]]
     others = [(f, i) for f, i in pairs if not f["issued_to_holder"]]
     title = "Verified learning credentials" if not others else "Learning credentials"
-    intro = (f"<p>{len(facts)} credential(s), exported {e(generated)} with credwallet "
-             f"{e(__version__)}. Each entry shows what was checked and when.</p>")
-    if holder:
-        intro += f'<p class="muted">Holder: <span class="mono">{e(holder)}</span></p>'
+    # Cards are anchored by their place on the page, never by a wallet id.
+    anchors = {f["id"]: f"cred-{n}" for n, f in enumerate(facts, 1)}
+    intro = _holder(holder, holder_name)
+    intro += (f"<p>{len(facts)} credential(s), each checked when exported on "
+              f"{_time(generated)} (credwallet {e(__version__)}). Open a card's details for "
+              "the individual checks.</p>")
     if unverified:
         intro += (f'<p class="banner" role="note">{unverified} credential(s) on this page did NOT '
                   "pass verification and are marked as such.</p>")
@@ -381,26 +520,26 @@ def render_html(facts: list[dict[str, Any]], items: list[ExportItem], *, holder:
     names = {f["id"]: f["name"] for f in facts}
     toc = ""
     if len(facts) > 1:
-        toc = ('<nav class="toc" aria-label="Credentials"><h2>Contents</h2><ul>'
-               + "".join(f'<li><a href="#cred-{e(f["id"])}">{e(f["name"])}</a>'
+        toc = ('<nav class="toc" aria-label="Credentials"><h2>Contents</h2><ol>'
+               + "".join(f'<li><a href="#{anchors[f["id"]]}">{e(f["name"])}</a>'
                          f'{" (not verified)" if f["unverified"] else ""}'
                          f'{" (not issued to the holder)" if not f["issued_to_holder"] else ""}'
                          "</li>" for f in facts)
-               + "</ul></nav>")
+               + "</ol></nav>")
     if others:
         # Someone else's credentials never sit under the "Verified learning credentials"
         # heading: each group gets its own section, the cards one level down.
         body = ""
         if mine:
             body += ('<section aria-labelledby="mine-h"><h2 id="mine-h">Verified learning '
-                     "credentials</h2>" + "".join(_credential(f, i, 3) for f, i in mine)
+                     "credentials</h2>" + "".join(_credential(f, i, anchors, 3) for f, i in mine)
                      + "</section>")
         body += ('<section aria-labelledby="others-h"><h2 id="others-h">'
                  f"{e(NOT_HOLDER_BADGE)}</h2><p>These credentials name someone else, or no one, "
                  "as their recipient. They are not the holder's.</p>"
-                 + "".join(_credential(f, i, 3) for f, i in others) + "</section>")
+                 + "".join(_credential(f, i, anchors, 3) for f, i in others) + "</section>")
     else:
-        body = "".join(_credential(f, i) for f, i in mine)
+        body = "".join(_credential(f, i, anchors) for f, i in mine)
     pathway = _pathway(progress, names) if progress is not None else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
