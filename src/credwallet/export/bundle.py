@@ -90,14 +90,26 @@ not-issued-to-holder/  only if the holder asked: credentials that name someone e
 
 To check: `credwallet verify --file presentation.json`, or verify the files in credentials/
 with any Open Badges / W3C VC verifier you trust. The summary page and resume are only as
-good as the signed originals behind them.
+good as the signed originals behind them. The credentials are tied to the holder's key above;
+the holder's name, if given, is the holder's own statement. A name inside a credential
+(credentialSubject.name) is what its issuer wrote, covered by the issuer's signature.
 """
 
 
+def readme(holder: str, holder_name: str | None = None) -> str:
+    """README.txt: who the holder is (a name only as the holder states it), then the files."""
+    who = (f"Holder: {' '.join(holder_name.split())} (as stated by the holder: no signed file "
+           f"vouches for this name)\nHolder's key: {holder}\n\n" if holder_name
+           else f"Holder's key: {holder}\n\n")
+    head, rest = README.split("\n\n", 1)
+    return f"{head}\n\n{who}{rest}"
+
+
 def build_zip(files: dict[str, bytes], *, created: datetime, holder: str,
-              not_issued_to_holder: list[dict[str, Any]] | None = None) -> bytes:
+              not_issued_to_holder: list[dict[str, Any]] | None = None,
+              holder_name: str | None = None) -> bytes:
     files = dict(files)
-    files["README.txt"] = README.encode("utf-8")
+    files["README.txt"] = readme(holder, holder_name).encode("utf-8")
     manifest = {
         "schema": MANIFEST_SCHEMA,
         "created": created.isoformat().replace("+00:00", "Z"),

@@ -10,6 +10,8 @@ from credwallet.export.facts import day
 
 JSON_RESUME_SCHEMA = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
 NOT_HOLDER = "not issued to the holder"
+AS_STATED = "as stated by the holder"
+AS_WRITTEN = "as written by the issuer"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 # Terminal and bidi controls in issuer text: a Markdown file is often printed to a terminal.
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -39,13 +41,18 @@ def _md_line(f: dict[str, Any]) -> list[str]:
     if not f["issued_to_holder"]:
         line += f" · *{NOT_HOLDER}*"
     lines = [line]
+    if f.get("subject_name"):
+        lines.append(f"  Name on the credential: {md_escape(f['subject_name'])} ({AS_WRITTEN})")
     if f["skills"]:
         lines.append("  Skills: " + ", ".join(md_escape(s) for s in f["skills"]))
     return lines
 
 
-def render_markdown(facts: list[dict[str, Any]]) -> str:
+def render_markdown(facts: list[dict[str, Any]], holder_name: str | None = None) -> str:
+    """The section; `holder_name` (`identity name`) is shown as stated by the holder."""
     lines = ["## Licenses & Certifications", ""]
+    if holder_name:
+        lines += [f"Holder: {md_escape(holder_name)} ({AS_STATED})", ""]
     for f in facts:
         if f["issued_to_holder"]:
             lines += _md_line(f)
@@ -88,18 +95,27 @@ def _same(a: Any, b: dict[str, str]) -> bool:
     return not (a.get("date") and b.get("date")) or _fold(a.get("date"))[:10] == _fold(b.get("date"))[:10]
 
 
-def json_resume(facts: list[dict[str, Any]], merge: dict[str, Any] | None) -> dict[str, Any]:
+def json_resume(facts: list[dict[str, Any]], merge: dict[str, Any] | None,
+                holder_name: str | None = None) -> dict[str, Any]:
     """`{"certificates": [...]}`, or `merge` with its certificates extended (no duplicates,
-    every other section untouched)."""
+    every other section untouched). `holder_name` (`identity name`, self-asserted like the
+    rest of a resume) becomes `basics.name`, unless the merged resume already has one."""
     new = [certificate(f) for f in facts]
     if merge is None:
-        return {"$schema": JSON_RESUME_SCHEMA, "certificates": new}
+        doc: dict[str, Any] = {"$schema": JSON_RESUME_SCHEMA}
+        if holder_name:
+            doc["basics"] = {"name": holder_name}
+        doc["certificates"] = new
+        return doc
     if not isinstance(merge, dict):
         raise BadInput("the resume to merge into must be a JSON object")
     existing = merge.get("certificates", [])
     if not isinstance(existing, list):
         raise BadInput("the resume's `certificates` is not a list")
     out = dict(merge)
+    basics = merge.get("basics")
+    if holder_name and (basics is None or (isinstance(basics, dict) and not basics.get("name"))):
+        out["basics"] = {**(basics or {}), "name": holder_name}
     certs: list[Any] = list(existing)
     for cert in new:
         if not any(_same(c, cert) for c in certs):
