@@ -16,7 +16,7 @@ import hashlib
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from credwallet.errors import WalletCorrupted
 from credwallet.models.results import VerificationResult
@@ -132,8 +132,16 @@ class Holder(BaseModel):
     private_seed_b64: str
     created_at: datetime
     # The name the holder gives for themselves (`credwallet identity name`): self-asserted, shown
-    # in exports as stated by the holder, never inside signed data.
+    # in exports as stated by the holder, never inside signed data. Absent from the payload
+    # when not set, so a wallet without one is written exactly as before.
     name: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_name(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        if out.get("name") is None:
+            out.pop("name", None)
+        return out
 
 
 class WalletData(BaseModel):
