@@ -298,7 +298,7 @@ def test_schemas_reject_what_the_contract_rules_out() -> None:
     for bad in bad_docs:
         with pytest.raises(ValidationError):
             _validator("credwallet.list/1").validate(bad)
-    result = {"id": None, "source": "x.json", "verified": True,
+    result: dict[str, Any] = {"id": None, "source": "x.json", "verified": True,
               "checked_at": "2026-01-01T00:00:00+00:00",
               "checks": [{"check": "proof", "status": "failed", "detail": "bad"}],
               "format": None, "signer": None, "suite": None, "nested": [], "extra": {}}

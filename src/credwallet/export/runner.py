@@ -83,19 +83,24 @@ def _render(sel: Selection, wallet: WalletData, opts: ExportOptions) -> ExportRe
                             [i.cred.id for i in pres.included], skipped, "presentation.json")
     if fmt == "html":
         page = render_html(facts, sel.items, holder=wallet.holder.did, generated=_stamp(opts),
-                           progress=sel.progress, presentation=_page_presentation(sel, wallet, opts))
+                           progress=sel.progress, presentation=_page_presentation(sel, wallet, opts),
+                           holder_name=wallet.holder.name)
         return ExportResult(fmt, page.encode("utf-8"), "text/html", ids, skipped, "portfolio.html")
     if fmt == "linkedin":
         text = render_text(facts, org_ids_of(wallet, opts))
         return ExportResult(fmt, text.encode("utf-8"), "text/plain", ids, skipped, "linkedin.txt")
     if fmt == "markdown":
-        return ExportResult(fmt, render_markdown(facts).encode("utf-8"), "text/markdown", ids,
+        return ExportResult(fmt, render_markdown(facts, wallet.holder.name).encode("utf-8"),
+                            "text/markdown", ids,
                             skipped, "resume.md")
     if fmt == "jsonresume":
-        return ExportResult(fmt, _json_bytes(json_resume(facts, opts.merge)), "application/json",
+        return ExportResult(fmt, _json_bytes(json_resume(facts, opts.merge, wallet.holder.name)),
+                            "application/json",
                             ids, skipped, "resume.json")
     if fmt == "json":
         doc = {"schema": JSON_SCHEMA, "generated": _stamp(opts), "holder": wallet.holder.did,
+               # self-asserted (`identity name`), not covered by any signature
+               "holder_name": wallet.holder.name,
                "pathway": sel.scrub.deep(sel.progress.contract_dict()) if sel.progress else None,
                "credentials": [{**f, "original": _original(i.cred)}
                                for f, i in zip(facts, sel.items, strict=True)],
@@ -186,15 +191,15 @@ def _bundle(sel: Selection, facts: list[dict[str, Any]], wallet: WalletData, opt
             not_holder.append({"id": item.cred.id, "why": item.not_holder_why,
                                "files": sorted(originals)})
     files["portfolio.html"] = render_html(facts, sel.items, holder=wallet.holder.did,
-                                          generated=_stamp(opts),
-                                          progress=sel.progress).encode("utf-8")
+                                          generated=_stamp(opts), progress=sel.progress,
+                                          holder_name=wallet.holder.name).encode("utf-8")
     report = _report(sel, facts, wallet, opts, [*skipped, *pres_notes], pres_check)
     files["verification-report.json"] = _json_bytes(report)
     files["verification-report.txt"] = bundle_mod.text_report(report).encode("utf-8")
-    files["resume.md"] = render_markdown(facts).encode("utf-8")
-    files["resume.json"] = _json_bytes(json_resume(facts, None))
+    files["resume.md"] = render_markdown(facts, wallet.holder.name).encode("utf-8")
+    files["resume.json"] = _json_bytes(json_resume(facts, None, wallet.holder.name))
     files["linkedin.txt"] = render_text(facts, org_ids_of(wallet, opts)).encode("utf-8")
     blob = bundle_mod.build_zip(files, created=opts.now, holder=wallet.holder.did,
-                                not_issued_to_holder=not_holder)
+                                not_issued_to_holder=not_holder, holder_name=wallet.holder.name)
     return ExportResult("bundle", blob, "application/zip", [i.cred.id for i in sel.items],
                         [*skipped, *pres_notes], "credentials-bundle.zip")
