@@ -48,6 +48,21 @@ AllowWeakOpt = Annotated[
 
 MAX_PASSPHRASE_FILE = 64 * 1024
 
+# `credwallet --home DIR <command>`: the root option, set by the app's callback for this run.
+# A command's own --home wins over it; it wins over CREDWALLET_HOME.
+_root_home: str | None = None
+
+
+def set_root_home(value: str | None) -> None:
+    global _root_home
+    _root_home = value
+
+
+def help_pointer(command: str) -> str:
+    """`see `credwallet trust add --help``: where a usage error's reader finds the fix."""
+    words = " ".join(["credwallet", *command.split(".")]) if command else "credwallet"
+    return f"see `{words} --help`"
+
 
 def stdout_console() -> Console:
     from credwallet.cli.console import make_console
@@ -120,6 +135,10 @@ class Ctx:
     passphrase_file: str | None = None
     _passphrase: str | None = field(default=None, repr=False)
     passphrase_typed: bool = field(default=False, repr=False)  # came from the terminal prompt
+
+    def __post_init__(self) -> None:
+        if self.home is None:
+            self.home = _root_home
 
     @property
     def schema(self) -> str:
@@ -251,6 +270,8 @@ def report_error(ctx: Ctx, exc: CredwalletError) -> None:
     say(f"error: {line}", err=True)
     if exc.hint:
         say(f"hint: {exc.hint}", err=True)
+    if exc.kind == "usage":
+        say(help_pointer(ctx.command), err=True)
 
 
 def run_command(ctx: Ctx, body: Callable[[], int | None]) -> None:
