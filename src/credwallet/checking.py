@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -62,6 +62,7 @@ class Checked:
     results: list[VerificationResult]
     codes: list[int]
     not_stored: str | None = None
+    names: dict[str, str | None] = field(default_factory=dict)  # wallet id -> credential name
 
 
 # --- one credential (in this process or in a pool worker) ---------------------------------
@@ -147,14 +148,18 @@ def check_stored(access: WalletAccess, refs: Sequence[str], *, all_: bool, now: 
     nothing was recorded."""
     results: list[VerificationResult] | None = None
     not_stored: str | None = None
+    names: dict[str, str | None] = {}
     if not store_results:
-        results = verify_wallet(access.open_wallet(), refs, all_=all_, now=now,
+        wallet = access.open_wallet()
+        results = verify_wallet(wallet, refs, all_=all_, now=now,
                                 require_trusted=require_trusted, progress=progress)
+        names = _names(wallet)
     else:
         try:
             with access.transaction() as wallet:
                 results = verify_wallet(wallet, refs, all_=all_, now=now,
                                         require_trusted=require_trusted, progress=progress)
+                names = _names(wallet)
                 by_id = {r.id: r for r in results}
                 for cred in wallet.credentials:
                     if cred.id in by_id:
@@ -164,10 +169,16 @@ def check_stored(access: WalletAccess, refs: Sequence[str], *, all_: bool, now: 
             if type(exc) not in (WalletLocked, WalletWriteError, WalletError):
                 raise
             if results is None:
-                results = verify_wallet(access.open_wallet(), refs, all_=all_, now=now,
+                wallet = access.open_wallet()
+                results = verify_wallet(wallet, refs, all_=all_, now=now,
                                         require_trusted=require_trusted, progress=progress)
+                names = _names(wallet)
             not_stored = exc.message
-    return Checked(results, [_stored_code(r) for r in results], not_stored)
+    return Checked(results, [_stored_code(r) for r in results], not_stored, names)
+
+
+def _names(wallet: WalletData) -> dict[str, str | None]:
+    return {c.id: c.name for c in wallet.credentials}
 
 
 def _selected(wallet: WalletData, refs: Sequence[str], all_: bool) -> list[StoredCredential]:
@@ -183,10 +194,46 @@ def verify_wallet(wallet: WalletData, refs: Sequence[str], *, all_: bool, now: d
                   require_trusted: bool = False,
                   progress: Observer | None = None) -> list[VerificationResult]:
     """One result per selected credential, in order; a damaged entry is reported as such and
-    the others are still verified. Many credentials are verified in a process pool."""
+    the others are still verified. Many credentials are verified in a process pool.
+
+    A container's nested results name the stored credentials they are (`extra.wallet_id`), so
+    a renderer can show a CLR's courses once, inside it. Each contained credential is still
+    verified on its own as well: a nested result lacks what only a top-level verification
+    adds (the endorsements), and its own result is what the wallet stores for it."""
+    creds = _selected(wallet, refs, all_)
+    done = _verify_each(wallet, creds, now=now, require_trusted=require_trusted,
+                        progress=progress)
+    by_wallet_id = {c.id: c for c in wallet.credentials}
+    for c in creds:
+        _label_nested(c, done[c.id], by_wallet_id)
+    return [done[c.id] for c in creds]
+
+
+def _label_nested(cred: StoredCredential, result: VerificationResult,
+                  by_wallet_id: dict[str, StoredCredential]) -> None:
+    """Mark each nested result of a stored container with the wallet id of the stored entry it
+    is (matched by credential id, else by position when every child was stored)."""
+    if not result.nested or not cred.children:
+        return
+    children = [by_wallet_id[i] for i in cred.children if i in by_wallet_id]
+    unclaimed = list(children)
+    for n in result.nested:
+        match = next((c for c in unclaimed if c.credential_id and c.credential_id == n.source),
+                     None)
+        if match is not None:
+            n.extra["wallet_id"] = match.id
+            unclaimed.remove(match)
+    if len(children) == len(result.nested) and all("wallet_id" not in n.extra
+                                                   for n in result.nested):
+        for n, c in zip(result.nested, children, strict=True):
+            n.extra["wallet_id"] = c.id
+
+
+def _verify_each(wallet: WalletData, creds: list[StoredCredential], *, now: datetime,
+                 require_trusted: bool,
+                 progress: Observer | None) -> dict[str, VerificationResult]:
     from credwallet.verify.engine import wallet_trust
 
-    creds = _selected(wallet, refs, all_)
     identities = [i.value for i in wallet.identities]
     trust = wallet_trust(wallet, require_trusted=require_trusted)
     broken: dict[str, VerificationResult] = {}
@@ -197,7 +244,7 @@ def verify_wallet(wallet: WalletData, refs: Sequence[str], *, all_: bool, now: d
         except DamagedEntry as exc:
             broken[c.id] = damaged(exc, now, wallet_id=c.id, source=c.source)
     if not jobs:
-        return [broken[c.id] for c in creds]
+        return broken
     _init_worker(wallet.cache, identities, wallet.holder.did, trust)
     if len(jobs) > POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
         fresh = _verify_in_pool(jobs, (wallet.cache, identities, wallet.holder.did, trust),
@@ -205,7 +252,7 @@ def verify_wallet(wallet: WalletData, refs: Sequence[str], *, all_: bool, now: d
     else:
         fresh = [_verify_task(*job) for job in jobs]
     done = iter(fresh)
-    return [broken[c.id] if c.id in broken else next(done) for c in creds]
+    return {c.id: broken[c.id] if c.id in broken else next(done) for c in creds}
 
 
 def _verify_in_pool(jobs: list[_Job], initargs: tuple[Any, ...],

@@ -108,6 +108,11 @@ def register(app: typer.Typer) -> None:
                          help="For --file: allow fetching from this exact host even when it resolves "
                               "to a private or loopback address (an intranet issuer). Repeatable."),
         ] = None,
+        verbose: Annotated[
+            bool,
+            typer.Option("--verbose", "-v", help="Human output: every check of every credential "
+                         "(by default --all shows one line each and details only for failures)."),
+        ] = False,
         json_out: JsonOpt = False,
         home: HomeOpt = None,
         passphrase_file: PassFileOpt = None,
@@ -131,6 +136,7 @@ def register(app: typer.Typer) -> None:
             now = _parse_at(at, ctx)
             results: list[VerificationResult] = []
             codes: list[int] = []
+            names: dict[str, str | None] = {}
             if refs or all_:
                 # A verdict at a hypothetical --at time, or under a stricter policy than the
                 # wallet's, is not stored as the credential's "last verification".
@@ -148,6 +154,7 @@ def register(app: typer.Typer) -> None:
                         f"{stored.not_stored}", err=True)
                 results += stored.results
                 codes += stored.codes
+                names = stored.names
             if paths:
                 no_network = offline or os.environ.get("CREDWALLET_OFFLINE") == "1"
                 from credwallet.cli.import_cmd import parse_allow_hosts
@@ -161,13 +168,72 @@ def register(app: typer.Typer) -> None:
             emit(
                 ctx,
                 {"results": [r.contract_dict() for r in results]},
-                lambda: render_results(results),
+                lambda: (render_summary(results, names, verbose=verbose) if all_
+                         else render_results(results)),
                 ok=code == 0,
                 error=summary_error(results, codes, code),
             )
             return code
 
         run_command(ctx, body)
+
+
+def render_summary(results: list[VerificationResult], names: dict[str, str | None], *,
+                   verbose: bool = False) -> None:
+    """`verify --all`: one line per credential (verdict, name, wallet id), the failed and
+    warning checks only under those that did not verify, then a count. A container's
+    contents are shown once, inside it, under their own wallet ids."""
+    from rich.text import Text
+
+    from credwallet.cli.common import stdout_console
+
+    console = stdout_console()
+    if not results:
+        console.print("Nothing to verify: the wallet is empty.")
+        return
+    top = {r.id: r for r in results if r.id}
+    inside = {n.extra.get("wallet_id") for r in results for n in r.nested} - {None}
+    for result in results:
+        if result.id in inside:
+            continue  # shown inside its container
+        _summary_line(console, result, names, top, indent="", verbose=verbose)
+    ok = sum(1 for r in results if r.verified)
+    bad = len(results) - ok
+    line = f"{len(results)} credential(s): {ok} verified, {bad} not verified"
+    warned = sum(1 for r in results if r.verified and any(c.status == "warning" for c in r.checks))
+    if warned:
+        line += f" ({warned} verified with warnings)"
+    console.print(Text(line, style="bold"), soft_wrap=True)
+
+
+def _summary_line(console: Any, result: VerificationResult, names: dict[str, str | None],
+                  top: dict[str, VerificationResult], *, indent: str, verbose: bool) -> None:
+    from rich.text import Text
+
+    wid = result.id or result.extra.get("wallet_id")
+    # A contained credential stored on its own: its own (stored) verdict is the one shown.
+    shown = top.get(wid, result) if indent and isinstance(wid, str) else result
+    line = Text(indent)
+    if shown.verified:
+        line.append("VERIFIED    ", style="bold green")
+    else:
+        line.append("NOT VERIFIED", style="bold red")
+    name = names.get(wid) if isinstance(wid, str) else None
+    label = name or (shown.source if not isinstance(wid, str) else None) or "(unnamed)"
+    line.append(f"  {plain(clip(label, 120), oneline=True)}")
+    if isinstance(wid, str):
+        line.append(f"  {plain(wid[:12], oneline=True)}", style="dim")
+    console.print(line, soft_wrap=True)
+    if not shown.verified or verbose:
+        for c in shown.checks:
+            if c.status in ("failed", "warning") or verbose:
+                detail = Text(f"{' ' * len(indent)}    {plain(clip(c.check, 80), oneline=True)} ")
+                detail.append(plain(clip(c.status, 20), oneline=True),
+                              style=_STYLE.get(c.status, ""))
+                detail.append(f": {plain(clip(c.detail, 300), oneline=True)}")
+                console.print(detail, soft_wrap=True)
+    for child in result.nested:
+        _summary_line(console, child, names, top, indent=indent + "  └ ", verbose=verbose)
 
 
 def render_results(results: list[VerificationResult]) -> None:
