@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any
 
 import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.errors import UsageError
 from credwallet.models.entry import StoredCredential
+
+
+class Status(StrEnum):
+    verified = "verified"
+    failed = "failed"
+    expired = "expired"
+    revoked = "revoked"
+    suspended = "suspended"
+    unverified = "unverified"
+
+
+class SortKey(StrEnum):
+    name = "name"
+    issuer = "issuer"
+    issued = "issued"
+    imported = "imported"
+
+
+PLAIN_COLUMNS = ("id", "name", "issuer", "format", "issued", "expires", "status", "tags")
 
 
 def status_word(c: StoredCredential, now: datetime | None = None) -> str:
@@ -27,26 +48,142 @@ def row(c: StoredCredential, now: datetime | None = None) -> dict[str, Any]:
         "last_verified_at": c.verification.checked_at.isoformat() if c.verification else None,
         "parent": c.parent_id,
         "damaged": c.damage(),  # None, or why the stored entry cannot be read
+        "tags": list(c.tags),
     }
+
+
+def _has(text: str | None, needle: str) -> bool:
+    return needle.casefold() in (text or "").casefold()
+
+
+def select(creds: list[StoredCredential], *, issuer: str | None = None,
+           tags: list[str] | None = None, status: str | None = None,
+           search: str | None = None, sort: str | None = None, limit: int | None = None,
+           now: datetime | None = None) -> list[StoredCredential]:
+    """The credentials `list` shows: every filter must match (--tag: each given tag, compared
+    without regard to case); sorted by `sort` (stable; wallet order otherwise); at most
+    `limit`."""
+    now = now or datetime.now(UTC)
+    out = list(creds)
+    if issuer:
+        out = [c for c in out if _has(c.issuer_name, issuer) or _has(c.issuer_id, issuer)]
+    for tag in tags or []:
+        out = [c for c in out if tag.casefold() in {t.casefold() for t in c.tags}]
+    if status:
+        out = [c for c in out if status_word(c, now) == status]
+    if search:
+        out = [c for c in out if any(_has(v, search) for v in
+                                     (c.name, c.issuer_name, c.issuer_id, c.id, c.credential_id,
+                                      c.format, *c.tags))]
+    if sort == "name":
+        out.sort(key=lambda c: ((c.name or "").casefold(), c.name is None))
+    elif sort == "issuer":
+        out.sort(key=lambda c: (c.issuer_name or c.issuer_id or "").casefold())
+    elif sort == "issued":
+        out.sort(key=lambda c: (c.issued is None, c.issued or ""))
+    elif sort == "imported":
+        out.sort(key=lambda c: c.imported_at)
+    return out[:limit] if limit is not None else out
 
 
 def register(app: typer.Typer) -> None:
     @app.command("list")
-    def list_(json_out: JsonOpt = False, home: HomeOpt = None,
-              passphrase_file: PassFileOpt = None) -> None:
-        """List the credentials in the wallet."""
+    def list_(
+        issuer: Annotated[str | None, typer.Option(
+            "--issuer", metavar="TEXT", help="Only credentials whose issuer name or id contains "
+            "TEXT (any case).")] = None,
+        tag: Annotated[list[str] | None, typer.Option(
+            "--tag", metavar="TAG", help="Only credentials with this tag (any case; repeatable: "
+            "all of them).")] = None,
+        status: Annotated[Status | None, typer.Option(
+            "--status", help="Only credentials with this status word.")] = None,
+        search: Annotated[str | None, typer.Option(
+            "--search", metavar="TEXT", help="Only credentials whose name, issuer, id, format or "
+            "tags contain TEXT (any case).")] = None,
+        sort: Annotated[SortKey | None, typer.Option(
+            "--sort", help="Sort by this field (default: wallet order, contents after their "
+            "container).")] = None,
+        limit: Annotated[int | None, typer.Option(
+            "--limit", metavar="N", min=0, help="Show at most N credentials.")] = None,
+        plain_out: Annotated[bool, typer.Option(
+            "--plain", help="Tab-separated lines for scripts: a header line, then one line per "
+            "credential; no decoration.")] = False,
+        json_out: JsonOpt = False, home: HomeOpt = None,
+        passphrase_file: PassFileOpt = None,
+    ) -> None:
+        """List the credentials in the wallet, optionally filtered, sorted and limited.
+
+        Examples:
+          credwallet list --status failed
+          credwallet list --tag job-2026 --sort issued
+          credwallet list --search python --plain | cut -f1
+        """
         ctx = Ctx("list", json_out, home, passphrase_file)
 
         def body() -> int:
+            if plain_out and json_out:
+                raise UsageError("--plain and --json cannot be combined")
             wallet = ctx.open_wallet()
-            rows = [row(c) for c in wallet.credentials]
-            emit(ctx, {"credentials": rows}, lambda: _human(wallet.credentials))
+            now = ctx.now()
+            shown = select(wallet.credentials, issuer=issuer, tags=tag,
+                           status=status.value if status else None, search=search,
+                           sort=sort.value if sort else None, limit=limit, now=now)
+            filtered = len(shown) != len(wallet.credentials)
+            rows = [row(c, now) for c in shown]
+            emit(ctx, {"credentials": rows},
+                 lambda: _plain(shown, now) if plain_out else
+                 _human(shown, total=len(wallet.credentials) if filtered else None))
             return 0
 
         run_command(ctx, body)
 
 
-def _human(creds: list[StoredCredential]) -> None:
+def _field(value: object) -> str:
+    """One --plain field: controls replaced, tabs and line breaks become spaces."""
+    from credwallet.cli.textsafe import plain
+
+    return plain("" if value is None else value, oneline=True).replace("\t", " ")
+
+
+def _plain(creds: list[StoredCredential], now: datetime) -> None:
+    import sys
+
+    lines = ["\t".join(PLAIN_COLUMNS)]
+    for c in creds:
+        lines.append("\t".join(_field(v) for v in (
+            c.id, c.name, c.issuer_name or c.issuer_id, c.format, c.issued, c.expires,
+            status_word(c, now), ",".join(c.tags))))
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+
+
+NARROW = 90  # below this many columns, `list` shows id, name (issuer, tags) and status only
+
+
+def _narrow(console: Any, creds: list[StoredCredential], title: str) -> None:
+    from rich.table import Table
+
+    from credwallet.cli.clip import clipped as escape
+    from credwallet.cli.render import verdict_style
+
+    table = Table(title=title, title_justify="left", box=None, pad_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("name", overflow="fold", ratio=1)
+    table.add_column("status", no_wrap=True)
+    for c in creds:
+        cell = ("└ " if c.parent_id else "") + escape(c.name or "(unnamed)")
+        issuer = c.issuer_name or c.issuer_id
+        if issuer:
+            cell += "\n[dim]" + escape(issuer) + "[/]"
+        if c.tags:
+            cell += "\n[dim]tags: " + escape(", ".join(c.tags)) + "[/]"
+        word = "damaged" if c.damage() else status_word(c)
+        style = "red" if c.damage() else verdict_style(c.verification)
+        table.add_row(c.id[:8], cell, f"[{style}]{word}[/]")
+    console.print(table)
+
+
+def _human(creds: list[StoredCredential], total: int | None = None) -> None:
     from rich.table import Table
 
     from credwallet.cli.clip import clipped as escape
@@ -54,10 +191,17 @@ def _human(creds: list[StoredCredential]) -> None:
     from credwallet.cli.render import verdict_style, verdict_text
 
     console = stdout_console()
+    if not creds and total:
+        console.print(f"No credential matches (the wallet holds {total}).")
+        return
     if not creds:
         console.print("The wallet is empty. Add credentials with `credwallet import SOURCE`.")
         return
-    table = Table(title=f"{len(creds)} credential(s)", title_justify="left")
+    title = f"{len(creds)} credential(s)" + (f" of {total}" if total is not None else "")
+    if console.width < NARROW:
+        _narrow(console, creds, title)
+        return
+    table = Table(title=title, title_justify="left")
     table.add_column("id", no_wrap=True)
     table.add_column("name", overflow="fold", ratio=3)
     table.add_column("issuer", overflow="fold", ratio=2)
@@ -73,6 +217,9 @@ def _human(creds: list[StoredCredential]) -> None:
         text = f"{word.upper()} ({text})" if word in ("revoked", "suspended") else text
         verdict = (f"[red]{escape(damage)}[/]" if damage else
                    f"[{verdict_style(c.verification)}]{escape(text)}[/]")
-        table.add_row(c.id[:12], escape(name), escape(c.issuer_name or c.issuer_id or ""),
+        cell = escape(name)
+        if c.tags:
+            cell += "\n[dim]tags: " + escape(", ".join(c.tags)) + "[/]"
+        table.add_row(c.id[:12], cell, escape(c.issuer_name or c.issuer_id or ""),
                       escape((c.issued or "")[:10]), escape((c.expires or "")[:10]), verdict)
     console.print(table)
