@@ -72,7 +72,7 @@ def _register_optional(app: typer.Typer) -> None:
     import importlib
 
     for name in ("verify_cmd", "refresh_cmd", "pathway_cmd", "progress_cmd", "export_cmd",
-                 "trust_cmd"):
+                 "trust_cmd", "tag_cmd"):
         try:
             module = importlib.import_module(f"credwallet.cli.{name}")
         except ModuleNotFoundError as exc:
