@@ -146,6 +146,12 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
     if dup is not None:
         item.status, item.id, item.name = "duplicate", dup.id, dup.name
         item.verification = dup.verification
+        # Re-importing what is held with --tag tags it (nothing else about it changes).
+        seen = {t.casefold() for t in dup.tags}
+        for tag in tags:
+            if tag.casefold() not in seen:
+                seen.add(tag.casefold())
+                dup.tags.append(tag)
         return item
     children = [_entry(c, fetched.source, now, top.id, cache) for c in rec.children]
     _attach_image(top, fetched, cache, moved, now)
