@@ -102,7 +102,7 @@ def _plain_usage_name(param: Any) -> str:
     name = str(param.metavar or param.name.upper())
     if param.nargs != 1 and not name.endswith("..."):
         name += "..."
-    return name if param.required else f"[{name}]"
+    return name if param.required or name.startswith("[") else f"[{name}]"
 
 
 def _unbroken_words() -> None:
@@ -137,8 +137,8 @@ def tidy_help(command: Any) -> Any:
         if kind == "argument":
             if param.metavar is None:
                 param.metavar = param.name.upper() if param.name else "ARG"
-            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
-            param.get_usage_pieces = (  # type: ignore[method-assign]
+            param.display_type_rich = lambda ctx: None
+            param.get_usage_pieces = (
                 lambda ctx, p=param: [_plain_usage_name(p)])
         elif kind == "option" and not param.is_flag and param.metavar is None \
                 and not param.count:

@@ -15,7 +15,18 @@ from typing import Annotated
 
 import typer
 
-from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
+from credwallet.cli.common import (
+    Ctx,
+    HomeOpt,
+    JsonOpt,
+    PassFileOpt,
+    YesOpt,
+    can_ask,
+    confirm,
+    emit,
+    refuse_unconfirmed,
+    run_command,
+)
 from credwallet.cli.textsafe import say
 from credwallet.errors import UsageError, WalletWriteError
 
@@ -49,7 +60,13 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option("--force", help="Overwrite PATH.")] = False,
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
     ) -> None:
-        """Write an encrypted backup of the whole wallet."""
+        """Write an encrypted backup of the whole wallet.
+
+        \b
+        Examples:
+          credwallet backup -o wallet-2026-05.cwlt
+          credwallet backup -o /media/usb/wallet.cwlt --force
+        """
         ctx = Ctx("backup", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -74,9 +91,17 @@ def register(app: typer.Typer) -> None:
             "--allow-expensive-kdf",
             help="Open a backup whose key derivation asks for more than 256 MiB or 8 passes "
                  "(up to 1 GiB / 16 passes).")] = False,
-        json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
+        yes: YesOpt = False, json_out: JsonOpt = False, home: HomeOpt = None,
+        passphrase_file: PassFileOpt = None,
     ) -> None:
-        """Replace the wallet with a backup (the current wallet is kept as wallet.cwlt.bak)."""
+        """Replace the wallet with a backup (the current wallet is kept as wallet.cwlt.bak).
+        Asks first at a terminal when a wallet exists; --yes for scripts.
+
+        \b
+        Examples:
+          credwallet restore wallet-2026-05.cwlt
+          credwallet restore /media/usb/wallet.cwlt --yes   # a script
+        """
         ctx = Ctx("restore", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -91,6 +116,9 @@ def register(app: typer.Typer) -> None:
                 from credwallet.errors import UsageError
 
                 raise UsageError(f"{path!r} is not the path of a backup file")
+            replacing = ctx.wallet_path.exists()
+            if replacing and not yes and not can_ask():
+                refuse_unconfirmed("restore", "replaces the current wallet")
             # Read once (size-capped) and restore exactly the bytes that were checked.
             blob = WalletStore(Path(path)).read_bytes()
             params, salt, _nonce, _aad, _ct = fileformat.parse_header(blob)
@@ -104,6 +132,10 @@ def register(app: typer.Typer) -> None:
                 raise WalletCorrupted("backup payload does not match the expected structure") \
                     from None
             store = ctx.store
+            if replacing and not yes:
+                confirm(f"Replace the wallet in {store.path.parent} with this backup "
+                        f"({len(wallet.credentials)} credential(s))? The current wallet is kept "
+                        "as wallet.cwlt.bak.")
             with store.locked():
                 store.write_atomic(blob)
             emit(ctx, {"wallet": str(store.path), "credentials": len(wallet.credentials)},

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from credwallet.cli.textsafe import json_text, say
+from credwallet.cli.textsafe import json_text, plain, say
 from credwallet.errors import (
     CredwalletError,
+    Interrupted,
     PassphraseUnavailable,
     UsageError,
 )
@@ -104,6 +105,36 @@ def _prompt(label: str, *, confirm: bool) -> str | None:
     except EOFError:
         return None
     return first
+
+
+YesOpt = Annotated[
+    bool,
+    typer.Option("--yes", "-y", help="Do not ask for confirmation (needed without a terminal)."),
+]
+
+
+def can_ask() -> bool:
+    """A confirmation can be asked: someone is at a terminal to answer it."""
+    return sys.stdin.isatty()
+
+
+def refuse_unconfirmed(command: str, what: str) -> None:
+    """No terminal and no --yes: refuse before touching anything, never hang on a prompt."""
+    raise UsageError(f"{command} {what} and asks for confirmation, but there is no terminal "
+                     "to ask on", hint=f"add --yes to {command} without a question")
+
+
+def confirm(question: str) -> None:
+    """Ask `question [y/N]` on the terminal (stderr, so stdout stays clean); anything but yes
+    is a refusal: Interrupted (exit 130), nothing changed."""
+    sys.stderr.write(plain(question) + " [y/N]: ")
+    sys.stderr.flush()
+    try:
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise Interrupted("not confirmed; nothing was changed")
 
 
 def vet_new_passphrase(value: str, *, typed: bool, allow_weak: bool,

@@ -26,6 +26,11 @@ def register(app: typer.Typer) -> None:
         signed, Open Badges 3.0 with did:web and a status list, baked PNG and SVG, a CLR record);
         they are imported, verified offline, matched against example pathways and exported to
         DIR (default ./credwallet-demo/).
+
+        \b
+        Examples:
+          credwallet demo
+          credwallet demo -o /tmp/credwallet-demo
         """
         ctx = Ctx("demo", json_out, home)
 

@@ -20,10 +20,30 @@ DURATION_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 MAX_EXPIRES_IN_DAYS = 3660  # ten years: a longer-lived presentation proof is not a bound
 
 # The names of export.model.FORMATS, spelled out: importing the export package when the
-# commands are registered would slow every command's start-up.
-FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="FMT",
-                                        help="vp, bundle, html, linkedin, markdown, jsonresume "
-                                             "or json.")]
+# commands are registered would slow every command's start-up (tests/export keep them equal).
+FORMAT_LIST = (
+    ("vp", "a signed presentation for a verifier"),
+    ("bundle", "a zip of presentation, originals, report and web page"),
+    ("html", "a portfolio web page anyone can verify"),
+    ("linkedin", "add-to-profile links"),
+    ("markdown", "a resume section"),
+    ("jsonresume", "JSON Resume certificates"),
+    ("json", "the credentials and their verification as data"),
+)
+
+
+def _need_format(ctx: Any, _param: Any, value: str | None) -> str | None:
+    """No --format: a usage error (as a missing option always was) that lists the formats."""
+    if value is None and not ctx.resilient_parsing:
+        listing = "; ".join(f"{name}: {what}" for name, what in FORMAT_LIST)
+        ctx.fail(f"missing --format FMT, one of {listing}")
+    return value
+
+
+FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FMT",
+                                               callback=_need_format,
+                                               help="vp, bundle, html, linkedin, markdown, "
+                                                    "jsonresume or json (required).")]
 
 
 def _parse_org_ids(values: list[str]) -> dict[str, str]:
@@ -70,11 +90,14 @@ def _read_merge(path: str) -> dict[str, Any]:
     return doc
 
 
-def _write(path: str, data: bytes) -> str:
-    """Write `data` to `path` via a temp file in the same directory and a rename."""
+def _write(path: str, data: bytes, *, force: bool) -> str:
+    """Write `data` to `path` via a temp file in the same directory and a rename; an existing
+    file is replaced only with --force (as `backup` does)."""
     target = Path(path).expanduser()
     if target.is_dir():
         raise UsageError(f"{path} is a directory; give a file name")
+    if target.exists() and not force:
+        raise UsageError(f"{path} exists; use --force to overwrite it")
     parent = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".credwallet-export-", dir=parent)
@@ -96,7 +119,7 @@ def _write(path: str, data: bytes) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("export")
     def export(
-        fmt: FormatOpt,
+        fmt: FormatOpt = None,
         ids: Annotated[list[str] | None, typer.Argument(metavar="ID",
                                                         help="Wallet ids or unique prefixes "
                                                              "(default: all).")] = None,
@@ -108,6 +131,7 @@ def register(app: typer.Typer) -> None:
                                                            "(repeatable).")] = None,
         output: Annotated[str | None, typer.Option("--output", "-o", metavar="PATH",
                                                    help="Write here instead of stdout.")] = None,
+        force: Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")] = False,
         include_unverified: Annotated[bool, typer.Option(
             "--include-unverified", help="Also export credentials that did not verify "
                                          "(marked as such).")] = False,
@@ -135,7 +159,14 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
     ) -> None:
         """Export verified credentials: signed presentation, zip bundle, web page, resume,
-        LinkedIn links or JSON."""
+        LinkedIn links or JSON.
+
+        \b
+        Examples:
+          credwallet export --format html -o portfolio.html
+          credwallet export --format vp --challenge 8f3e --domain jobs.example -o vp.json
+          credwallet export --format bundle --pathway data-analytics -o bundle.zip
+        """
         ctx = Ctx("export", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -144,6 +175,7 @@ def register(app: typer.Typer) -> None:
             from credwallet.export.model import export_format
             from credwallet.importer import default_verifier
 
+            assert fmt is not None  # _need_format
             spec = export_format(fmt, ids=bool(ids), pathway=bool(pathway), merge=bool(merge),
                                  challenge=bool(challenge or domain),
                                  expires=expires_in is not None)
@@ -166,7 +198,7 @@ def register(app: typer.Typer) -> None:
                                                 **org_ids}
             wallet = ctx.open_wallet()
             result = run_export(wallet, opts, verifier=default_verifier())
-            written = None if to_stdout else _write(str(output), result.content)
+            written = None if to_stdout else _write(str(output), result.content, force=force)
             payload = result.contract_dict(written)
             if ctx.json:
                 if written is None:

@@ -48,14 +48,23 @@ def classify(value: str) -> tuple[IdentityKind, str]:
 
 
 def register(app: typer.Typer) -> None:
-    identity_app = typer.Typer(help="The holder's own identifiers (e-mail, URL, phone, DID).",
+    identity_app = typer.Typer(help="The holder's own identifiers (e-mail, URL, phone, DID)."
+                        "\n\n\b\nExamples:"
+                        "\n  credwallet identity add you@example.org"
+                        "\n  credwallet identity list",
                                no_args_is_help=True)
     app.add_typer(identity_app, name="identity")
 
     @identity_app.command("add")
     def add(value: str = typer.Argument(..., metavar="VALUE"), json_out: JsonOpt = False,
             home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
-        """Add an identifier used to match badge recipients."""
+        """Add an identifier used to match badge recipients.
+
+        \b
+        Examples:
+          credwallet identity add you@example.org
+          credwallet identity add https://example.org/~you
+        """
         ctx = Ctx("identity.add", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -73,7 +82,12 @@ def register(app: typer.Typer) -> None:
     @identity_app.command("list")
     def list_(json_out: JsonOpt = False, home: HomeOpt = None,
               passphrase_file: PassFileOpt = None) -> None:
-        """List the holder's identifiers."""
+        """List the holder's identifiers.
+
+        \b
+        Examples:
+          credwallet identity list
+        """
         ctx = Ctx("identity.list", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -97,7 +111,12 @@ def register(app: typer.Typer) -> None:
     @identity_app.command("remove")
     def remove(value: str = typer.Argument(..., metavar="VALUE"), json_out: JsonOpt = False,
                home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
-        """Remove an identifier."""
+        """Remove an identifier.
+
+        \b
+        Examples:
+          credwallet identity remove you@example.org
+        """
         ctx = Ctx("identity.remove", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -120,7 +139,14 @@ def register(app: typer.Typer) -> None:
         """Set (or --clear, or show) the name exports show for the holder.
 
         Exports present it as stated by the holder ("Alex Rivera (as stated by the holder)"):
-        nothing signed vouches for it. It is never put inside a signed presentation."""
+        nothing signed vouches for it. It is never put inside a signed presentation.
+
+        \b
+        Examples:
+          credwallet identity name "Alex Rivera"
+          credwallet identity name
+          credwallet identity name --clear
+        """
         ctx = Ctx("identity.name", json_out, home, passphrase_file)
 
         def body() -> int:

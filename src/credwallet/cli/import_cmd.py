@@ -102,7 +102,14 @@ def register(app: typer.Typer) -> None:
                  "when it resolves to a private or loopback address. Repeatable.")] = None,
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
     ) -> None:
-        """Import credentials into the wallet; verify each and store the report."""
+        """Import credentials into the wallet; verify each and store the report.
+
+        \b
+        Examples:
+          credwallet import https://badges.example.org/assertions/42
+          credwallet import badge.png transcript-clr.json --tag work
+          credwallet import --from-file links.txt
+        """
         ctx = Ctx("import", json_out, home, passphrase_file)
 
         def body() -> int:

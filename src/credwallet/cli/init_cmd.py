@@ -22,7 +22,14 @@ def register(app: typer.Typer) -> None:
     @app.command("init")
     def init(json_out: JsonOpt = False, home: HomeOpt = None,
              passphrase_file: PassFileOpt = None, allow_weak: AllowWeakOpt = False) -> None:
-        """Create a new encrypted wallet and the holder's Ed25519 key (did:key)."""
+        """Create a new encrypted wallet and the holder's Ed25519 key (did:key).
+
+        \b
+        Examples:
+          credwallet init
+          credwallet --home ~/wallets/work init
+          CREDWALLET_PASSPHRASE=... credwallet init --allow-weak-passphrase   # a test wallet
+        """
         ctx = Ctx("init", json_out, home, passphrase_file)
 
         def body() -> int:

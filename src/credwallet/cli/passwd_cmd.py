@@ -61,6 +61,11 @@ def register(app: typer.Typer) -> None:
         """Change the wallet passphrase.
 
         The previous generation (wallet.cwlt.bak) is re-encrypted under the new one too.
+
+        \b
+        Examples:
+          credwallet passwd
+          credwallet passwd --passphrase-file old.txt --new-passphrase-file new.txt
         """
         ctx = Ctx("passwd", json_out, home, passphrase_file)
 

@@ -24,7 +24,10 @@ def summary(p: Pathway) -> dict[str, Any]:
 
 def register(app: typer.Typer) -> None:
     group = typer.Typer(name="pathway", help="Manage stacking pathways (goals made of "
-                        "credentials).", no_args_is_help=True)
+                        "credentials)."
+                        "\n\n\b\nExamples:"
+                        "\n  credwallet pathway add examples/pathways/data-analytics-certificate.toml"
+                        "\n  credwallet progress", no_args_is_help=True)
     app.add_typer(group, name="pathway")
 
     @group.command("add")
@@ -40,7 +43,14 @@ def register(app: typer.Typer) -> None:
             "--replace", help="Overwrite a pathway of the same name.")] = False,
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
     ) -> None:
-        """Add a pathway from a file, a URL, or a stored CLR (--from-clr ID)."""
+        """Add a pathway from a file, a URL, or a stored CLR (--from-clr ID).
+
+        \b
+        Examples:
+          credwallet pathway add examples/pathways/data-analytics-certificate.toml
+          credwallet pathway add https://example.edu/pathways/data.json --name data
+          credwallet pathway add --from-clr 3f2a
+        """
         ctx = Ctx("pathway.add", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -88,7 +98,12 @@ def register(app: typer.Typer) -> None:
         source: Annotated[str, typer.Argument(metavar="FILE|URL")],
         json_out: JsonOpt = False, home: HomeOpt = None,
     ) -> None:
-        """Validate a pathway definition without a wallet (exit 3 with the field if bad)."""
+        """Validate a pathway definition without a wallet (exit 3 with the field if bad).
+
+        \b
+        Examples:
+          credwallet pathway check my-pathway.toml
+        """
         ctx = Ctx("pathway.check", json_out, home)
 
         def body() -> int:
@@ -104,7 +119,12 @@ def register(app: typer.Typer) -> None:
     @group.command("list")
     def list_(json_out: JsonOpt = False, home: HomeOpt = None,
               passphrase_file: PassFileOpt = None) -> None:
-        """List the stored pathways."""
+        """List the stored pathways.
+
+        \b
+        Examples:
+          credwallet pathway list
+        """
         ctx = Ctx("pathway.list", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -120,7 +140,12 @@ def register(app: typer.Typer) -> None:
     @group.command("show")
     def show(name: Annotated[str, typer.Argument(metavar="NAME")], json_out: JsonOpt = False,
              home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
-        """Show a pathway's definition as a tree."""
+        """Show a pathway's definition as a tree.
+
+        \b
+        Examples:
+          credwallet pathway show data-analytics
+        """
         ctx = Ctx("pathway.show", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -136,7 +161,12 @@ def register(app: typer.Typer) -> None:
     @group.command("remove")
     def remove(name: Annotated[str, typer.Argument(metavar="NAME")], json_out: JsonOpt = False,
                home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
-        """Remove a pathway."""
+        """Remove a pathway.
+
+        \b
+        Examples:
+          credwallet pathway remove data-analytics
+        """
         ctx = Ctx("pathway.remove", json_out, home, passphrase_file)
 
         def body() -> int:

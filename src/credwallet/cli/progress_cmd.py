@@ -50,7 +50,13 @@ def register(app: typer.Typer) -> None:
             "'valid within').")] = None,
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
     ) -> None:
-        """Progress of every (or one) pathway against the wallet's verified credentials."""
+        """Progress of every (or one) pathway against the wallet's verified credentials.
+
+        \b
+        Examples:
+          credwallet progress
+          credwallet progress data-analytics --at 2026-12-31T00:00:00Z
+        """
         ctx = Ctx("progress", json_out, home, passphrase_file)
 
         def body() -> int:

@@ -25,7 +25,14 @@ def register(app: typer.Typer) -> None:
                  "when it resolves to a private or loopback address. Repeatable.")] = None,
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
     ) -> None:
-        """Re-fetch status lists, hosted assertions and DID documents; re-verify; report changes."""
+        """Re-fetch status lists, hosted assertions and DID documents; re-verify; report changes.
+
+        \b
+        Examples:
+          credwallet refresh
+          credwallet refresh 3f2a
+          credwallet refresh --allow-host badges.intranet.example
+        """
         ctx = Ctx("refresh", json_out, home, passphrase_file)
 
         def body() -> int:

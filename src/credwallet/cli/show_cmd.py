@@ -20,7 +20,13 @@ def register(app: typer.Typer) -> None:
     def show(cred_id: str = typer.Argument(..., metavar="ID", help="Wallet id or unique prefix."),
              json_out: JsonOpt = False, home: HomeOpt = None,
              passphrase_file: PassFileOpt = None) -> None:
-        """Show everything about one credential."""
+        """Show everything about one credential.
+
+        \b
+        Examples:
+          credwallet show 3f2a
+          credwallet show 3f2a --json
+        """
         ctx = Ctx("show", json_out, home, passphrase_file)
 
         def body() -> int:

@@ -76,9 +76,15 @@ def _issuer_of_stored(wallet: Any, ref: str) -> tuple[str, list[str]]:
 
 
 def register(app: typer.Typer) -> None:
-    trust_app = typer.Typer(help="Issuers and known-issuer registries you trust.",
+    trust_app = typer.Typer(help="Issuers and known-issuer registries you trust."
+                        "\n\n\b\nExamples:"
+                        "\n  credwallet trust add did:web:university.example"
+                        "\n  credwallet trust list",
                             no_args_is_help=True)
-    registry_app = typer.Typer(help="Known-issuer registries (fetched by `credwallet refresh`).",
+    registry_app = typer.Typer(help="Known-issuer registries (fetched by `credwallet refresh`)."
+                        "\n\n\b\nExamples:"
+                        "\n  credwallet trust registry add https://registry.example.org/registry.json"
+                        "\n  credwallet refresh",
                                no_args_is_help=True)
     app.add_typer(trust_app, name="trust")
     trust_app.add_typer(registry_app, name="registry")
@@ -92,7 +98,13 @@ def register(app: typer.Typer) -> None:
             ] = None,
             label: LabelOpt = None, json_out: JsonOpt = False, home: HomeOpt = None,
             passphrase_file: PassFileOpt = None) -> None:
-        """Trust an issuer (matched by its id, never by its name)."""
+        """Trust an issuer (matched by its id, never by its name).
+
+        \b
+        Examples:
+          credwallet trust add did:web:university.example --label "Example University"
+          credwallet trust add --issuer-of 3f2a
+        """
         ctx = Ctx("trust.add", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -125,7 +137,12 @@ def register(app: typer.Typer) -> None:
     @trust_app.command("remove")
     def remove(value: str = typer.Argument(..., metavar="VALUE"), json_out: JsonOpt = False,
                home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
-        """Stop trusting an issuer."""
+        """Stop trusting an issuer.
+
+        \b
+        Examples:
+          credwallet trust remove did:web:university.example
+        """
         ctx = Ctx("trust.remove", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -146,7 +163,12 @@ def register(app: typer.Typer) -> None:
     @trust_app.command("list")
     def list_(json_out: JsonOpt = False, home: HomeOpt = None,
               passphrase_file: PassFileOpt = None) -> None:
-        """List trusted issuers and followed registries."""
+        """List trusted issuers and followed registries.
+
+        \b
+        Examples:
+          credwallet trust list
+        """
         ctx = Ctx("trust.list", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -173,7 +195,12 @@ def register(app: typer.Typer) -> None:
     def registry_add(url: str = typer.Argument(..., metavar="URL"), label: LabelOpt = None,
                      json_out: JsonOpt = False, home: HomeOpt = None,
                      passphrase_file: PassFileOpt = None) -> None:
-        """Follow a known-issuer registry (DCC registry.json or a credwallet list)."""
+        """Follow a known-issuer registry (DCC registry.json or a credwallet list).
+
+        \b
+        Examples:
+          credwallet trust registry add https://registry.example.org/registry.json --label DCC
+        """
         ctx = Ctx("trust.registry.add", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -195,7 +222,12 @@ def register(app: typer.Typer) -> None:
     @registry_app.command("remove")
     def registry_remove(url: str = typer.Argument(..., metavar="URL"), json_out: JsonOpt = False,
                         home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
-        """Stop following a registry (its cached copy is deleted)."""
+        """Stop following a registry (its cached copy is deleted).
+
+        \b
+        Examples:
+          credwallet trust registry remove https://registry.example.org/registry.json
+        """
         ctx = Ctx("trust.registry.remove", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -216,7 +248,12 @@ def register(app: typer.Typer) -> None:
     @registry_app.command("show")
     def registry_show(url: str = typer.Argument(..., metavar="URL"), json_out: JsonOpt = False,
                       home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
-        """Show the issuers in a registry's cached copy."""
+        """Show the issuers in a registry's cached copy.
+
+        \b
+        Examples:
+          credwallet trust registry show https://registry.example.org/registry.json
+        """
         ctx = Ctx("trust.registry.show", json_out, home, passphrase_file)
 
         def body() -> int:
@@ -242,7 +279,12 @@ def register(app: typer.Typer) -> None:
     @registry_app.command("list")
     def registry_list(json_out: JsonOpt = False, home: HomeOpt = None,
                       passphrase_file: PassFileOpt = None) -> None:
-        """List followed registries with their as-of times."""
+        """List followed registries with their as-of times.
+
+        \b
+        Examples:
+          credwallet trust registry list
+        """
         ctx = Ctx("trust.registry.list", json_out, home, passphrase_file)
 
         def body() -> int:
