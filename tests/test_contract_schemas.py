@@ -138,6 +138,16 @@ def _scenario(s: Scenario) -> None:
 
     # Reading the wallet.
     s("list", "list")
+    s("tag add", "tag", ids[1], "add", "job-2026", "Python")
+    s("tag add, present", "tag", ids[1], "add", "PYTHON")
+    s("tag remove", "tag", ids[1], "remove", "python", "absent-tag")
+    s("tag add, unknown id", "tag", "ffffffffffff", "add", "x", expect=6)
+    s("tag remove, control character", "tag", ids[1], "remove", "a\x1b[2J", expect=2)
+    s("import, duplicate with --tag", "import", str(DATA / "ob30-simple.json"), "--tag", "again",
+      expect=None)
+    s("list, filtered and sorted", "list", "--tag", "job-2026", "--status", "verified",
+      "--sort", "name", "--limit", "5")
+    s("list --search", "list", "--search", "loopback", "--issuer", "x", "--sort", "issued")
     s("show", "show", ids[0])
     s("show, CLR", "show", ids[3])
     s("show, unknown", "show", "ffffffffffff", expect=6)
@@ -337,8 +347,12 @@ def test_every_command_runs_in_the_scenario(runs: list[Run]) -> None:
             yield path
 
     commands = set(leaves(typer.main.get_command(build_app()), ()))
-    succeeded = {run.args[:len(c)] for run in runs if run.code == 0 for c in commands
-                 if run.args[:len(c)] == c}
+    def words(args: tuple[str, ...]) -> tuple[str, ...]:
+        # `tag ID add|remove`: the group takes the credential id before the subcommand.
+        return (args[0], *args[2:]) if args[:1] == ("tag",) else args
+
+    succeeded = {words(run.args)[:len(c)] for run in runs if run.code == 0 for c in commands
+                 if words(run.args)[:len(c)] == c}
     assert commands - succeeded == set(), "commands never run successfully here"
     names = {run.doc["schema"] for run in runs if run.code == 0}
     for c in commands:
