@@ -75,9 +75,9 @@ def _change(ctx: Ctx, ref: str, raw_tags: list[str], *, add: bool) -> None:
                 present = {t.casefold() for t in cred.tags}
                 absent = [t for t in tags if t.casefold() not in present]
                 cred.tags = [t for t in cred.tags if t.casefold() not in wanted]
-            result = {"id": cred.id, "name": cred.name, "tags": list(cred.tags)}
+            wid, name, now_tags = cred.id, cred.name, list(cred.tags)
         key = "added" if add else "removed"
-        payload = {**result, key: changed}
+        payload: dict[str, object] = {"id": wid, "name": name, "tags": now_tags, key: changed}
         if not add:
             payload["absent"] = absent
 
@@ -85,8 +85,8 @@ def _change(ctx: Ctx, ref: str, raw_tags: list[str], *, add: bool) -> None:
             verb = "Added" if add else "Removed"
             say(f"{verb}: {', '.join(changed) if changed else 'nothing'}"
                 + (f" (not present: {', '.join(absent)})" if absent else ""))
-            say(f"Tags of {result['id'][:12]} {result['name'] or '(unnamed)'}: "
-                f"{', '.join(result['tags']) if result['tags'] else '(none)'}")
+            say(f"Tags of {wid[:12]} {name or '(unnamed)'}: "
+                f"{', '.join(now_tags) if now_tags else '(none)'}")
 
         emit(ctx, payload, human)
         return 0
