@@ -198,9 +198,9 @@ def _scenario(s: Scenario) -> None:
     s("passwd", "passwd", "--new-passphrase-file", str(new_pass))
     s("passwd, no new passphrase", "passwd", expect=4,
       env={"CREDWALLET_PASSPHRASE": "a different passphrase, also long enough 7"})
-    s("restore", "restore", str(backup))
+    s("restore", "restore", str(backup), "--yes")
     s("restore, missing", "restore", missing, expect=4)
-    s("remove", "remove", ids[0])
+    s("remove", "remove", ids[0], "--yes")
     s("remove, unknown", "remove", "ffffffffffff", expect=6)
     s("demo", "demo", "-o", str(work / "demo"))
     # The real entry point in a subprocess, for a success and a usage error.

@@ -102,7 +102,7 @@ def test_import_list_show_remove_roundtrip(wallet_home: Path) -> None:
     assert cred["name"] == "Alumni Credential"
     human = run_cli("show", one)
     assert "Alumni Credential" in human.stdout
-    assert run_cli("remove", one, "--json").code == 0
+    assert run_cli("remove", one, "--yes", "--json").code == 0
     assert one not in {c["id"] for c in run_cli("list", "--json").json()["credentials"]}
     assert run_cli("show", one).code == 6
 
@@ -140,7 +140,7 @@ def test_clr_stores_record_and_contained_credentials(wallet_home: Path) -> None:
     listed = run_cli("list", "--json").json()["credentials"]
     children = [c for c in listed if c.get("parent") == item["id"]]
     assert len(children) == len(item["children"]) >= 1
-    run_cli("remove", item["id"])
+    run_cli("remove", item["id"], "--yes")
     assert run_cli("list", "--json").json()["credentials"] == []
 
 
@@ -201,8 +201,8 @@ def test_backup_and_restore(wallet_home: Path, tmp_path: Path) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert run_cli("backup", "-o", str(out)).code == 2  # no silent overwrite
     wid = run_cli("list", "--json").json()["credentials"][0]["id"]
-    run_cli("remove", wid)
-    res = run_cli("restore", str(out), "--json")
+    run_cli("remove", wid, "--yes")
+    res = run_cli("restore", str(out), "--yes", "--json")
     assert res.code == 0 and res.json()["credentials"] == 1
     assert len(run_cli("list", "--json").json()["credentials"]) == 1
 

@@ -246,7 +246,7 @@ def test_invalid_base64_entry_is_damaged_not_a_crash(isolated_home: Path, tmp_pa
     assert any(s["id"] == bad and "damaged" in s["reason"] for s in res.json()["skipped"])
     clean(run_inproc("show", good, "--json"), {0})
     clean(run_inproc("progress", "--json"), {0})
-    clean(run_inproc("remove", bad, "--json"), {0})
+    clean(run_inproc("remove", bad, "--yes", "--json"), {0})
 
 
 CORRUPTIONS = st.sampled_from(["raw-b64", "raw-text", "cache-b64", "image-b64", "format"])
@@ -458,7 +458,7 @@ def test_restore_allows_more_when_asked(isolated_home: Path, tmp_path: Path) -> 
     good = fileformat.encrypt_wallet(plaintext, PASSPHRASE,
                                      params=fileformat.KdfParams(8, fileformat.FOREIGN_MAX_T + 1))
     path.write_bytes(good)
-    clean(run_inproc("restore", str(path), "--allow-expensive-kdf", "--json"), {0})
+    clean(run_inproc("restore", str(path), "--allow-expensive-kdf", "--yes", "--json"), {0})
 
 
 @given(m_kib=st.integers(min_value=8, max_value=1024 * 1024), t=st.integers(min_value=1, max_value=16))

@@ -336,7 +336,7 @@ def test_truncated_wallet_recovers_from_previous_generation(isolated_home: Path)
     res = run_inproc("list", "--json")
     assert res.code == 4 and res.json()["error"]["kind"] == "wallet_corrupted", res
     assert "wallet.cwlt.bak" in res.json()["error"].get("hint", "")
-    assert run_inproc("restore", str(wallet_home / "wallet.cwlt.bak")).code == 0
+    assert run_inproc("restore", str(wallet_home / "wallet.cwlt.bak"), "--yes").code == 0
     ids = [i["value"] for i in run_inproc("identity", "list", "--json").json()["identities"]]
     assert ids == ["one@example.org"]
     assert PASSPHRASE not in res.stdout + res.stderr

@@ -116,9 +116,6 @@ def register(app: typer.Typer) -> None:
                 from credwallet.errors import UsageError
 
                 raise UsageError(f"{path!r} is not the path of a backup file")
-            replacing = ctx.wallet_path.exists()
-            if replacing and not yes and not can_ask():
-                refuse_unconfirmed("restore", "replaces the current wallet")
             # Read once (size-capped) and restore exactly the bytes that were checked.
             blob = WalletStore(Path(path)).read_bytes()
             params, salt, _nonce, _aad, _ct = fileformat.parse_header(blob)
@@ -132,6 +129,9 @@ def register(app: typer.Typer) -> None:
                 raise WalletCorrupted("backup payload does not match the expected structure") \
                     from None
             store = ctx.store
+            replacing = store.path.exists()
+            if replacing and not yes and not can_ask():  # never hang on a prompt nobody sees
+                refuse_unconfirmed("restore", "replaces the current wallet")
             if replacing and not yes:
                 confirm(f"Replace the wallet in {store.path.parent} with this backup "
                         f"({len(wallet.credentials)} credential(s))? The current wallet is kept "

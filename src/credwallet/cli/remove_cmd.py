@@ -56,11 +56,11 @@ def register(app: typer.Typer) -> None:
         ctx = Ctx("remove", json_out, home, passphrase_file)
 
         def body() -> int:
-            if not yes and not can_ask():
-                refuse_unconfirmed("remove", "deletes credentials")
             with ctx.transaction() as wallet:
-                parts = describe(wallet, ids)
+                parts = describe(wallet, ids)  # unknown ids: not_found before any question
                 removed = remove_credentials(wallet, ids)
+                if not yes and not can_ask():  # never hang on a prompt nobody sees
+                    refuse_unconfirmed("remove", "deletes credentials")
                 if not yes:  # declined: Interrupted leaves the transaction unsaved
                     confirm(f"Remove {len(removed)} credential(s) from the wallet: "
                             f"{'; '.join(parts)}?")
