@@ -116,7 +116,7 @@ def test_show_of_the_did_key_issuer_keeps_the_did(loaded: dict[str, str]) -> Non
     assert_literal(res.stdout, loaded["did"])
 
 
-@pytest.mark.parametrize("args", [("verify", "--all"), ("verify", "NASTY"), ("list",),
+@pytest.mark.parametrize("args", [("verify", "--all", "--verbose"), ("verify", "NASTY"), ("list",),
                                   ("show", "NASTY")], ids=" ".join)
 def test_wallet_commands(loaded: dict[str, str], args: tuple[str, ...]) -> None:
     argv = [loaded["nasty"] if a == "NASTY" else a for a in args]

@@ -178,6 +178,7 @@ def _narrow(console: Any, creds: list[StoredCredential], title: str) -> None:
         if c.tags:
             cell += "\n[dim]tags: " + escape(", ".join(c.tags)) + "[/]"
         word = "damaged" if c.damage() else status_word(c)
+        word = word.upper() if word in ("revoked", "suspended") else word
         style = "red" if c.damage() else verdict_style(c.verification)
         table.add_row(c.id[:8], cell, f"[{style}]{word}[/]")
     console.print(table)

@@ -224,6 +224,10 @@ def _summary_line(console: Any, result: VerificationResult, names: dict[str, str
     if isinstance(wid, str):
         line.append(f"  {plain(wid[:12], oneline=True)}", style="dim")
     console.print(line, soft_wrap=True)
+    if verbose and shown.signer:
+        console.print(Text(f"{' ' * len(indent)}    signed by "
+                           f"{plain(clip(shown.signer), oneline=True)}", style="dim"),
+                      soft_wrap=True)
     if not shown.verified or verbose:
         for c in shown.checks:
             if c.status in ("failed", "warning") or verbose:
