@@ -113,6 +113,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List the credentials in the wallet, optionally filtered, sorted and limited.
 
+        \b
         Examples:
           credwallet list --status failed
           credwallet list --tag job-2026 --sort issued

@@ -36,26 +36,44 @@ def merge_tags(current: list[str], new: list[str]) -> list[str]:
 
 
 def register(app: typer.Typer) -> None:
-    tag_app = typer.Typer(help="Add or remove the wallet's own tags on a credential: "
-                               "credwallet tag ID add|remove TAG...", no_args_is_help=True)
+    tag_app = typer.Typer(help="Add or remove the wallet's own tags on a credential.\n\n"
+                               "\b\nExamples:\n  credwallet tag 3f2a add job-2026 data\n"
+                               "  credwallet tag 3f2a remove data", no_args_is_help=True)
     app.add_typer(tag_app, name="tag")
 
     @tag_app.callback()
     def _tag(ctx: typer.Context, ref: Annotated[str, typer.Argument(
             metavar="ID", help="Wallet id (or a unique prefix).")]) -> None:
-        """Add or remove tags on one credential (used by list --tag and export --tag)."""
+        """Add or remove tags on one credential (used by list --tag and export --tag).
+
+        \b
+        Examples:
+          credwallet tag 3f2a add job-2026 data
+          credwallet tag 3f2a remove data
+        """
         ctx.obj = ref
 
     @tag_app.command("add")
     def add(tctx: typer.Context, tags: TagsArg, json_out: JsonOpt = False, home: HomeOpt = None,
             passphrase_file: PassFileOpt = None) -> None:
-        """Add tags (already present ones, in any case, are left as they are)."""
+        """Add tags (already present ones, in any case, are left as they are).
+
+        \b
+        Examples:
+          credwallet tag 3f2a add job-2026
+          credwallet tag 3f2a add data python --json
+        """
         _change(Ctx("tag.add", json_out, home, passphrase_file), str(tctx.obj), tags, add=True)
 
     @tag_app.command("remove")
     def remove(tctx: typer.Context, tags: TagsArg, json_out: JsonOpt = False,
                home: HomeOpt = None, passphrase_file: PassFileOpt = None) -> None:
-        """Remove tags (compared without regard to case; absent ones are reported, not an error)."""
+        """Remove tags (compared without regard to case; absent ones are reported, not an error).
+
+        \b
+        Examples:
+          credwallet tag 3f2a remove job-2026
+        """
         _change(Ctx("tag.remove", json_out, home, passphrase_file), str(tctx.obj), tags,
                 add=False)
 

@@ -121,6 +121,7 @@ def register(app: typer.Typer) -> None:
         (credential, presentation, bundle zip or portfolio page) needs no wallet and fetches what
         it lacks unless --offline.
 
+        \b
         Examples:
           credwallet verify --all
           credwallet verify --file presentation.json --challenge 8f3e --domain jobs.example
