@@ -280,7 +280,8 @@ def test_random_corruption_of_stored_entries(kind: str, junk: str, tmp_path_fact
         save(wallet)
         out = str(home.parent / "out")
         for cmd in (["show", bad], ["verify", bad], ["verify", "--all"], ["list"],
-                    ["export", "--format", "html", "-o", out], ["export", "--format", "vp", "-o", out],
+                    ["export", "--format", "html", "-o", out, "--force"],
+                    ["export", "--format", "vp", "-o", out, "--force"],
                     ["progress"]):
             clean(run_inproc(*cmd, "--json"), {0, 1, 3, 4, 6})
         assert clean(run_inproc("show", good, "--json"), {0})

@@ -139,7 +139,8 @@ def _verify(rec: Recognised, env: Env, format_hint: str | None = None) -> Verifi
         out = Outcome([Check(check=CheckName.FORMAT, status="failed", detail=str(exc))])
     if rec.is_container:
         out.nested = container.nested(rec, env, _verify)
-        out.checks.append(container.nested_check(out.nested, rec.format))
+        signed = any(c.check == CheckName.PROOF and c.status == "passed" for c in out.checks)
+        out.checks.append(container.nested_check(out.nested, rec.format, signed=signed))
         if spec(rec.format).is_presentation:
             out.checks.append(presentation.holder_binding(rec, out))
     return VerificationResult.from_checks(

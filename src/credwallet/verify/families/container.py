@@ -30,10 +30,14 @@ def nested(rec: Recognised, env: Env, verify: ChildVerifier) -> list[Verificatio
         results.append(res)
     return results
 
-def nested_check(nested: list[VerificationResult], fmt: str) -> Check:
+def nested_check(nested: list[VerificationResult], fmt: str, *, signed: bool = True) -> Check:
+    """`signed`: the container's own proof verified. An empty CLR, or an empty presentation
+    nobody signed, establishes nothing at all: that fails; a signed empty presentation (the
+    holder authenticating) only warns."""
     if not nested:
-        status = "failed" if spec(fmt).family is Family.CLR else "warning"
-        return Check(check=CheckName.NESTED, status=status, detail="contains no credentials")  # type: ignore[arg-type]
+        empty_ok = spec(fmt).family is not Family.CLR and signed
+        return Check(check=CheckName.NESTED, status="warning" if empty_ok else "failed",
+                     detail="contains no credentials")
     bad = [r for r in nested if not r.verified]
     if bad:
         names = ", ".join((r.source or f"#{nested.index(r) + 1}") for r in bad[:5])
