@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -113,3 +113,32 @@ def wallet_home(isolated_home: Path) -> Path:
     res = run_cli("init", "--json")
     assert res.code == 0, res
     return isolated_home
+
+
+class InProcOut:
+    """What one in-process CLI call printed (see the `cw` fixture)."""
+
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+Cli = Callable[..., InProcOut]  # the type of the `cw` fixture
+
+
+@pytest.fixture
+def cw(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """The real command tree in-process (same app and error boundary as the entry point,
+    without a Python start-up per call); `run_cli` covers the real entry point."""
+    from credwallet.cli.app import run
+
+    capsys.readouterr()
+
+    def call(*args: str) -> InProcOut:
+        code = run(list(args))
+        out = capsys.readouterr()
+        return InProcOut(code, out.out, out.err)
+
+    return call

@@ -16,33 +16,12 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import Cli
 from tests.export.helpers import Issuer, ob3
 
 
-class Out:
-    def __init__(self, code: int, stdout: str, stderr: str) -> None:
-        self.code, self.stdout, self.stderr = code, stdout, stderr
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
 @pytest.fixture
-def cw(capsys: pytest.CaptureFixture[str]) -> Callable[..., Out]:
-    from credwallet.cli.app import run
-
-    capsys.readouterr()
-
-    def call(*args: str) -> Out:
-        code = run(list(args))
-        out = capsys.readouterr()
-        return Out(code, out.out, out.err)
-
-    return call
-
-
-@pytest.fixture
-def sent(isolated_home: Path, tmp_path: Path, cw: Callable[..., Out]) -> Path:
+def sent(isolated_home: Path, tmp_path: Path, cw: Cli) -> Path:
     """A wallet holding two credentials issued to its holder, and the three exports."""
     holder = cw("init", "--json").json()["holder"]
     issuer = Issuer("Example University")
@@ -62,7 +41,7 @@ def sent(isolated_home: Path, tmp_path: Path, cw: Callable[..., Out]) -> Path:
     return out
 
 
-def _verify(cw: Callable[..., Out], path: Path, *extra: str) -> dict[str, Any]:
+def _verify(cw: Cli, path: Path, *extra: str) -> dict[str, Any]:
     res = cw("verify", "--file", str(path), "--offline", "--json", *extra)
     doc = res.json()
     assert res.code in (0, 1), res.stdout + res.stderr
@@ -74,7 +53,7 @@ def _check(result: dict[str, Any], name: str) -> dict[str, Any]:
     return next(c for c in result["checks"] if c["check"] == name)
 
 
-def test_every_artefact_verifies_as_sent(sent: Path, cw: Callable[..., Out]) -> None:
+def test_every_artefact_verifies_as_sent(sent: Path, cw: Cli) -> None:
     for name, kind in (("vp.json", "file"), ("bundle.zip", "bundle"), ("page.html", "page")):
         result = _verify(cw, sent / name)
         assert result["verified"], (name, [c for c in result["checks"] if c["status"] != "passed"])
@@ -92,7 +71,7 @@ def _rezip(src: Path, dst: Path, change: Callable[[str, bytes], bytes | None]) -
                 zout.writestr(info.filename, body)
 
 
-def test_a_bundle_that_differs_from_its_manifest_fails(sent: Path, cw: Callable[..., Out],
+def test_a_bundle_that_differs_from_its_manifest_fails(sent: Path, cw: Cli,
                                                       tmp_path: Path) -> None:
     def edit_resume(name: str, body: bytes) -> bytes | None:
         return body + b"\nAlso: astronaut." if name == "resume.md" else body
@@ -113,7 +92,7 @@ def test_a_bundle_that_differs_from_its_manifest_fails(sent: Path, cw: Callable[
     assert "not in the manifest" in _check(_verify(cw, extra), "manifest")["detail"]
 
 
-def test_a_page_with_an_edited_presentation_fails(sent: Path, cw: Callable[..., Out], tmp_path: Path) -> None:
+def test_a_page_with_an_edited_presentation_fails(sent: Path, cw: Cli, tmp_path: Path) -> None:
     page = (sent / "page.html").read_text(encoding="utf-8")
     assert page.count('type="application/vp+json"') == 1
     edited = tmp_path / "edited.html"
@@ -126,7 +105,7 @@ def test_a_page_with_an_edited_presentation_fails(sent: Path, cw: Callable[..., 
     assert res.code == 3
 
 
-def test_challenge_and_domain_are_checked(sent: Path, cw: Callable[..., Out]) -> None:
+def test_challenge_and_domain_are_checked(sent: Path, cw: Cli) -> None:
     ok = _verify(cw, sent / "bound.json", "--challenge", "c-123", "--domain", "jobs.example")
     assert ok["verified"], ok["checks"]
     wrong = _verify(cw, sent / "bound.json", "--challenge", "replayed", "--domain", "jobs.example")
@@ -134,7 +113,7 @@ def test_challenge_and_domain_are_checked(sent: Path, cw: Callable[..., Out]) ->
     assert "is not the expected" in _check(wrong, "proof")["detail"]
 
 
-def test_hostile_zips_are_bad_input(cw: Callable[..., Out], tmp_path: Path) -> None:
+def test_hostile_zips_are_bad_input(cw: Cli, tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.zip"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
@@ -148,7 +127,7 @@ def test_hostile_zips_are_bad_input(cw: Callable[..., Out], tmp_path: Path) -> N
 
 
 def test_online_verify_fetches_what_it_lacks_and_sees_a_later_revocation(
-        isolated_home: Path, tmp_path: Path, cw: Callable[..., Out], monkeypatch: pytest.MonkeyPatch) -> None:
+        isolated_home: Path, tmp_path: Path, cw: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.issuer_site import OB3, VC2, running_sites, status_list
 
     with running_sites(1, extras=False) as s:

@@ -5,43 +5,17 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import Cli, run_cli
 from tests.export.helpers import Issuer, data_uri, ob3, png
 
 
-class Out:
-    def __init__(self, code: int, stdout: str, stderr: str) -> None:
-        self.code, self.stdout, self.stderr = code, stdout, stderr
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
 @pytest.fixture
-def cw(capsys: pytest.CaptureFixture[str]) -> Callable[..., Out]:
-    """The CLI in-process (same app and error boundary as the entry point, without a
-    Python start-up per call); `run_cli` covers the real entry point."""
-    from credwallet.cli.app import run
-
-    capsys.readouterr()
-
-    def call(*args: str) -> Out:
-        code = run(list(args))
-        out = capsys.readouterr()
-        return Out(code, out.out, out.err)
-
-    return call
-
-
-@pytest.fixture
-def home(isolated_home: Path, tmp_path: Path, cw: Callable[..., Out]) -> Path:
+def home(isolated_home: Path, tmp_path: Path, cw: Cli) -> Path:
     init = cw("init", "--json")
     assert init.code == 0, init.stderr
     holder = init.json()["holder"]  # the credentials below are issued to the holder's did:key
@@ -63,7 +37,7 @@ def wallet_bytes(home: Path) -> bytes:
     return (home / "wallet.cwlt").read_bytes()
 
 
-def test_single_file_formats_to_stdout_and_json(home: Path, cw: Callable[..., Out]) -> None:
+def test_single_file_formats_to_stdout_and_json(home: Path, cw: Cli) -> None:
     before = wallet_bytes(home)
     for fmt in ("vp", "html", "linkedin", "markdown", "jsonresume", "json"):
         plain = (run_cli if fmt == "vp" else cw)("export", "--format", fmt)
@@ -84,7 +58,7 @@ def test_single_file_formats_to_stdout_and_json(home: Path, cw: Callable[..., Ou
     assert wallet_bytes(home) == before, "export must not modify the wallet"
 
 
-def test_vp_to_file_verifies_with_verify_file(home: Path, tmp_path: Path, cw: Callable[..., Out]) -> None:
+def test_vp_to_file_verifies_with_verify_file(home: Path, tmp_path: Path, cw: Cli) -> None:
     out = tmp_path / "vp.json"
     res = run_cli("export", "-f", "vp", "-o", str(out), "--challenge", "abc", "--json")
     assert res.code == 0, res
@@ -98,7 +72,7 @@ def test_vp_to_file_verifies_with_verify_file(home: Path, tmp_path: Path, cw: Ca
     assert bad.code == 1 and bad.json()["results"][0]["verified"] is False
 
 
-def test_bundle_needs_output_and_writes_zip(home: Path, tmp_path: Path, cw: Callable[..., Out]) -> None:
+def test_bundle_needs_output_and_writes_zip(home: Path, tmp_path: Path, cw: Cli) -> None:
     res = cw("export", "-f", "bundle", "--json")
     assert res.code == 2 and res.json()["error"]["kind"] == "usage"
     out = tmp_path / "bundle.zip"
@@ -109,7 +83,7 @@ def test_bundle_needs_output_and_writes_zip(home: Path, tmp_path: Path, cw: Call
     assert "presentation.json" in names and "manifest.json" in names
 
 
-def test_selection_options(home: Path, cw: Callable[..., Out]) -> None:
+def test_selection_options(home: Path, cw: Cli) -> None:
     listed = cw("list", "--json").json()["credentials"]
     first = listed[0]["id"]
     res = cw("export", "-f", "markdown", first[:6], "--json")
@@ -124,7 +98,7 @@ def test_selection_options(home: Path, cw: Callable[..., Out]) -> None:
     assert no_pathway.code == 6
 
 
-def test_linkedin_org_ids_only_saved_when_asked(home: Path, cw: Callable[..., Out]) -> None:
+def test_linkedin_org_ids_only_saved_when_asked(home: Path, cw: Cli) -> None:
     before = wallet_bytes(home)
     res = cw("export", "-f", "linkedin", "--org-id", "Öffentliche Hochschule=4242")
     assert res.code == 0, res
@@ -141,7 +115,7 @@ def test_linkedin_org_ids_only_saved_when_asked(home: Path, cw: Callable[..., Ou
     assert "organizationId=99" in again.stdout
 
 
-def test_jsonresume_merge(home: Path, tmp_path: Path, cw: Callable[..., Out]) -> None:
+def test_jsonresume_merge(home: Path, tmp_path: Path, cw: Cli) -> None:
     resume = tmp_path / "resume.json"
     resume.write_text(json.dumps({"basics": {"name": "Ada"}, "certificates": [
         {"name": "Python Basics", "issuer": "Öffentliche Hochschule", "date": "2024-03-15"}]}))
@@ -155,6 +129,6 @@ def test_jsonresume_merge(home: Path, tmp_path: Path, cw: Callable[..., Out]) ->
     assert cw("export", "-f", "jsonresume", "--merge", str(resume)).code == 3
 
 
-def test_empty_wallet_is_a_clear_error(wallet_home: Path, cw: Callable[..., Out]) -> None:
+def test_empty_wallet_is_a_clear_error(wallet_home: Path, cw: Cli) -> None:
     res = cw("export", "-f", "html", "--json")
     assert res.code == 2 and "nothing to export" in res.json()["error"]["message"]

@@ -11,41 +11,17 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import Cli, run_cli
 from tests.export.helpers import Issuer, ob3
 
 MINE, THEIRS, NOBODY = "Mine Course Certificate", "Theirs Course Certificate", "Nobody Course Badge"
 ELSE = "did:example:someone-else"
 TEXT_FORMATS = ("html", "linkedin", "markdown", "jsonresume", "json")
-
-
-class Out:
-    def __init__(self, code: int, stdout: str, stderr: str) -> None:
-        self.code, self.stdout, self.stderr = code, stdout, stderr
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
-@pytest.fixture
-def cw(capsys: pytest.CaptureFixture[str]) -> Callable[..., Out]:
-    """The real command tree in-process (same app and error boundary as the entry point)."""
-    from credwallet.cli.app import run
-
-    capsys.readouterr()
-
-    def call(*args: str) -> Out:
-        code = run(list(args))
-        out = capsys.readouterr()
-        return Out(code, out.out, out.err)
-
-    return call
 
 
 def _no_recipient(issuer: Issuer) -> dict[str, Any]:
@@ -56,7 +32,7 @@ def _no_recipient(issuer: Issuer) -> dict[str, Any]:
 
 
 @pytest.fixture
-def wallet(isolated_home: Path, tmp_path: Path, cw: Callable[..., Out]) -> dict[str, str]:
+def wallet(isolated_home: Path, tmp_path: Path, cw: Cli) -> dict[str, str]:
     """Three signed credentials: one to the holder's did:key, one to another DID, one to no one.
     Returns name -> wallet id."""
     assert cw("init", "--json").code == 0
@@ -85,7 +61,7 @@ def _bundle(path: Path) -> dict[str, bytes]:
 
 
 def test_default_export_leaves_them_out_of_every_format(wallet: dict[str, str], tmp_path: Path,
-                                                        cw: Callable[..., Out]) -> None:
+                                                        cw: Cli) -> None:
     others = {wallet[THEIRS], wallet[NOBODY]}
     for fmt in ("vp", *TEXT_FORMATS):
         res = cw("export", "-f", fmt, "--json")
@@ -143,7 +119,7 @@ def test_human_mode_says_so_in_one_line_on_stderr(wallet: dict[str, str], tmp_pa
 
 
 def test_only_unmatched_selected_is_nothing_to_export(wallet: dict[str, str],
-                                                     cw: Callable[..., Out]) -> None:
+                                                     cw: Cli) -> None:
     res = cw("export", "-f", "html", wallet[THEIRS], "--json")
     assert res.code == 1
     error = res.json()["error"]
@@ -151,7 +127,7 @@ def test_only_unmatched_selected_is_nothing_to_export(wallet: dict[str, str],
 
 
 def test_include_unmatched_marks_them_in_every_format(wallet: dict[str, str], tmp_path: Path,
-                                                      cw: Callable[..., Out]) -> None:
+                                                      cw: Cli) -> None:
     def doc(fmt: str) -> Any:
         res = cw("export", "-f", fmt, "--include-unmatched", "--json")
         assert res.code == 0, (fmt, res.stdout)
@@ -218,7 +194,7 @@ def test_include_unmatched_marks_them_in_every_format(wallet: dict[str, str], tm
 
 
 def test_presentation_never_holds_them_even_when_asked(wallet: dict[str, str], tmp_path: Path,
-                                                       cw: Callable[..., Out]) -> None:
+                                                       cw: Cli) -> None:
     out = tmp_path / "vp.json"
     res = cw("export", "-f", "vp", "--include-unmatched", "-o", str(out), "--json")
     assert res.code == 0, res.stdout
@@ -244,7 +220,7 @@ def test_presentation_never_holds_them_even_when_asked(wallet: dict[str, str], t
 
 
 def test_pathway_progress_counts_only_the_holders(wallet: dict[str, str], tmp_path: Path,
-                                                  cw: Callable[..., Out]) -> None:
+                                                  cw: Cli) -> None:
     pathway = {"schema": "credwallet.pathway/1", "name": "goal", "title": "Goal",
                "requirements": [{"id": "mine", "name_pattern": "Mine*"},
                                 {"id": "theirs", "name_pattern": "Theirs*"}]}

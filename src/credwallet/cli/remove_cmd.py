@@ -19,6 +19,7 @@ from credwallet.cli.common import (
     run_command,
 )
 from credwallet.cli.textsafe import plain, say
+from credwallet.formats import Family, is_known, spec
 from credwallet.removal import remove_credentials
 
 if TYPE_CHECKING:
@@ -33,8 +34,8 @@ def describe(wallet: WalletData, refs: list[str]) -> list[str]:
     parts = []
     for c in asked:
         inside = sum(1 for x in wallet.credentials if x.parent_id == c.id)
-        what = "course credential(s) of this CLR" if c.format.startswith("clr") \
-            else "credential(s) that came in it"
+        what = "course credential(s) of this CLR" if is_known(c.format) and \
+            spec(c.format).family is Family.CLR else "credential(s) that came in it"
         along = f" (its {inside} {what} are removed too)" if inside else ""
         parts.append(f"{c.id[:12]} {plain(c.name or '(unnamed)', oneline=True)!r}{along}")
     return parts
