@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,8 @@ import pytest
 
 from credwallet.export import ExportOptions, run_export
 from credwallet.verify import DictMaterial, verify_bytes
+from tests.conftest import Cli
 from tests.export.helpers import NOW, Issuer, ob3, vc_v1, wallet_with
-from tests.export.test_cli import Out, cw  # noqa: F401  (the in-process CLI fixture)
 
 LATER = NOW + timedelta(days=31)
 
@@ -93,7 +92,7 @@ def test_bundle_and_page_carry_the_bound(issuer: Issuer) -> None:
 # Through the CLI: the flag, its errors, and `verify --file ... --at`.
 
 @pytest.fixture
-def home(isolated_home: Path, tmp_path: Path, cw: Callable[..., Out]) -> Path:  # noqa: F811
+def home(isolated_home: Path, tmp_path: Path, cw: Cli) -> Path:
     holder = cw("init", "--json").json()["holder"]
     issuer = Issuer("CLI Academy")
     paths = []
@@ -106,7 +105,7 @@ def home(isolated_home: Path, tmp_path: Path, cw: Callable[..., Out]) -> Path:  
 
 
 def test_cli_vp_expires_in_then_verify_at(home: Path, tmp_path: Path,
-                                          cw: Callable[..., Out]) -> None:  # noqa: F811
+                                          cw: Cli) -> None:
     out = tmp_path / "vp.json"
     res = cw("export", "-f", "vp", "--expires-in", "30d", "--challenge", "c", "-o", str(out))
     assert res.code == 0, res.stderr
@@ -136,7 +135,7 @@ def test_cli_vp_expires_in_then_verify_at(home: Path, tmp_path: Path,
     (["-f", "vp", "--expires-in", "1y"], "expects a duration"),
     (["-f", "markdown", "--expires-in", "30d"], "only applies to"),
 ])
-def test_cli_bad_expires_in(home: Path, cw: Callable[..., Out], args: list[str],  # noqa: F811
+def test_cli_bad_expires_in(home: Path, cw: Cli, args: list[str],
                             message: str) -> None:
     res = cw("export", *args, "--json")
     assert res.code == 2, res.stdout + res.stderr
