@@ -15,9 +15,9 @@ import urllib.parse
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from credwallet.errors import UsageError, WalletCorrupted
+from credwallet.errors import UnsupportedVersion, UsageError, WalletCorrupted
 
 TRUST_VERSION = 1
 MAX_VALUE_CHARS = 2048
@@ -28,6 +28,8 @@ RegistryStatus = Literal["pending", "ok", "unreachable", "malformed", "too_large
 
 
 class TrustedIssuer(BaseModel):
+    model_config = ConfigDict(extra="allow")  # a newer credwallet's fields survive a save
+
     value: str  # normalised issuer id
     kind: IssuerKind
     label: str | None = None
@@ -35,6 +37,8 @@ class TrustedIssuer(BaseModel):
 
 
 class RegistryIssuer(BaseModel):
+    model_config = ConfigDict(extra="allow")  # a newer credwallet's fields survive a save
+
     id: str
     name: str | None = None
     url: str | None = None
@@ -43,6 +47,8 @@ class RegistryIssuer(BaseModel):
 
 class RegistrySnapshot(BaseModel):
     """One successfully parsed copy of a registry."""
+
+    model_config = ConfigDict(extra="allow")
 
     format: Literal["dcc-known-issuers", "credwallet"]
     name: str | None = None  # the registry's own name, if it declares one
@@ -53,6 +59,8 @@ class RegistrySnapshot(BaseModel):
 
 
 class Registry(BaseModel):
+    model_config = ConfigDict(extra="allow")  # a newer credwallet's fields survive a save
+
     url: str
     label: str | None = None
     added_at: datetime
@@ -68,6 +76,8 @@ class Registry(BaseModel):
 
 
 class TrustSettings(BaseModel):
+    model_config = ConfigDict(extra="allow")  # a newer credwallet's fields survive a save
+
     version: int = TRUST_VERSION
     issuers: list[TrustedIssuer] = Field(default_factory=list)
     registries: list[Registry] = Field(default_factory=list)
@@ -126,13 +136,17 @@ def load_trust(data: dict[str, Any]) -> TrustSettings:
     """Trust settings from `WalletData.trust` (empty dict = nothing configured)."""
     if not data:
         return TrustSettings()
+    # The version is read before the layout: a newer layout may not validate as this one.
+    version = data.get("version", TRUST_VERSION)
+    if isinstance(version, int) and not isinstance(version, bool) and version > TRUST_VERSION:
+        raise UnsupportedVersion(
+            f"the wallet's trust settings (version {version}) were made by a newer credwallet; "
+            "upgrade credwallet to use them", hint="nothing was changed")
     try:
         settings = TrustSettings.model_validate(data)
     except ValidationError as exc:
         raise WalletCorrupted(f"the wallet's trust settings are malformed ({exc.error_count()} "
                               "problem(s))") from None
-    if settings.version > TRUST_VERSION:
-        raise WalletCorrupted("the wallet's trust settings were written by a newer credwallet")
     return settings
 
 
