@@ -34,7 +34,7 @@ def _stored(raw: str, fmt: str, verification: VerificationResult | None) -> Stor
 
 def _verification(status: str) -> VerificationResult:
     checked = datetime(2026, 11, 1, tzinfo=UTC)
-    # The seeded wallet trusts the catalog's issuers (pathway rules that name an issuer need it).
+    # The seeded wallet trusts the catalog's issuers (shown by the checks; pathways match by id).
     checks = [Check(check="proof", status="passed"),
               Check(check="issuer_trust", status="passed", detail="on your trust list (test seed)")]
     if status == "revoked":

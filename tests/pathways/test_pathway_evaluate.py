@@ -32,10 +32,15 @@ def node(progress, rid):  # type: ignore[no-untyped-def]
     ({"name_regex": r"^SQL$"}, {"name": "Applied SQL"}, False),
     ({"issuer_id": "https://i.example"}, {"issuer_id": "https://i.example"}, True),
     ({"issuer_id": "https://i.example"}, {"issuer_id": "https://j.example"}, False),
-    ({"issuer_name": "skills institute"}, {"issuer_name": "Skills Institute"}, True),
-    # A name is self-asserted: it matches only an issuer the user trusts.
+    # A name is self-asserted: on its own it matches nothing, trusted issuer or not (#14).
+    ({"issuer_name": "skills institute"}, {"issuer_name": "Skills Institute"}, False),
     ({"issuer_name": "skills institute"},
-     {"issuer_name": "Skills Institute", "issuer_trusted": False}, False),
+     {"issuer_name": "Skills Institute", "issuer_id": "https://i.example"}, False),
+    # With issuer_id the name is only a label: the id decides, whatever name either gives.
+    ({"issuer_id": "https://i.example", "issuer_name": "Old Name"},
+     {"issuer_id": "https://i.example", "issuer_name": "New Name"}, True),
+    ({"issuer_id": "https://i.example", "issuer_name": "Skills Institute"},
+     {"issuer_id": "did:key:z6MkImpostor", "issuer_name": "Skills Institute"}, False),
     ({"achievement_type": "Certificate"}, {"achievement_type": "Certificate"}, True),
     ({"achievement_type": "Certificate"}, {"achievement_type": "Badge"}, False),
     ({"achievement_type": "MicroCredential"}, {"achievement_type": "ext:MicroCredential"}, True),

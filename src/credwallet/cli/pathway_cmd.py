@@ -107,9 +107,11 @@ def register(app: typer.Typer) -> None:
         ctx = Ctx("pathway.check", json_out, home)
 
         def body() -> int:
+            from credwallet.pathways.issuers import refuse_name_only
             from credwallet.pathways.sources import load_source
 
             pathway = load_source(source, stdin=sys.stdin.buffer)
+            refuse_name_only(pathway)  # as `pathway add` would
             emit(ctx, {"action": "checked", "pathway": pathway.stored()},
                  lambda: _human_show(pathway))
             return 0

@@ -60,6 +60,7 @@ def run_journey(home: Path, out_dir: Path, now: datetime, *, progress: bool) -> 
     from credwallet.export.model import ExportOptions
     from credwallet.export.runner import run_export
     from credwallet.pathways import load_pathway_file
+    from credwallet.pathways.issuers import with_issuer_ids
     from credwallet.pathways.store import add_pathway, wallet_progress
     from credwallet.verify import verify_stored
 
@@ -81,7 +82,11 @@ def run_journey(home: Path, out_dir: Path, now: datetime, *, progress: bool) -> 
                 report.results.append(cred.verification)
                 report.names[cred.id] = cred.name or "(unnamed)"
             for name in PATHWAY_FILES:
-                add_pathway(w, load_pathway_file(examples_dir() / "pathways" / name), replace=True)
+                # The example pathways name the example issuers' published ids; here the
+                # loopback site's did:web keys stand in for them.
+                pathway = with_issuer_ids(load_pathway_file(examples_dir() / "pathways" / name),
+                                          site.issuer_ids)
+                add_pathway(w, pathway, replace=True)
         wallet = store.load(pw)
         report.progress = wallet_progress(wallet, now)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -118,9 +123,8 @@ def _surprises(report: DemoReport, wallet: WalletData) -> list[str]:
 
 
 def _trust_demo_issuers(wallet: Any, now: datetime) -> None:
-    """The learner recognises the example issuers (as a user would after checking them), so
-    the pathways that name an issuer count its credentials; a stranger using the same name
-    would not count."""
+    """The learner recognises the example issuers (as a user would after checking them): the
+    checks show them as on the holder's trust list. Pathways match issuers by id either way."""
     from credwallet.trust.model import dump_trust, load_trust
 
     settings = load_trust(wallet.trust)

@@ -74,6 +74,9 @@ class Site:
     files: dict[str, SiteFile] = field(default_factory=dict)
     sources: list[tuple[str, str]] = field(default_factory=list)  # (what it is, URL to import)
     expectations: dict[str, str] = field(default_factory=dict)  # URL -> expected verdict
+    # The example issuers' published ids (catalog `id`, as the example pathways name them) ->
+    # the did:web this loopback site stands in with.
+    issuer_ids: dict[str, str] = field(default_factory=dict)
 
     def put(self, path: str, body: bytes | str | dict[str, Any], content_type: str,
             status: int = 200) -> str:
@@ -129,6 +132,7 @@ def build_site(base_url: str, holder_did: str, now: datetime) -> Site:
     issuers = {i["key"]: i for i in catalog["issuers"]}
     achievements = {a["key"]: a for a in catalog["achievements"]}
     keys = {k: IssuerKeys(base, k) for k in issuers}
+    site.issuer_ids = {i["id"]: keys[k].did for k, i in issuers.items()}
     learner = catalog["learners"][0]
     created = now.replace(microsecond=0)
 

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from credwallet.pathways.held import HeldCredential, older_than
+from credwallet.pathways.issuers import NAME_ONLY_PROBLEM, name_only
 from credwallet.pathways.match import HeldIndex, describe
 from credwallet.pathways.model import (
     AllOf,
@@ -218,6 +219,7 @@ class Evaluator:
             not_counted=not_counted, criteria_url=leaf.criteria_url or _criteria_hint(rejected,
                                                                                       self.index),
             description=leaf.description,
+            problem=NAME_ONLY_PROBLEM if name_only(leaf) else None,
         )
         return _Res(node, frozenset(chosen_ids), value)
 
@@ -576,7 +578,9 @@ def _next_steps(nodes: list[NodeProgress]) -> list[NextStep]:
             blocked = [c for c in n.not_counted
                        if c.status not in ("used_elsewhere", "not_needed")]
             text = f"earn: {n.title}"
-            if blocked:
+            if n.problem:  # cannot be met as written: earning more would not help
+                text = f"fix the pathway: {n.title} {n.problem}"
+            elif blocked:
                 c = blocked[0]
                 text += f" (you hold {c.name!r}, but it does not count: {c.reason})"
             steps.append(NextStep(requirement=n.id, text=text, url=n.criteria_url))

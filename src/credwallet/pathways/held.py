@@ -84,9 +84,6 @@ def credential_status(verification: VerificationResult | None, expires_at: str |
 
 def held_from_stored(cred: StoredCredential, view: CredentialView, now: datetime) -> HeldCredential:
     status, reason = status_of(cred.verification, view, now)
-    trust = cred.verification.check("issuer_trust") if cred.verification is not None else None
-    if trust is not None and trust.status == "passed":
-        view = view.model_copy(update={"issuer": view.issuer.model_copy(update={"trusted": True})})
     return HeldCredential(id=cred.id, view=view, status=status, reason=reason)
 
 

@@ -1,7 +1,7 @@
 """Which held credentials a leaf requirement matches.
 
 An index over the held credentials (achievement ids, alignments, CTIDs, tags, types,
-issuers, names) lets a leaf look at a handful of candidates instead of scanning every
+issuer ids, names) lets a leaf look at a handful of candidates instead of scanning every
 credential; 50 pathways over 10,000 credentials stay interactive. Leaves with only a
 name pattern fall back to a scan, cached per distinct criteria.
 """
@@ -18,6 +18,7 @@ from typing import Any
 from credwallet.models.view import AchievementView, CredentialView
 from credwallet.pathways import saferegex
 from credwallet.pathways.held import HeldCredential
+from credwallet.pathways.issuers import name_only
 from credwallet.pathways.model import CredentialRequirement
 
 CTID_RE = re.compile(r"^ce-[0-9a-fA-F-]{36}$")
@@ -109,13 +110,11 @@ def _name_ok(req: CredentialRequirement, names: list[str]) -> bool:
 
 
 def _issuer_ok(req: CredentialRequirement, view: CredentialView) -> bool:
-    if req.issuer_id is not None and _url(view.issuer.id) != _url(req.issuer_id):
-        return False
-    if req.issuer_name is None:
-        return True
-    # A name is what the issuer says about itself: anyone's key can claim it. It counts only
-    # for an issuer the user trusts (trust list or followed registry).
-    return view.issuer.trusted and _fold(view.issuer.name) == _fold(req.issuer_name)
+    """By id only. `issuer_name` is a label for `issuer_id`; on its own it matches nothing:
+    a name is what the issuer's key says about itself, and any key can say any name."""
+    if req.issuer_id is not None:
+        return _url(view.issuer.id) == _url(req.issuer_id)
+    return req.issuer_name is None
 
 
 def _kind_ok(req: CredentialRequirement, ach: AchievementView) -> bool:
@@ -155,7 +154,7 @@ class HeldIndex:
         idx: dict[str, defaultdict[str, list[int]]] = {
             k: defaultdict(list) for k in
             ("achievement_id", "related", "ctid", "code", "url", "name", "raw_name",
-             "issuer_id", "issuer_name", "type", "tag")
+             "issuer_id", "type", "tag")
         }
         for i, h in enumerate(self.held):
             v, a = h.view, h.view.achievement
@@ -176,8 +175,6 @@ class HeldIndex:
                 idx["raw_name"][n].append(i)
             if v.issuer.id:
                 idx["issuer_id"][_url(v.issuer.id)].append(i)
-            if v.issuer.name:
-                idx["issuer_name"][_fold(v.issuer.name)].append(i)
             if a.achievement_type:
                 idx["type"][_type(a.achievement_type)].append(i)
             for t in a.tags:
@@ -215,7 +212,7 @@ class HeldIndex:
                 options.append(ix["url"].get(_url(req.alignment.target_url), []))
         lookups: tuple[tuple[str | None, str, Callable[[str | None], str]], ...] = (
             (req.name, "name", _fold), (req.issuer_id, "issuer_id", _url),
-            (req.issuer_name, "issuer_name", _fold), (req.achievement_type, "type", _type),
+            (req.achievement_type, "type", _type),
             (req.tag, "tag", _fold))
         for value, index, key in lookups:
             if value is not None:
@@ -235,6 +232,8 @@ class HeldIndex:
 
     def matching(self, req: CredentialRequirement) -> list[HeldCredential]:
         """Every held credential the leaf matches, counting or not, in wallet order."""
+        if name_only(req):
+            return []  # an issuer named by its name alone (pathways/issuers.py)
         key = repr(req.criteria())  # field order is fixed, so equal criteria give equal keys
         hit = self._cache.get(key)
         if hit is None:

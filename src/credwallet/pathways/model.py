@@ -70,8 +70,10 @@ class CredentialRequirement(_Node):
                              "(case-insensitive).")
     name_pattern: str | None = Field(None, description="Glob on the name, e.g. 'SQL*'.")
     name_regex: str | None = Field(None, description="Regular expression searched in the name.")
-    issuer_id: str | None = None
-    issuer_name: str | None = Field(None, description="Issuer name (case-insensitive).")
+    issuer_id: str | None = Field(None, description="The issuer's id (a DID or URL).")
+    issuer_name: str | None = Field(
+        None, description="Label shown for issuer_id; never matched: a requirement with "
+        "issuer_name and no issuer_id is refused (any key can call itself by any name).")
     achievement_type: str | None = Field(None, description="e.g. Badge, Certificate, Course.")
     tag: str | None = Field(None, description="Tag / keyword (case-insensitive).")
     credits: Credits | None = Field(

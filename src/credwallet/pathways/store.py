@@ -14,6 +14,7 @@ from credwallet.models import WalletData
 from credwallet.models.entry import DamagedEntry
 from credwallet.pathways.evaluate import Evaluator
 from credwallet.pathways.held import HeldCredential, held_from_stored
+from credwallet.pathways.issuers import fold, refuse_name_only
 from credwallet.pathways.loader import pathway_from_dict
 from credwallet.pathways.model import Pathway
 from credwallet.pathways.progress import PathwayProgress
@@ -64,7 +65,9 @@ def find_cycle(pathways: Iterable[Pathway]) -> list[str] | None:
 
 
 def add_pathway(data: WalletData, pathway: Pathway, *, replace: bool = False) -> list[str]:
-    """Store a pathway; returns warnings (e.g. stacked pathways not in the wallet yet)."""
+    """Store a pathway; returns warnings (e.g. stacked pathways not in the wallet yet). A
+    requirement naming its issuer by name alone is refused (pathways/issuers.py)."""
+    refuse_name_only(pathway, held_issuers(data))
     existing = stored_pathways(data)
     if any(p.name == pathway.name for p in existing) and not replace:
         raise UsageError(f"a pathway named {pathway.name!r} already exists",
@@ -80,6 +83,18 @@ def add_pathway(data: WalletData, pathway: Pathway, *, replace: bool = False) ->
                 for ref in sorted(pathway.pathway_refs() - known)]
     data.pathways = [p.stored() for p in others] + [pathway.stored()]
     return warnings
+
+
+def held_issuers(data: WalletData) -> dict[str, list[str]]:
+    """Folded issuer name -> the distinct issuer ids the wallet holds credentials from under
+    that name (for the hint of a refused name-only requirement)."""
+    out: dict[str, list[str]] = {}
+    for cred in data.credentials:
+        if cred.issuer_name and cred.issuer_id:
+            ids = out.setdefault(fold(cred.issuer_name), [])
+            if cred.issuer_id not in ids:
+                ids.append(cred.issuer_id)
+    return out
 
 
 def remove_pathway(data: WalletData, name: str) -> list[str]:
