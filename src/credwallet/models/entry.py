@@ -13,13 +13,24 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from credwallet.errors import WalletCorrupted
 from credwallet.models.results import VerificationResult
+
+if TYPE_CHECKING:
+    from credwallet.models.index import CredentialRow
 
 RawEncoding = Literal["utf-8", "base64"]
 
@@ -70,8 +81,14 @@ class CachedDocument(BaseModel):
     body: str = ""
     body_encoding: RawEncoding = "utf-8"
     final_url: str | None = None  # after redirects
+    # Set only on a stand-in for a stored entry that did not parse (payload version 2 reads
+    # entries lazily): why, and the entry's stored text, written back unchanged on save.
+    _damage: str | None = PrivateAttr(default=None)
+    _stored_text: bytes | None = PrivateAttr(default=None)
 
     def body_bytes(self) -> bytes:
+        if self._damage is not None:
+            raise DamagedEntry(self._damage)
         return decode_raw(self.body, self.body_encoding, f"cached document {self.url[:200]!r}")
 
     @classmethod
@@ -105,8 +122,13 @@ class StoredCredential(BaseModel):
     kept_invalid: bool = False
     tags: list[str] = Field(default_factory=list)
     extra: dict[str, Any] = Field(default_factory=dict)
+    # As on CachedDocument: set only on a stand-in for an entry that did not parse.
+    _damage: str | None = PrivateAttr(default=None)
+    _stored_text: bytes | None = PrivateAttr(default=None)
 
     def raw_bytes(self) -> bytes:
+        if self._damage is not None:
+            raise DamagedEntry(self._damage)
         return decode_raw(self.raw, self.raw_encoding, f"credential {self.id}")
 
     def damage(self) -> str | None:
@@ -144,6 +166,74 @@ class Holder(BaseModel):
         return out
 
 
+class PendingIssuance(BaseModel):
+    """A deferred OID4VCI issuance (docs/oid4vci.md): what resuming it needs.
+
+    `access_token` is the one token credwallet keeps: OID4VCI 1.0 requires it at the deferred
+    credential endpoint, so without it a deferred credential could never be collected once the
+    command ends. It lives only here, inside the encrypted payload, until the issuance ends
+    (received, refused, or the token expired); it is never printed (`repr` hides it).
+    """
+    model_config = ConfigDict(extra="allow")  # fields of a newer version survive a save
+    transaction_id: str = Field(repr=False)
+    access_token: str = Field(repr=False)
+    access_token_expires_at: datetime | None = None
+    credential_issuer: str
+    deferred_endpoint: str
+    notification_endpoint: str | None = None
+    configuration_id: str
+    format: str
+    name: str | None = None  # the configuration's display name
+    holder_kid: str  # the holder key the proof was signed with (its DID URL)
+    created_at: datetime
+    interval: float | None = None  # seconds the issuer asked the wallet to wait
+    next_attempt_at: datetime | None = None
+    tags: list[str] = Field(default_factory=list)
+
+
+class EntrySource(Protocol):
+    """Where a wallet read from a payload version 2 takes its entries from, one by one and only
+    when used (credwallet.wallet.layout)."""
+
+    def rows(self) -> list[CredentialRow]: ...
+
+    def credential_at(self, index: int) -> StoredCredential: ...
+
+    def credentials(self) -> list[StoredCredential]: ...
+
+    def cache_keys(self) -> list[str]: ...
+
+    def cache_doc(self, key: str) -> CachedDocument | None: ...
+
+    def cache(self) -> dict[str, CachedDocument]: ...
+
+
+_LAZY = ("credentials", "cache")
+
+
+class _LazyCache(Mapping[str, CachedDocument]):
+    """The cache of a wallet whose entries were not all read: each document read when used."""
+
+    def __init__(self, source: EntrySource) -> None:
+        self._source = source
+        self._keys = set(source.cache_keys())
+
+    def __getitem__(self, key: str) -> CachedDocument:
+        doc = self._source.cache_doc(key) if key in self._keys else None
+        if doc is None:
+            raise KeyError(key)
+        return doc
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._source.cache_keys())
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 class WalletData(BaseModel):
     model_config = ConfigDict(extra="allow")  # fields of a newer version survive a save
     payload_version: int = 1
@@ -155,17 +245,68 @@ class WalletData(BaseModel):
     pathways: list[dict[str, Any]] = Field(default_factory=list)
     trust: dict[str, Any] = Field(default_factory=dict)
     settings: dict[str, Any] = Field(default_factory=dict)
+    # Deferred OID4VCI issuances not yet collected. Absent from the payload when empty, so a
+    # wallet that never had one is written exactly as before.
+    oid4vci_pending: list[PendingIssuance] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _omit_no_pending(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        if not out.get("oid4vci_pending"):
+            out.pop("oid4vci_pending", None)
+        return out
+
+    # Read from a payload version 2, `credentials` and `cache` are left out of the instance
+    # until first used (then read whole, once); `rows()`, `find()` and `cache_lookup()` answer
+    # without reading them. Every other use of the model sees plain fields.
+    _source: EntrySource | None = PrivateAttr(default=None)
+
+    if not TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any:
+            source = (self.__pydantic_private__ or {}).get("_source")
+            if name in _LAZY and source is not None:
+                value = source.credentials() if name == "credentials" else source.cache()
+                self.__dict__[name] = value
+                return value
+            return super().__getattr__(name)
+
+    def lazy(self, name: str) -> bool:
+        """`credentials` or `cache` has not been read from the payload yet."""
+        return self._source is not None and name not in self.__dict__
+
+    def rows(self) -> list[CredentialRow]:
+        """One list row per credential, in wallet order, without reading unread entries."""
+        from credwallet.models.index import CredentialRow
+
+        if self.lazy("credentials") and self._source is not None:
+            return self._source.rows()
+        return [CredentialRow.of(c) for c in self.credentials]
+
+    def cache_lookup(self) -> Mapping[str, CachedDocument]:
+        """The cache as a read-only mapping that reads each document only when looked up."""
+        if self.lazy("cache") and self._source is not None:
+            return _LazyCache(self._source)
+        return self.cache
 
     def find(self, ref: str) -> StoredCredential:
         """Wallet id or any unique prefix of it (also the credential's own id)."""
-        from credwallet.errors import NotFound, UsageError
+        if self.lazy("credentials") and self._source is not None:
+            return self._source.credential_at(_match(self._source.rows(), ref))
+        creds = self.credentials
+        return creds[_match(creds, ref)]
 
-        exact = [c for c in self.credentials if c.id == ref or c.credential_id == ref]
-        if exact:
-            return exact[0]
-        hits = [c for c in self.credentials if c.id.startswith(ref)] if ref else []
-        if not hits:
-            raise NotFound(f"no credential with id {ref!r}", hint="see `credwallet list`")
-        if len(hits) > 1:
-            raise UsageError(f"id prefix {ref!r} is ambiguous ({len(hits)} credentials match)")
-        return hits[0]
+
+def _match(rows: Sequence[CredentialRow] | Sequence[StoredCredential], ref: str) -> int:
+    """The position `find` picks: an exact wallet id or credential id, else the one wallet id
+    that starts with `ref`."""
+    from credwallet.errors import NotFound, UsageError
+
+    for i, r in enumerate(rows):
+        if r.id == ref or r.credential_id == ref:
+            return i
+    hits = [i for i, r in enumerate(rows) if r.id.startswith(ref)] if ref else []
+    if not hits:
+        raise NotFound(f"no credential with id {ref!r}", hint="see `credwallet list`")
+    if len(hits) > 1:
+        raise UsageError(f"id prefix {ref!r} is ambiguous ({len(hits)} credentials match)")
+    return hits[0]
