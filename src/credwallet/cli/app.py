@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import Any
 
@@ -148,12 +149,20 @@ def tidy_help(command: Any) -> Any:
     return command
 
 
-def run(args: list[str]) -> int:
+@functools.cache
+def _command() -> Any:
+    """The click command tree, built once per process. Building it is most of an in-process
+    call's cost (typer inspects every command's signature): the tests call `run` thousands of
+    times; the entry point calls it once."""
     import typer.main
 
-    set_root_home(None)
     _unbroken_words()
-    command = tidy_help(typer.main.get_command(build_app()))
+    return tidy_help(typer.main.get_command(build_app()))
+
+
+def run(args: list[str]) -> int:
+    set_root_home(None)
+    command = _command()
     try:
         result = command.main(args=args, prog_name="credwallet", standalone_mode=False)
     except KeyboardInterrupt:
