@@ -256,6 +256,11 @@ def sign_data_integrity(
         options["domain"] = domain
     out = copy.deepcopy(document)
     _add_suite_context(out, cryptosuite)
+    if cryptosuite.endswith("-jcs-2022") and "@context" in out:
+        # The JCS suites' "Add Proof" step copies the document's @context into the proof (the
+        # W3C vectors do; verifiers such as Digital Bazaar's hash the proof as it is, so a proof
+        # without it does not verify there). Same signed bytes: the config has it either way.
+        options["@context"] = copy.deepcopy(out["@context"])
     existing = proofs_of(out)
     unsecured = {k: v for k, v in out.items() if k != "proof"}
     store = ContextStore(extra=extra_contexts)
