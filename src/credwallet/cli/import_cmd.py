@@ -88,7 +88,9 @@ def register(app: typer.Typer) -> None:
     @app.command("import")
     def import_(
         sources: Annotated[list[str] | None, typer.Argument(
-            help="https URL, file path (JSON, JWT/JWS, baked PNG/SVG, CLR, presentation) or '-'")] = None,
+            help="https URL, file path (JSON, JWT/JWS, baked PNG/SVG, CLR, presentation), '-', "
+                 "or a credential offer: openid-credential-offer:// link, https link carrying "
+                 "one, or an image of its QR code")] = None,
         from_file: Annotated[str | None, typer.Option("--from-file", metavar="LIST",
                                                       help="Read sources one per line.")] = None,
         keep_invalid: Annotated[bool, typer.Option(
@@ -100,6 +102,14 @@ def register(app: typer.Typer) -> None:
             "--allow-host", metavar="HOST[:PORT]",
             help="Allow links to this exact host (name or address, optionally one port) even "
                  "when it resolves to a private or loopback address. Repeatable.")] = None,
+        tx_code: Annotated[str | None, typer.Option(
+            "--tx-code", metavar="CODE",
+            help="Transaction code a credential offer asks for (else asked at a terminal).")] = None,
+        tx_code_file: Annotated[str | None, typer.Option(
+            "--tx-code-file", metavar="PATH",
+            help="Read the transaction code from the first line of PATH ('-' = stdin).")] = None,
+        resume: Annotated[bool, typer.Option(
+            "--resume", help="Collect credentials an issuer deferred (OpenID4VCI).")] = False,
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
     ) -> None:
         """Import credentials into the wallet; verify each and store the report.
@@ -109,27 +119,42 @@ def register(app: typer.Typer) -> None:
           credwallet import https://badges.example.org/assertions/42
           credwallet import badge.png transcript-clr.json --tag work
           credwallet import --from-file links.txt
+          credwallet import 'openid-credential-offer://?credential_offer_uri=https://...'
+          credwallet import offer-qr.png --tx-code 493536
+          credwallet import --resume
         """
         ctx = Ctx("import", json_out, home, passphrase_file)
 
         def body() -> int:
+            from credwallet.cli.offer_prompt import CliInteraction
             from credwallet.cli.render import render_import
-            from credwallet.importer import exit_code_of, import_all
+            from credwallet.importer import exit_code_of
+            from credwallet.issuance import import_sources, resume_pending
 
             allowed = parse_allow_hosts(allow_host)
             all_sources = list(sources or [])
             if from_file:
                 all_sources += read_source_list(from_file)
-            if not all_sources:
-                raise UsageError("give at least one SOURCE or --from-file LIST")
+            if not all_sources and not resume:
+                raise UsageError("give at least one SOURCE, --from-file LIST or --resume")
+            if tx_code is not None and tx_code_file is not None:
+                raise UsageError("give --tx-code or --tx-code-file, not both")
+            if tx_code_file == "-" and ("-" in all_sources or ctx.passphrase_file == "-"):
+                raise UsageError("stdin can carry only one of the passphrase, a credential and "
+                                 "the transaction code")
             if all_sources.count("-") > 1:
                 raise UsageError("stdin ('-') can be given only once")
             if "-" in all_sources and ctx.passphrase_file == "-":
                 raise UsageError("stdin cannot carry both the passphrase and a credential")
             with ctx.transaction() as wallet:
-                items = import_all(wallet, all_sources, now=ctx.now(), keep_invalid=keep_invalid,
-                                   insecure_http=insecure_http, tags=tag or [],
-                                   progress=RichProgress("fetching"), allow_hosts=allowed)
+                items = resume_pending(wallet, now=ctx.now(), due_only=False,
+                                       insecure_http=insecure_http, allow_hosts=allowed,
+                                       keep_invalid=keep_invalid) if resume else []
+                items += import_sources(
+                    wallet, all_sources, now=ctx.now(), keep_invalid=keep_invalid,
+                    insecure_http=insecure_http, tags=tag or [],
+                    progress=RichProgress("fetching"), allow_hosts=allowed,
+                    interaction=CliInteraction(tx_code=tx_code, tx_code_file=tx_code_file))
             code = exit_code_of(items)
             print_warnings([(i.source, w) for i in items for w in i.warnings])
             failed = sum(1 for i in items if i.exit_code)

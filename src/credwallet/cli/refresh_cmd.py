@@ -40,6 +40,7 @@ def register(app: typer.Typer) -> None:
             from credwallet.errors import items_failed, most_serious
             from credwallet.fetch.refresh import refresh_wallet
             from credwallet.importer import default_verifier
+            from credwallet.issuance import resume_pending
 
             allowed = parse_allow_hosts(allow_host)
             with ctx.transaction() as wallet:
@@ -57,12 +58,17 @@ def register(app: typer.Typer) -> None:
                 items = refresh_wallet(wallet, chosen, now=ctx.now(), insecure_http=insecure_http,
                                        progress=RichProgress("refreshing"), allow_hosts=allowed,
                                        verifier=default_verifier())
-            code = most_serious([i.exit_code for i in items])
+                # A full refresh also collects deferred OID4VCI credentials whose wait is over.
+                issuances = [] if ids else resume_pending(
+                    wallet, now=ctx.now(), due_only=True, insecure_http=insecure_http,
+                    allow_hosts=allowed)
+            code = most_serious([i.exit_code for i in items] + [i.exit_code for i in issuances])
             emit(ctx, {"results": [i.contract_dict() for i in items], "registries": registries,
+                       "issuances": [i.contract_dict() for i in issuances],
                        "checked_at": ctx.now().isoformat().replace("+00:00", "Z")},
-                 lambda: _human(items, registries), ok=code == 0,
-                 error=items_failed(code, sum(1 for i in items if i.exit_code), len(items),
-                                    "credentials") if code else None)
+                 lambda: _human(items, registries, issuances), ok=code == 0,
+                 error=items_failed(code, sum(1 for i in [*items, *issuances] if i.exit_code),
+                                    len(items) + len(issuances), "credentials") if code else None)
             return code
 
         run_command(ctx, body)
@@ -78,7 +84,8 @@ def _refresh_registries(wallet: Any, ctx: Ctx, insecure_http: bool) -> list[dict
     return rows
 
 
-def _human(items: list[RefreshItem], registries: list[dict[str, Any]]) -> None:
+def _human(items: list[RefreshItem], registries: list[dict[str, Any]],
+           issuances: list[Any]) -> None:
     from credwallet.cli.common import stdout_console
     from credwallet.cli.render import verdict_style, verdict_text
     from credwallet.cli.textsafe import clean as escape
@@ -88,6 +95,10 @@ def _human(items: list[RefreshItem], registries: list[dict[str, Any]]) -> None:
         state = "updated" if reg.get("status") == "ok" else f"[red]{escape(str(reg.get('status')))}[/red]"
         console.print(f"registry  {escape(str(reg.get('url')))}: {state}"
                       + (f" ({escape(str(reg['error']))})" if reg.get("error") else ""))
+    if issuances:
+        from credwallet.cli.render import render_import
+
+        render_import(issuances)
     if not items:
         console.print("No credentials to refresh.")
         return

@@ -37,6 +37,10 @@ def render_import(items: Sequence[ImportItem]) -> None:
             console.print(f"[red]failed[/red]     {escape(it.source, oneline=True)}: "
                           f"{escape(it.error or '', oneline=True)}")
             continue
+        if it.status == "pending":  # an OID4VCI issuer deferred it (no id yet)
+            console.print(f"[yellow]pending[/yellow]    {escape(it.source, oneline=True)}: "
+                          f"{escape(it.name or '(unnamed)', oneline=True)}")
+            continue
         label = "[green]imported[/green] " if it.status == "imported" else "[yellow]duplicate[/yellow]"
         extra = f" (+{len(it.children)} contained)" if it.children else ""
         console.print(f"{label}  {it.id}  {escape(it.name or '(unnamed)', oneline=True)}  "
