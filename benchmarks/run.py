@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ("wallet_bench", "verify_bench", "import_bench", "pathways_bench")
+ORDER = ("wallet_bench", "verify_bench", "import_bench", "pathways_bench", "scale_bench")
 
 
 def main() -> int:

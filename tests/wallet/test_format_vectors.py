@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 from credwallet.errors import CredwalletError
 from credwallet.models.entry import CachedDocument, Holder, Identity, StoredCredential, WalletData
+from credwallet.models.index import CredentialRow, PayloadIndex
 from credwallet.models.results import CHECK_NAMES, Check, CheckName, VerificationResult
 from credwallet.wallet import fileformat
 from credwallet.wallet.fileformat import MAGIC, KdfParams, encrypt_wallet, header_bytes
@@ -37,7 +38,8 @@ from credwallet.wallet.store import PAYLOAD_VERSION, WalletStore
 from tests.conftest import REPO, run_cli
 
 DOC = REPO / "docs" / "wallet-format.md"
-SCHEMA = REPO / "docs" / "schemas" / "formats" / "wallet-payload.v1.schema.json"
+SCHEMA_V1 = REPO / "docs" / "schemas" / "formats" / "wallet-payload.v1.schema.json"
+SCHEMA = REPO / "docs" / "schemas" / "formats" / "wallet-payload.v2.schema.json"  # the newest
 DATA = REPO / "tests" / "data"
 
 # Every name issue #12 asks for; the document may hold more.
@@ -58,8 +60,8 @@ BASE_PAYLOAD = (
     '"did:key:z6MkehRgf7yJbgaGfYsdoAsKdBPE3dj2CYhowQdcjqSJgvVd","private_seed_b64":'
     '"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=","created_at":"2026-01-01T00:00:00Z"},'
     '"identities":[],"credentials":[],"cache":{},"pathways":[],"trust":{},"settings":{}}')
-NEWER_PAYLOAD = (BASE_PAYLOAD.replace('"payload_version":1', '"payload_version":2', 1)[:-1]
-                 + ',"badges_v2":[]}')
+NEWER_PAYLOAD = (BASE_PAYLOAD.replace('"payload_version":1', '"payload_version":3', 1)[:-1]
+                 + ',"badges_v3":[]}')
 
 DECRYPT_FAILED = {"error": "DecryptionFailed", "exit": 4, "kind": "decrypt_failed",
                   "message": "wrong passphrase or damaged file"}
@@ -108,7 +110,7 @@ def generate() -> list[dict[str, Any]]:
                {"stage": "header", "error": "UnsupportedVersion", "exit": 4,
                 "kind": "unsupported_version", "message": "unsupported wallet format version 2"}),
         vector("newer-payload-version",
-               "a valid file whose payload says `payload_version: 2` and has a field v1 lacks",
+               "a valid file whose payload says `payload_version: 3` and has a field v2 lacks",
                encrypt_wallet(NEWER_PAYLOAD.encode(), PASSPHRASE, params=PARAMS, salt=SALT,
                               nonce=NONCE_NEWER),
                {"stage": "payload", "error": "UnsupportedVersion", "exit": 4,
@@ -252,16 +254,19 @@ def test_cli_outcome(vector: dict[str, Any], real_kdf: list[KdfParams], tmp_path
 # ------------------------------------------------------------------ the payload schema
 
 
-def _validator() -> Any:
+def _validator(version: int = PAYLOAD_VERSION) -> Any:
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(SCHEMA.read_text("utf-8"))
+    schema = json.loads((SCHEMA if version == PAYLOAD_VERSION else SCHEMA_V1).read_text("utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def _errors(payload: Any) -> list[str]:
-    return [f"{list(e.absolute_path)}: {e.message[:200]}" for e in _validator().iter_errors(payload)]
+    """Against the schema of the version the payload names (version 1 for anything else)."""
+    version = payload.get("payload_version") if isinstance(payload, dict) else None
+    validator = _validator(PAYLOAD_VERSION if version == PAYLOAD_VERSION else 1)
+    return [f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator.iter_errors(payload)]
 
 
 def _built_payload() -> dict[str, Any]:
@@ -366,14 +371,23 @@ def test_schema_names_every_model_field() -> None:
     pairs: list[tuple[dict[str, Any], type[BaseModel]]] = [
         (schema, WalletData), (defs["holder"], Holder), (defs["identity"], Identity),
         (defs["credential"], StoredCredential), (defs["cachedDocument"], CachedDocument),
-        (defs["verification"], VerificationResult), (defs["check"], Check)]
+        (defs["verification"], VerificationResult), (defs["check"], Check),
+        (defs["row"], CredentialRow), (defs["index"], PayloadIndex)]
+    # Members of the layout, not of the model (docs/wallet-format.md, "Payload version 2").
+    layout = {WalletData: {"index", "views"}, PayloadIndex: set()}
     for part, model in pairs:
-        assert set(part["properties"]) == set(model.model_fields), model.__name__
+        extra = layout.get(model, set())
+        assert set(part["properties"]) - extra == set(model.model_fields), model.__name__
         required = {n for n, f in model.model_fields.items() if f.is_required()}
+        if model is WalletData:
+            required |= {"payload_version", "index"}
+        if model is PayloadIndex:
+            required = {"credentials", "cache"}
         assert set(part.get("required", [])) == required, model.__name__
     assert defs["check"]["properties"]["check"]["enum"] == list(CHECK_NAMES), (
         "a new check name is refused by v1 readers: add it to the schema and the doc")
-    assert schema["properties"]["payload_version"]["maximum"] == PAYLOAD_VERSION
+    assert schema["properties"]["payload_version"]["const"] == PAYLOAD_VERSION
+    assert json.loads(SCHEMA_V1.read_text("utf-8"))["properties"]["payload_version"]["maximum"] == 1
     text = DOC.read_text("utf-8")
     for part, _model in pairs:
         for name in part["properties"]:

@@ -11,6 +11,10 @@ import typer
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
 from credwallet.errors import UsageError
 from credwallet.models.entry import StoredCredential
+from credwallet.models.index import CredentialRow
+
+# A stored credential or its list row (the index of payload version 2): the same fields here.
+Listed = StoredCredential | CredentialRow
 
 
 class Status(StrEnum):
@@ -32,14 +36,14 @@ class SortKey(StrEnum):
 PLAIN_COLUMNS = ("id", "name", "issuer", "format", "issued", "expires", "status", "tags")
 
 
-def status_word(c: StoredCredential, now: datetime | None = None) -> str:
+def status_word(c: Listed, now: datetime | None = None) -> str:
     """verified / expired / revoked / suspended / failed / unverified (as pathway progress)."""
     from credwallet.pathways.held import credential_status
 
     return credential_status(c.verification, c.expires, now or datetime.now(UTC))[0]
 
 
-def row(c: StoredCredential, now: datetime | None = None) -> dict[str, Any]:
+def row(c: Listed, now: datetime | None = None) -> dict[str, Any]:
     return {
         "id": c.id, "name": c.name, "issuer": c.issuer_name or c.issuer_id, "format": c.format,
         "issued": c.issued, "expires": c.expires,
@@ -56,10 +60,10 @@ def _has(text: str | None, needle: str) -> bool:
     return needle.casefold() in (text or "").casefold()
 
 
-def select(creds: list[StoredCredential], *, issuer: str | None = None,
+def select(creds: list[CredentialRow], *, issuer: str | None = None,
            tags: list[str] | None = None, status: str | None = None,
            search: str | None = None, sort: str | None = None, limit: int | None = None,
-           now: datetime | None = None) -> list[StoredCredential]:
+           now: datetime | None = None) -> list[CredentialRow]:
     """The credentials `list` shows: every filter must match (--tag: each given tag, compared
     without regard to case); sorted by `sort` (stable; wallet order otherwise); at most
     `limit`."""
@@ -126,14 +130,17 @@ def register(app: typer.Typer) -> None:
                 raise UsageError("--plain and --json cannot be combined")
             wallet = ctx.open_wallet()
             now = ctx.now()
-            shown = select(wallet.credentials, issuer=issuer, tags=tag,
+            every = wallet.rows()  # the index: no entry is read or validated
+            shown = select(every, issuer=issuer, tags=tag,
                            status=status.value if status else None, search=search,
                            sort=sort.value if sort else None, limit=limit, now=now)
-            filtered = len(shown) != len(wallet.credentials)
-            rows = [row(c, now) for c in shown]
-            emit(ctx, {"credentials": rows},
-                 lambda: _plain(shown, now) if plain_out else
-                 _human(shown, total=len(wallet.credentials) if filtered else None))
+            filtered = len(shown) != len(every)
+            if json_out:
+                emit(ctx, {"credentials": [row(c, now) for c in shown]})
+            elif plain_out:
+                _plain(shown, now)
+            else:
+                _human(shown, now, total=len(every) if filtered else None)
             return 0
 
         run_command(ctx, body)
@@ -146,7 +153,7 @@ def _field(value: object) -> str:
     return plain("" if value is None else value, oneline=True).replace("\t", " ")
 
 
-def _plain(creds: list[StoredCredential], now: datetime) -> None:
+def _plain(creds: list[CredentialRow], now: datetime) -> None:
     import sys
 
     lines = ["\t".join(PLAIN_COLUMNS)]
@@ -159,9 +166,30 @@ def _plain(creds: list[StoredCredential], now: datetime) -> None:
 
 
 NARROW = 90  # below this many columns, `list` shows id, name (issuer, tags) and status only
+# Up to this many rows `list` draws one table; past it, rows are streamed as fixed-width lines
+# (a table of thousands of rows costs seconds before its first line), through a pager when
+# stdout is a terminal.
+TABLE_ROWS = 200
 
 
-def _narrow(console: Any, creds: list[StoredCredential], title: str) -> None:
+def _word(c: CredentialRow, now: datetime) -> str:
+    word = "damaged" if c.damage() else status_word(c, now)
+    return word.upper() if word in ("revoked", "suspended") else word
+
+
+def _verdict(c: CredentialRow, now: datetime) -> str:
+    from credwallet.cli.render import verdict_text
+
+    damage = c.damage()
+    if damage:
+        return damage
+    word = status_word(c, now)
+    # Revoked and suspended say so first: "NOT verified: revocation" alone hides which.
+    text = verdict_text(c.verification)
+    return f"{word.upper()} ({text})" if word in ("revoked", "suspended") else text
+
+
+def _narrow(console: Any, creds: list[CredentialRow], title: str, now: datetime) -> None:
     from rich.table import Table
 
     from credwallet.cli.clip import clipped as escape
@@ -178,19 +206,17 @@ def _narrow(console: Any, creds: list[StoredCredential], title: str) -> None:
             cell += "\n[dim]" + escape(issuer) + "[/]"
         if c.tags:
             cell += "\n[dim]tags: " + escape(", ".join(c.tags)) + "[/]"
-        word = "damaged" if c.damage() else status_word(c)
-        word = word.upper() if word in ("revoked", "suspended") else word
         style = "red" if c.damage() else verdict_style(c.verification)
-        table.add_row(c.id[:8], cell, f"[{style}]{word}[/]")
+        table.add_row(c.id[:8], cell, f"[{style}]{_word(c, now)}[/]")
     console.print(table)
 
 
-def _human(creds: list[StoredCredential], total: int | None = None) -> None:
+def _human(creds: list[CredentialRow], now: datetime, total: int | None = None) -> None:
     from rich.table import Table
 
     from credwallet.cli.clip import clipped as escape
     from credwallet.cli.common import stdout_console
-    from credwallet.cli.render import verdict_style, verdict_text
+    from credwallet.cli.render import verdict_style
 
     console = stdout_console()
     if not creds and total:
@@ -200,8 +226,11 @@ def _human(creds: list[StoredCredential], total: int | None = None) -> None:
         console.print("The wallet is empty. Add credentials with `credwallet import SOURCE`.")
         return
     title = f"{len(creds)} credential(s)" + (f" of {total}" if total is not None else "")
+    if len(creds) > TABLE_ROWS:
+        _stream(creds, now, title, console.width, console.is_terminal)
+        return
     if console.width < NARROW:
-        _narrow(console, creds, title)
+        _narrow(console, creds, title, now)
         return
     table = Table(title=title, title_justify="left")
     table.add_column("id", no_wrap=True)
@@ -212,16 +241,71 @@ def _human(creds: list[StoredCredential], total: int | None = None) -> None:
     table.add_column("last verification", overflow="fold", ratio=2)
     for c in creds:
         name = ("  └ " if c.parent_id else "") + (c.name or "(unnamed)")
-        damage = c.damage()
-        word = status_word(c)
-        # Revoked and suspended say so first: "NOT verified: revocation" alone hides which.
-        text = verdict_text(c.verification)
-        text = f"{word.upper()} ({text})" if word in ("revoked", "suspended") else text
-        verdict = (f"[red]{escape(damage)}[/]" if damage else
-                   f"[{verdict_style(c.verification)}]{escape(text)}[/]")
+        style = "red" if c.damage() else verdict_style(c.verification)
         cell = escape(name)
         if c.tags:
             cell += "\n[dim]tags: " + escape(", ".join(c.tags)) + "[/]"
         table.add_row(c.id[:12], cell, escape(c.issuer_name or c.issuer_id or ""),
-                      escape((c.issued or "")[:10]), escape((c.expires or "")[:10]), verdict)
+                      escape((c.issued or "")[:10]), escape((c.expires or "")[:10]),
+                      f"[{style}]{escape(_verdict(c, now))}[/]")
     console.print(table)
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` on one line in exactly `width` terminal cells: cut with … or padded."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def _stream(creds: list[CredentialRow], now: datetime, title: str, width: int,
+            terminal: bool) -> None:
+    """One fixed-width line per credential, written as it is made (a pager on a terminal)."""
+    import sys
+    from collections.abc import Iterator
+
+    from credwallet.cli.clip import clip
+    from credwallet.cli.textsafe import plain
+
+    wide = width >= NARROW
+    rest = max(width - (12 + 2 + 10 + 2 + 10 + 2) * wide - 10, 30)
+    name_w = rest * 3 // 7 if wide else rest
+
+    def lines() -> Iterator[str]:
+        yield title
+        if wide:
+            issuer_w = rest * 2 // 7
+            yield "  ".join((_fit("id", 12), _fit("name", name_w), _fit("issuer", issuer_w),
+                             _fit("issued", 10), _fit("expires", 10), "last verification"))
+        else:
+            yield "  ".join((_fit("id", 8), _fit("name", name_w), "status"))
+        for c in creds:
+            name = plain(("└ " if c.parent_id else "") + (c.name or "(unnamed)"), oneline=True)
+            if c.tags:
+                name += plain(" [tags: " + ", ".join(c.tags) + "]", oneline=True)
+            if wide:
+                yield "  ".join((c.id[:12].ljust(12), _fit(name, name_w),
+                                 _fit(plain(c.issuer_name or c.issuer_id or "", oneline=True),
+                                      issuer_w),
+                                 _fit(plain((c.issued or "")[:10], oneline=True), 10),
+                                 _fit(plain((c.expires or "")[:10], oneline=True), 10),
+                                 plain(clip(_verdict(c, now)), oneline=True)))
+            else:
+                yield "  ".join((c.id[:8].ljust(8), _fit(name, name_w), _word(c, now)))
+
+    if terminal:
+        import pydoc
+
+        pydoc.pager("\n".join(lines()) + "\n")
+        return
+    out = sys.stdout
+    batch: list[str] = []
+    for line in lines():
+        batch.append(line)
+        if len(batch) >= 500:
+            out.write("\n".join(batch) + "\n")
+            batch.clear()
+    out.write("\n".join(batch) + ("\n" if batch else ""))
+    out.flush()

@@ -60,11 +60,11 @@ def register(app: typer.Typer) -> None:
         ctx = Ctx("progress", json_out, home, passphrase_file)
 
         def body() -> int:
-            from credwallet.pathways.store import wallet_progress
+            from credwallet.pathways.cache import cached_progress
 
             now = _parse_at(at) or ctx.now()
             wallet = ctx.open_wallet()
-            results = wallet_progress(wallet, now, names or None)
+            results = cached_progress(wallet, now, names or None)
             payload = {"checked_at": now.isoformat(),
                        "pathways": [r.contract_dict() for r in results]}
             emit(ctx, payload, lambda: render_progress(results))

@@ -36,10 +36,11 @@ def register(app: typer.Typer) -> None:
             from credwallet.trust.assessment import assessment_summary
 
             wallet = ctx.open_wallet()
-            cred = wallet.find(cred_id)
+            cred = wallet.find(cred_id)  # reads this one entry only
+            cache = wallet.cache_lookup()  # each cached document read when looked up
             try:
                 document: Any = document_of(cred)
-                view = credential_view(cred, wallet.cache)
+                view = credential_view(cred, cache)
             except BadInput:
                 document, view = None, CredentialView(format=cred.format, wallet_id=cred.id)
             payload = {"credential": {
@@ -52,10 +53,10 @@ def register(app: typer.Typer) -> None:
                 "view": view.model_dump(mode="json"), "assessment": assessment_summary(view),
                 "parent": cred.parent_id,
                 "children": cred.children, "tags": cred.tags, "kept_invalid": cred.kept_invalid,
-                "cached": [{"url": u, "kind": wallet.cache[u].kind,
-                            "fetched_at": wallet.cache[u].fetched_at.isoformat(),
-                            "sha256": wallet.cache[u].sha256}
-                           for u in cred.cache_urls if u in wallet.cache],
+                "cached": [{"url": u, "kind": cache[u].kind,
+                            "fetched_at": cache[u].fetched_at.isoformat(),
+                            "sha256": cache[u].sha256}
+                           for u in cred.cache_urls if u in cache],
             }}
             emit(ctx, payload, lambda: _human(cred, view))
             return 0

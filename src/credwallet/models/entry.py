@@ -207,6 +207,10 @@ class EntrySource(Protocol):
 
     def cache(self) -> dict[str, CachedDocument]: ...
 
+    def views(self) -> dict[str, Any]: ...
+
+    def cache_digests(self) -> dict[str, str]: ...
+
 
 _LAZY = ("credentials", "cache")
 
@@ -282,6 +286,22 @@ class WalletData(BaseModel):
             return self._source.rows()
         return [CredentialRow.of(c) for c in self.credentials]
 
+    def credential_at(self, index: int) -> StoredCredential:
+        """The credential of `rows()[index]`."""
+        if self.lazy("credentials") and self._source is not None:
+            return self._source.credential_at(index)
+        return self.credentials[index]
+
+    def stored_views(self) -> dict[str, Any]:
+        """The derived credential views stored with the payload (credwallet.wallet.views)."""
+        return self._source.views() if self._source is not None else {}
+
+    def cache_digests(self) -> dict[str, str]:
+        """Cache key -> SHA-256 of the document's body, without reading unread documents."""
+        if self.lazy("cache") and self._source is not None:
+            return self._source.cache_digests()
+        return {key: doc.sha256 for key, doc in self.cache.items()}
+
     def cache_lookup(self) -> Mapping[str, CachedDocument]:
         """The cache as a read-only mapping that reads each document only when looked up."""
         if self.lazy("cache") and self._source is not None:
@@ -296,7 +316,15 @@ class WalletData(BaseModel):
         return creds[_match(creds, ref)]
 
 
-def _match(rows: Sequence[CredentialRow] | Sequence[StoredCredential], ref: str) -> int:
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def credential_id(self) -> str | None: ...
+
+
+def _match(rows: Sequence[_Identified], ref: str) -> int:
     """The position `find` picks: an exact wallet id or credential id, else the one wallet id
     that starts with `ref`."""
     from credwallet.errors import NotFound, UsageError

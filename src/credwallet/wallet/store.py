@@ -30,7 +30,7 @@ from credwallet.errors import (
     WalletWriteError,
 )
 from credwallet.models.entry import WalletData
-from credwallet.wallet import fileformat
+from credwallet.wallet import fileformat, layout
 
 LOCK_TIMEOUT_S = 30.0
 MAX_WALLET_BYTES = 2 * 1024 * 1024 * 1024
@@ -42,6 +42,7 @@ class WalletStore:
         self.backup_path = path.with_name(path.name + ".bak")
         self.lock_path = path.with_name(path.name + ".lock")
         self.timings: dict[str, float] = {}
+        self.loaded = b""  # the plaintext of the last load
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -95,7 +96,7 @@ class WalletStore:
         plaintext = fileformat.decrypt_with_key(data, key)
         t2 = time.perf_counter()
         try:
-            wallet = WalletData.model_validate_json(plaintext)
+            wallet = layout.decode(plaintext)
         except ValidationError:
             newer = _newer_payload(plaintext)
             if newer is not None:
@@ -106,6 +107,7 @@ class WalletStore:
             raise _newer_error(wallet.payload_version)
         t3 = time.perf_counter()
         self.timings = {"kdf_s": t1 - t0, "decrypt_s": t2 - t1, "parse_s": t3 - t2}
+        self.loaded = plaintext
         return wallet
 
     # -- writing ---------------------------------------------------------------------------
@@ -125,9 +127,10 @@ class WalletStore:
 
     def save_locked(self, passphrase: str, wallet: WalletData) -> None:
         """Encrypt and write atomically. Caller must hold `locked()`."""
-        plaintext = wallet.model_dump_json().encode("utf-8")
-        blob = fileformat.encrypt_wallet(plaintext, passphrase)
-        self.write_atomic(blob)
+        self.save_plaintext_locked(passphrase, layout.encode(wallet))
+
+    def save_plaintext_locked(self, passphrase: str, plaintext: bytes) -> None:
+        self.write_atomic(fileformat.encrypt_wallet(plaintext, passphrase))
 
     def write_atomic(self, blob: bytes) -> None:
         self._ensure_dir()
@@ -161,7 +164,7 @@ class WalletStore:
         """
         self._ensure_dir()
         self._clean_stale_temps(scrub=True)
-        current = wallet.model_dump_json().encode("utf-8")
+        current = layout.encode(wallet)
         previous: bytes | None = None
         discarded = False
         try:
@@ -249,10 +252,13 @@ class WalletStore:
         """Read-modify-write under the lock; saved only if the block finishes without error."""
         with self.locked():
             wallet = self.load(passphrase)
-            before = wallet.model_dump_json()
+            # A version 1 payload is compared in the new layout: a run that changes nothing
+            # leaves the file as it is (it is migrated on the next real change).
+            before = self.loaded if wallet.lazy("credentials") else layout.encode(wallet)
             yield wallet
-            if wallet.model_dump_json() != before:
-                self.save_locked(passphrase, wallet)
+            after = layout.encode(wallet, layout.views_of(before))
+            if after != before:
+                self.save_plaintext_locked(passphrase, after)
 
 
 def _open_for_scrub(path: Path) -> int | None:
@@ -287,8 +293,9 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-# The newest payload layout this version reads and writes (docs/wallet-format.md).
-PAYLOAD_VERSION = 1
+# The newest payload layout this version reads and writes (docs/wallet-format.md); version 1
+# is still read, and written as version 2 on the next save.
+PAYLOAD_VERSION = layout.LAYOUT_VERSION
 
 
 def _newer_error(version: int) -> UnsupportedVersion:
