@@ -67,7 +67,8 @@ def register(app: typer.Typer) -> None:
                        "issuances": [i.contract_dict() for i in issuances],
                        "checked_at": ctx.now().isoformat().replace("+00:00", "Z")},
                  lambda: _human(items, registries, issuances), ok=code == 0,
-                 error=items_failed(code, sum(1 for i in [*items, *issuances] if i.exit_code),
+                 error=items_failed(code, sum(1 for i in items if i.exit_code)
+                                    + sum(1 for j in issuances if j.exit_code),
                                     len(items) + len(issuances), "credentials") if code else None)
             return code
 
