@@ -133,12 +133,26 @@ def public_https(url: str | None) -> str | None:
     return url.strip()
 
 
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+def _readable(tag: str) -> str:
+    """A keyword as words: `data-analytics` -> `data analytics` (other text unchanged)."""
+    return tag.replace("-", " ").replace("_", " ") if _SLUG.fullmatch(tag) else tag
+
+
 def skills(item: ExportItem) -> list[str]:
+    """The skills a credential states, by name: its alignments' target names (the skills or
+    competencies of a framework) and field of study. Keywords (`tag`) are shown only when no
+    alignment names a skill, and then as words, not slugs."""
     ach = item.view.achievement
+    named = [a.target_name for a in ach.alignments if a.target_name and a.target_name.strip()]
+    keywords = [] if named else [_readable(t.strip()) for t in ach.tags]
     out: list[str] = []
-    for value in [*ach.tags, *(a.target_name for a in ach.alignments), ach.field_of_study]:
-        if value and value.strip() and value.strip().lower() not in (s.lower() for s in out):
-            out.append(value.strip())
+    for value in [*named, *keywords, ach.field_of_study]:
+        if value and value.strip() and " ".join(value.split()).casefold() not in (
+                " ".join(s.split()).casefold() for s in out):
+            out.append(" ".join(value.split()))
     return out
 
 
@@ -161,6 +175,8 @@ def verification_facts(result: VerificationResult | None) -> dict[str, Any]:
 
 
 def facts(item: ExportItem, scrub: Scrubber, *, include_identity: bool) -> dict[str, Any]:
+    from credwallet.export.links import verify_link
+
     v = item.view
     ach = v.achievement
     out: dict[str, Any] = {
@@ -185,6 +201,8 @@ def facts(item: ExportItem, scrub: Scrubber, *, include_identity: bool) -> dict[
         "evidence": v.evidence,
         "skills": skills(item),
         "public_url": public_https(v.public_url),
+        # What an employer can follow to check it at the issuer (export/links.py), or None.
+        "verify_link": verify_link(v),
         "verification": verification_facts(item.result),
         "unverified": not item.verified,
         # False only with --include-unmatched; `not_issued_to_holder` then says why.

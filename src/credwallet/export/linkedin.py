@@ -1,6 +1,8 @@
 """LinkedIn "Add license or certification" links, one per credential, plus the values for
 entering them by hand. Every parameter is percent-encoded (RFC 3986, UTF-8), so non-ASCII
-names survive; `certUrl` is only given for a public https URL of the credential.
+names survive. `certUrl` is given only for a link an employer can follow to verify the
+credential at its issuer (export/links.py: an OB 2.0 hosted assertion, a public https
+credential id); otherwise the entry says to verify it with the attached presentation.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from credwallet.export.facts import parse_date
+from credwallet.export.links import ATTACHED
 from credwallet.export.resume import CONTROLS
 
 ADD_URL = "https://www.linkedin.com/profile/add"
@@ -40,8 +43,8 @@ def link_fields(fact: dict[str, Any], org_ids: dict[str, str]) -> list[tuple[str
     expires = parse_date(fact.get("expires"))
     if expires:
         fields += [("expirationYear", str(expires.year)), ("expirationMonth", str(expires.month))]
-    if fact.get("public_url"):
-        fields.append(("certUrl", fact["public_url"]))
+    if fact.get("verify_link"):
+        fields.append(("certUrl", fact["verify_link"]["url"]))
     if fact.get("credential_id"):
         fields.append(("certId", fact["credential_id"]))
     return fields
@@ -93,6 +96,7 @@ def render_text(facts: list[dict[str, Any]], org_ids: dict[str, str]) -> str:
             if key in fields:
                 lines.append(f"  {label.ljust(width)}  {_one_line(fields[key])}")
         if not any(k == "certUrl" for k in fields):
-            lines.append(f"  {'Credential URL'.ljust(width)}  (none public; leave empty)")
+            lines.append(f"  {'Credential URL'.ljust(width)}  (leave empty: nothing public to "
+                         f"follow; employers {ATTACHED}, see `credwallet export --format vp`)")
         lines.append("")
     return "\n".join(lines)
