@@ -264,8 +264,12 @@ def with_jwt_claims(cred: dict[str, Any], payload: dict[str, Any] | None) -> dic
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
     v1 = first == "https://www.w3.org/2018/credentials/v1"
     iss, jti, sub = payload.get("iss"), payload.get("jti"), payload.get("sub")
+    issuer = out.get("issuer")
     if "issuer" not in out and isinstance(iss, str):
         out["issuer"] = iss
+    elif isinstance(issuer, dict) and "id" not in issuer and isinstance(iss, str):
+        # An issuer object (name, image) whose id the `iss` claim carries (credo, MATTR).
+        out["issuer"] = {**issuer, "id": iss}
     if "id" not in out and isinstance(jti, str):
         out["id"] = jti
     start = _numeric_date(payload.get("nbf"))
