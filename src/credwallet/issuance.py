@@ -42,6 +42,12 @@ from credwallet.oid4vci.proof import HolderKey, ed25519_key
 ACCEPTED, FAILURE, DELETED = "credential_accepted", "credential_failure", "credential_deleted"
 
 
+class _Stopped(Exception):
+    def __init__(self, events: dict[int, tuple[str, str]]) -> None:
+        super().__init__("stopped")
+        self.events = events
+
+
 @dataclass(frozen=True)
 class Options:
     now: datetime
@@ -155,8 +161,13 @@ def import_offer(wallet: WalletData, link: str, opts: Options,
     except CredwalletError as exc:
         return [failed_item(label, exc)]
     label = session.label
-    items, events = _store(wallet, session.received, seed, session.meta.credential_issuer,
-                           label, opts)
+    try:
+        items, events = _store(wallet, session.received, seed, session.meta.credential_issuer,
+                               label, opts)
+    except _Stopped as stop:  # the learner stopped it: the issuer hears credential_deleted
+        _notify(session.meta.notification_endpoint, session.token, session.groups, stop.events,
+                session.meta.credential_issuer, opts)
+        raise Interrupted("interrupted; nothing from this offer was stored") from None
     for pending in session.pending:
         pending.tags = list(opts.tags)
         wallet.oid4vci_pending.append(pending)
@@ -212,8 +223,8 @@ def _store(wallet: WalletData, received: Sequence[flow.Received], seed: bytes, i
                 group_items.append(_one(wallet, outcomes[n], key, label, opts, verifier))
         except KeyboardInterrupt:
             _restore(wallet, snapshot)
-            events[group] = (DELETED, "the holder stopped the import")
-            raise Interrupted("interrupted; nothing from this offer was stored") from None
+            raise _Stopped({g: (DELETED, "the holder stopped the import")
+                            for g in {r.group for r in received}}) from None
         failed = [i for i in group_items if i.status == "failed"]
         if failed:
             _restore(wallet, snapshot)

@@ -15,7 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from credwallet.importer import ImportItem, import_all
+from credwallet.importer import ImportItem
+from credwallet.issuance import import_sources
 from credwallet.models.entry import Identity, WalletData
 from credwallet.models.results import VerificationResult
 from credwallet.wallet.store import WalletStore
@@ -72,8 +73,8 @@ def run_journey(home: Path, out_dir: Path, now: datetime, *, progress: bool) -> 
         with serve(lambda base: build_site(base, holder, now)) as site:
             report = DemoReport(str(home), holder, site.base_url, site.sources, site.expectations)
             with store.transaction(pw) as w:
-                report.imported = import_all(w, [url for _label, url in site.sources], now=now,
-                                             progress=progress)
+                report.imported = import_sources(w, [url for _label, url in site.sources],
+                                                 now=now, progress=progress)
         # The site is gone: everything from here on is offline.
         with store.transaction(pw) as w:
             _trust_demo_issuers(w, now)

@@ -24,6 +24,22 @@ def _handler(get_site: Callable[[], Site]) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(f.body)
 
+        def do_POST(self) -> None:
+            site = get_site()
+            handler = site.posts.get(self.path.split("?", 1)[0])
+            length = int(self.headers.get("Content-Length", "0") or 0)
+            body = self.rfile.read(min(length, 1024 * 1024))
+            if handler is None:
+                self.send_error(404)
+                return
+            f = handler(body, {k.lower(): v for k, v in self.headers.items()})
+            self.send_response(f.status)
+            self.send_header("Content-Type", f.content_type)
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(f.body)))
+            self.end_headers()
+            self.wfile.write(f.body)
+
         def log_message(self, format: str, *args: object) -> None:  # quiet: the demo prints its own
             return
 

@@ -46,6 +46,7 @@ PUBLISH_AS = {
     "it-110": "clr",
     "help-desk-fundamentals": "ob2-signed",
     "customer-communication": "ob2-hosted",
+    "sql-analysis": "oid4vci",  # offered over OpenID4VCI (demo/oid4vci.py)
 }
 TAMPERED_FROM = "python-foundations"
 
@@ -74,6 +75,8 @@ class Site:
     files: dict[str, SiteFile] = field(default_factory=dict)
     sources: list[tuple[str, str]] = field(default_factory=list)  # (what it is, URL to import)
     expectations: dict[str, str] = field(default_factory=dict)  # URL -> expected verdict
+    # POST endpoints (the OID4VCI issuer, demo/oid4vci.py): path -> handler(body, headers)
+    posts: dict[str, Any] = field(default_factory=dict)
     # The example issuers' published ids (catalog `id`, as the example pathways name them) ->
     # the did:web this loopback site stands in with.
     issuer_ids: dict[str, str] = field(default_factory=dict)
@@ -196,6 +199,13 @@ def build_site(base_url: str, holder_did: str, now: datetime) -> Site:
             svg = badge_svg(entry["name"], color, credential=json.dumps(signed))
             url = site.put(f"/ob3/badges/{entry['key']}.svg", svg, "image/svg+xml")
             site.sources.append((label + ", baked SVG", url))
+        elif how == "oid4vci":
+            from credwallet.demo.oid4vci import DemoIssuer
+
+            issuer = DemoIssuer(site, f"/oid4vci/{ik}", issuers[ik]["name"], entry["name"],
+                                signed, holder_did)
+            site.sources.append((label + ", OpenID4VCI credential offer", issuer.offer_link()))
+            url = f"openid-credential-offer:{issuer.issuer}"  # how its import item names it
         else:
             url = site.put(f"/ob3/credentials/{entry['key']}.json", signed, "application/vc+ld+json")
             site.sources.append((label, url))
