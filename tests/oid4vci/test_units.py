@@ -1,0 +1,90 @@
+"""Pieces of the OID4VCI flow on their own: offers, PKCE, proofs, the stored model."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from credwallet.errors import BadInput
+from credwallet.oid4vci.grants import Pkce
+from credwallet.oid4vci.metadata import well_known
+from credwallet.oid4vci.offer import looks_like_offer, parse_link
+from credwallet.oid4vci.proof import ProofPlan, ed25519_key, p256_key, proof_jwt
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_well_known_inserts_before_the_path() -> None:
+    # OID4VCI 1.0 section 12.2.2 examples
+    assert well_known("https://issuer.example.com/tenant", "openid-credential-issuer") == \
+        "https://issuer.example.com/.well-known/openid-credential-issuer/tenant"
+    assert well_known("https://tenant.issuer.example.com", "openid-credential-issuer") == \
+        "https://tenant.issuer.example.com/.well-known/openid-credential-issuer"
+
+
+def test_pkce_s256_matches_rfc7636_appendix_b() -> None:
+    pkce = Pkce("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+    assert pkce.challenge == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    assert "dBjftJ" not in repr(pkce)
+
+
+def test_offer_links() -> None:
+    offer = {"credential_issuer": "https://issuer.example", "credential_configuration_ids": ["a"],
+             "grants": {"urn:ietf:params:oauth:grant-type:pre-authorized_code": {
+                 "pre-authorized_code": "SECRET-CODE", "tx_code": {"length": 4}}}}
+    link = "openid-credential-offer://?credential_offer=" + urllib.parse.quote(json.dumps(offer))
+    ref = parse_link(link)
+    assert ref.offer is not None and ref.offer.pre_authorized is not None
+    assert ref.offer.pre_authorized.tx_code is not None and ref.offer.pre_authorized.tx_code.length == 4
+    assert "SECRET-CODE" not in repr(ref) and "SECRET-CODE" not in ref.offer.label
+    assert looks_like_offer("https://wallet.example/?credential_offer_uri=https%3A%2F%2Fx")
+    assert not looks_like_offer("https://badges.example/assertions/1")
+    for bad in ({**offer, "credential_issuer": "https://issuer.example?x=1"},
+                {**offer, "credential_issuer": "http://issuer.example"},
+                {**offer, "credential_configuration_ids": []},
+                {**offer, "grants": {"urn:ietf:params:oauth:grant-type:pre-authorized_code": {}}}):
+        with pytest.raises(BadInput):
+            parse_link("openid-credential-offer://?credential_offer="
+                       + urllib.parse.quote(json.dumps(bad)))
+    with pytest.raises(BadInput):
+        parse_link("openid-credential-offer://?credential_offer=%7B%7D&credential_offer_uri=x")
+
+
+def test_proofs_verify_with_the_holder_keys() -> None:
+    from credwallet.verify.did_jwk import public_key_from_jwk
+    from credwallet.verify.suites import jose
+
+    seed = bytes(range(32))
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    for key, header in ((ed25519_key(seed), "kid"), (p256_key(seed), "jwk")):
+        token = proof_jwt(ProofPlan(key, header), audience="https://issuer.example", nonce="n1",
+                          now=now)
+        parsed = jose.parse_compact(token)
+        assert parsed.header["typ"] == "openid4vci-proof+jwt"
+        assert parsed.payload == {"aud": "https://issuer.example", "iat": 1767225600,
+                                  "nonce": "n1"}
+        assert jose.verify_signature(parsed, public_key_from_jwk(key.public_jwk, key.kid))
+    assert p256_key(seed).did == p256_key(seed).did != p256_key(bytes(32)).did  # stable, per wallet
+    assert ed25519_key(seed).did.startswith("did:key:z6Mk")
+
+
+def test_payload_schema_describes_pending_issuance() -> None:
+    from credwallet.models.entry import PendingIssuance
+
+    schema = json.loads((REPO / "docs/schemas/formats/wallet-payload.v1.schema.json").read_text())
+    part = schema["$defs"]["pendingIssuance"]
+    assert set(part["properties"]) == set(PendingIssuance.model_fields)
+    required = {n for n, f in PendingIssuance.model_fields.items() if f.is_required()}
+    assert set(part["required"]) == required
+    text = (REPO / "docs/wallet-format.md").read_text()
+    for name in part["properties"]:
+        assert f"`{name}`" in text
+    assert "access_token" not in repr(PendingIssuance(
+        transaction_id="t", access_token="SECRET", credential_issuer="https://i",
+        deferred_endpoint="https://i/d", configuration_id="c", format="ldp_vc", holder_kid="k",
+        created_at=datetime.now(UTC))).replace("access_token_expires_at", "")
+
