@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from credwallet.errors import BadInput
@@ -148,21 +149,22 @@ class Gathered:
 
 
 def gather_online(data: bytes, name: str, *, insecure_http: bool = False,
-                  allow_hosts: Sequence[Any] = ()) -> Gathered:
-    """Fetch what verifying `data` needs (DID and key documents, status lists, hosted copies)
-    under the network rules of `fetch/` (SSRF guard, limits), now."""
+                  allow_hosts: Sequence[Any] = (), now: datetime | None = None) -> Gathered:
+    """Fetch what verifying `data` at `now` asks for and does not find (DID and key
+    documents, status lists, hosted copies: fetch/rounds.py) under the network rules of
+    `fetch/` (SSRF guard, limits)."""
     from credwallet import fetch
+    from credwallet.fetch.rounds import offline_verification
     from credwallet.ingest.sniff import recognise
-    from credwallet.material import Fetched
+    from credwallet.material import Fetched, as_of
 
     rec = recognise(data, name)
     [(_i, outcome)] = fetch.complete([(0, Fetched(rec, name))], insecure_http=insecure_http,
-                                     allow_hosts=allow_hosts)
+                                     allow_hosts=allow_hosts, probe=offline_verification(now))
     if not isinstance(outcome, Fetched):
         return Gathered({}, [], [outcome.message])
     fetched = [
-        {"url": url, "kind": doc.kind, "status": doc.http_status,
-         "fetched_at": doc.fetched_at.isoformat().replace("+00:00", "Z")}
+        {"url": url, "kind": doc.kind, "status": doc.http_status, "fetched_at": as_of(doc)}
         for url, doc in sorted(outcome.material.items())
     ]
     return Gathered(dict(outcome.material), fetched, [*outcome.warnings, *outcome.network_errors])

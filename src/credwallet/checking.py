@@ -335,7 +335,7 @@ def _check_file(path: str, now: datetime, trust: TrustPolicy | None, *, offline:
         return unreadable(raw, now, source=path), raw.exit_code
     try:
         opened = open_artifact(raw, path)
-        gathered = None if offline else gather_online(opened.data, path,
+        gathered = None if offline else gather_online(opened.data, path, now=now,
                                                       allow_hosts=list(allow_hosts))
         material = DictMaterial(gathered.material) if gathered else EmptyMaterial()
         result = verify_bytes(opened.data, now=now, material=material, source=path, trust=trust,

@@ -304,7 +304,7 @@ def import_all(wallet: WalletData, sources: Sequence[str], *, now: datetime,
         except CredwalletError as exc:
             items[i] = failed_item(source, exc)
     completed = complete_online(pending, insecure_http=insecure_http, progress=progress,
-                                allow_hosts=allow_hosts)
+                                allow_hosts=allow_hosts, now=now)
     verifier = default_verifier()
     for i, outcome in completed:
         if isinstance(outcome, CredwalletError):
@@ -320,15 +320,19 @@ def import_all(wallet: WalletData, sources: Sequence[str], *, now: datetime,
 
 def complete_online(pending: list[tuple[int, Pending]], *, insecure_http: bool,
                     progress: bool | Any, allow_hosts: Sequence[Any] = (),
+                    now: datetime | None = None,
                     ) -> list[tuple[int, Fetched | CredwalletError]]:
-    """Fetch URL sources and the material (keys, profiles, status lists) every source needs.
+    """Fetch URL sources and the material (keys, profiles, status lists) every source needs:
+    what verification at `now` asks for and does not find (fetch/rounds.py).
 
     `progress`: False, True (no display from the core), or an observer (see fetch.Observer).
     """
     from credwallet import fetch  # the network layer, loaded only when a command needs it
+    from credwallet.fetch.rounds import offline_verification
 
     result: list[tuple[int, Fetched | CredwalletError]] = fetch.complete(
-        pending, insecure_http=insecure_http, progress=progress, allow_hosts=allow_hosts)
+        pending, insecure_http=insecure_http, progress=progress, allow_hosts=allow_hosts,
+        probe=offline_verification(now))
     return result
 
 

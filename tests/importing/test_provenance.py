@@ -40,7 +40,9 @@ def test_ob2_profile_embedded_in_the_badgeclass_is_fetched_from_its_id(sites: Si
 
 def test_ob2_signed_token_embedding_badge_and_profile_fetches_both_ids(sites: Sites) -> None:
     """A signed token whose embedded profile lies (other name, other key list): the profile
-    that can bind the key is the one served at its id, so that is what is cached there."""
+    that can bind the key is the one served at its id, so that is what is cached there.
+    The BadgeClass the token embeds is signed: verification reads that copy, so (fetching
+    derived from verification, #12) nothing is fetched or cached at its id."""
     site = sites.site
     assert sites.sign_ob2 is not None
     issuer, badge_url = site.url("/ob2s/issuer.json"), site.url("/ob2s/badge.json")
@@ -54,13 +56,12 @@ def test_ob2_signed_token_embedding_badge_and_profile_fetches_both_ids(sites: Si
                "badge": badge, "issuedOn": "2024-05-01T00:00:00Z",
                "verification": {"type": "SignedBadge", "creator": sites.ob2_signed_key}}
     url = site.raw("/test/p/embedded.jws", sites.sign_ob2(payload).encode(), "text/plain")
-    before = {p: site.hits[p] for p in ("/ob2s/badge.json", "/ob2s/issuer.json")}
+    before = site.hits["/ob2s/issuer.json"]
     w = new_wallet()
     [item] = import_all(w, [url], now=NOW)
     assert item.status == "imported", item
-    for path, hits in before.items():
-        assert site.hits[path] > hits, path
-    assert w.cache[badge_url].kind == "badgeclass"
+    assert site.hits["/ob2s/issuer.json"] > before
+    assert badge_url not in w.cache
     assert w.cache[issuer].kind == "issuer" and w.cache[issuer].url == issuer
     assert body(w, issuer)["name"] == "Signed Institute"
     assert checks(item)["proof"] == "passed"
@@ -99,6 +100,10 @@ def test_documents_are_cached_under_the_url_requested_not_the_id_they_claim(
 
 
 def test_vc_issuer_with_an_https_id_is_fetched_even_when_embedded(sites: Sites) -> None:
+    """An https issuer's own document is fetched from its id when verification reads it (its
+    key lives there), whatever profile the credential embeds; when verification does not read
+    it (the key is a did:web's), it is not fetched at all (fetching derived from verification,
+    #12)."""
     site = sites.site
     profile = site.json("/test/p/vc-issuer.json", {
         "@context": ["https://www.w3.org/ns/credentials/v2"], "id": site.url("/test/p/vc-issuer.json"),
@@ -112,7 +117,13 @@ def test_vc_issuer_with_an_https_id_is_fetched_even_when_embedded(sites: Sites) 
     w = new_wallet()
     item = import_all(w, [url], now=NOW, keep_invalid=True)[0]
     assert item.status == "imported", item
-    assert w.cache[profile].kind == "issuer" and body(w, profile)["name"] == "Served profile"
+    assert profile not in w.cache
+    ctl = site.url("/ctl/issuer.json")  # /ctl/cred.json embeds {"id": ctl, "name": "URL issuer"}
+    assert json.loads(site.routes["/ctl/cred.json"].body)["issuer"]["id"] == ctl
+    [item] = import_all(w, [site.url("/ctl/cred.json")], now=NOW)
+    assert item.status == "imported" and checks(item)["key_binding"] == "passed", item
+    assert w.cache[ctl].kind == "key" and w.cache[ctl].url == ctl
+    assert body(w, ctl) == json.loads(site.routes["/ctl/issuer.json"].body)
 
 
 def test_refresh_fetches_the_profile_from_its_id_too(sites: Sites) -> None:

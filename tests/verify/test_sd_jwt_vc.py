@@ -395,14 +395,16 @@ def test_recognition_edges() -> None:
 
 
 def test_import_fetches_the_issuer_metadata_and_its_jwks_uri() -> None:
-    """fetch/graph: an SD-JWT VC's https iss -> its well-known metadata, then jwks_uri (fake client,
-    no network); the material then verifies the credential offline."""
+    """fetch/rounds: verifying an SD-JWT VC with an https iss asks for its well-known metadata,
+    then for the jwks_uri it names (fake client, no network); the material then verifies the
+    credential offline."""
     import asyncio
     from types import SimpleNamespace
 
     from credwallet.fetch.client import HttpStatusError, Response
-    from credwallet.fetch.graph import Session, Walker
+    from credwallet.fetch.documents import Fetcher, Session
     from credwallet.fetch.guard import Origin
+    from credwallet.fetch.rounds import derive, offline_verification
 
     keys_url = "https://keys.example.com/jwks.json"
     meta = json.loads(vec("issuer-metadata.json"))
@@ -411,6 +413,7 @@ def test_import_fetches_the_issuer_metadata_and_its_jwks_uri() -> None:
 
     class FakeClient:
         policy = SimpleNamespace(max_documents=50, max_document_bytes=1 << 20, max_image_bytes=1 << 20)
+        guard = None
 
         async def get(self, url: str, **_: Any) -> Response:
             asked.append(url)
@@ -418,7 +421,8 @@ def test_import_fetches_the_issuer_metadata_and_its_jwks_uri() -> None:
                 raise HttpStatusError(f"{url}: HTTP 404", 404)
             return Response(url, url, 200, "application/json", json.dumps(served[url]).encode(), FETCHED)
 
-    walker = Walker(Session(FakeClient()), Origin.of(ISS))  # type: ignore[arg-type]
-    asyncio.run(walker.walk(recognise(vec("presented.sd-jwt"))))
-    assert asked == [META_URL, keys_url]
-    assert run(vec("presented.sd-jwt"), DictMaterial(walker.out.material)).verified
+    fetcher = Fetcher(Session(FakeClient()), Origin.of(ISS))  # type: ignore[arg-type]
+    rounds = asyncio.run(derive(fetcher, recognise(vec("presented.sd-jwt")),
+                                offline_verification(AFTER_KB)))
+    assert asked == [META_URL, keys_url] and rounds == 2
+    assert run(vec("presented.sd-jwt"), DictMaterial(fetcher.out.material)).verified

@@ -1,11 +1,13 @@
 """The only network code: fetch URL sources and the material offline verification needs.
 
-    complete(pending, insecure_http=..., progress=...) -> [(index, Fetched | CredwalletError)]
+    complete(pending, insecure_http=..., progress=..., probe=...) -> [(index, Fetched | CredwalletError)]
 
 `pending` holds `(index, Fetched)` for local sources (only their material is fetched) and
-`(index, url)` for URLs. Sources run concurrently (asyncio, a bounded number of requests in
-flight); one source's failure never affects another. `progress` may be an observer with
-`start(total)`, `advance(source)` and `finish()` (the CLI passes a rich progress bar).
+`(index, url)` for URLs. What each source needs is derived from its verification (`probe`,
+by default the offline verifier; `fetch/rounds.py`). Sources run concurrently (asyncio, a
+bounded number of requests in flight); one source's failure never affects another.
+`progress` may be an observer with `start(total)`, `advance(source)` and `finish()` (the CLI
+passes a rich progress bar).
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ import httpx
 
 from credwallet.errors import BadInput, CredwalletError
 from credwallet.fetch.client import ACCEPT_CREDENTIAL, Client, HttpStatusError, Response
-from credwallet.fetch.graph import Session, Walker
+from credwallet.fetch.documents import Fetcher, Session
 from credwallet.fetch.guard import AllowedHost, Origin, Resolver
 from credwallet.fetch.policy import FetchPolicy
+from credwallet.fetch.rounds import derive, offline_verification
 from credwallet.ingest.sniff import Recognised, recognise
-from credwallet.material import Fetched
+from credwallet.material import Fetched, Kind, Need, Probe
 
 __all__ = ["AllowedHost", "FetchPolicy", "Observer", "complete", "fetch_source", "gather"]
 
@@ -37,21 +40,23 @@ def complete(pending: Sequence[tuple[int, Fetched | str]], *, insecure_http: boo
              progress: bool | Observer = False, policy: FetchPolicy | None = None,
              transport: httpx.AsyncBaseTransport | None = None,
              resolver: Resolver | None = None, allow_hosts: Sequence[AllowedHost] = (),
-             ) -> list[tuple[int, Fetched | CredwalletError]]:
+             probe: Probe | None = None) -> list[tuple[int, Fetched | CredwalletError]]:
     """Fetch every URL source and every source's material; results in `pending` order.
 
     `allow_hosts` (--allow-host): hosts whose private addresses links may reach (guard.py).
+    `probe`: runs verification against a material source (default: the offline verifier, now).
     """
     observer = progress if not isinstance(progress, bool) else None
     return asyncio.run(_complete(list(pending), insecure_http=insecure_http, observer=observer,
                                  policy=policy, transport=transport, resolver=resolver,
-                                 allow_hosts=allow_hosts))
+                                 allow_hosts=allow_hosts,
+                                 probe=probe or offline_verification()))
 
 
 async def _complete(pending: list[tuple[int, Fetched | str]], *, insecure_http: bool,
                     observer: Observer | None, policy: FetchPolicy | None,
                     transport: httpx.AsyncBaseTransport | None, resolver: Resolver | None,
-                    allow_hosts: Sequence[AllowedHost] = (),
+                    allow_hosts: Sequence[AllowedHost], probe: Probe,
                     ) -> list[tuple[int, Fetched | CredwalletError]]:
     async with Client(policy, insecure_http=insecure_http, transport=transport,
                       resolver=resolver, allow_hosts=allow_hosts) as client:
@@ -62,8 +67,8 @@ async def _complete(pending: list[tuple[int, Fetched | str]], *, insecure_http: 
         async def one(item: Fetched | str) -> Fetched | CredwalletError:
             try:
                 if isinstance(item, str):
-                    return await fetch_source(session, item)
-                return await gather(session, item)
+                    return await fetch_source(session, item, probe)
+                return await gather(session, item, probe)
             except CredwalletError as exc:
                 return exc
             finally:
@@ -78,7 +83,7 @@ async def _complete(pending: list[tuple[int, Fetched | str]], *, insecure_http: 
     return [(i, o) for (i, _p), o in zip(pending, outcomes, strict=True)]
 
 
-async def fetch_source(session: Session, url: str) -> Fetched:
+async def fetch_source(session: Session, url: str, probe: Probe) -> Fetched:
     """A URL the user gave: fetch, recognise by content, then gather its material."""
     origin = Origin.of(url)
     try:
@@ -93,50 +98,55 @@ async def fetch_source(session: Session, url: str) -> Fetched:
     rec = _recognise_response(resp)
     fetched = Fetched(rec, url)
     fetched.warnings += resp.warnings
-    walker = Walker(session, origin)
+    fetcher = Fetcher(session, origin)
     if rec.document is None and rec.hosted_url:
-        rec = await _complete_hosted(walker, rec)
+        rec = await _complete_hosted(fetcher, rec)
         fetched.recognised = rec
     elif rec.format == "ob2-hosted" and rec.document is not None:
         # The response stands for the hosted copy only if it was requested at the id itself;
-        # otherwise the walk fetches the id (never cache a body under an id it claims).
+        # otherwise verification asks for the id (never cache a body under an id it claims).
         aid = rec.document.get("id")
         if aid == url:
-            walker.add_response(aid, "assertion", resp)
-    return await _walk(walker, fetched)
+            fetcher.add_response(aid, Kind.ASSERTION, resp)
+    return await _derive(fetcher, fetched, probe)
 
 
-async def gather(session: Session, fetched: Fetched) -> Fetched:
+async def gather(session: Session, fetched: Fetched, probe: Probe) -> Fetched:
     """Material for a source already in hand (a file, stdin)."""
-    walker = Walker(session, Origin.of(fetched.source))
+    fetcher = Fetcher(session, Origin.of(fetched.source))
     if fetched.recognised.document is None and fetched.recognised.hosted_url:
-        fetched.recognised = await _complete_hosted(walker, fetched.recognised)
-    return await _walk(walker, fetched)
+        fetched.recognised = await _complete_hosted(fetcher, fetched.recognised)
+    return await _derive(fetcher, fetched, probe)
 
 
-async def _walk(walker: Walker, fetched: Fetched) -> Fetched:
-    await walker.walk(fetched.recognised)
-    fetched.material.update(walker.out.material)
-    fetched.warnings += [w for w in walker.out.warnings if w not in fetched.warnings]
-    fetched.network_errors += walker.out.network_errors
+async def _derive(fetcher: Fetcher, fetched: Fetched, probe: Probe) -> Fetched:
+    await derive(fetcher, fetched.recognised, probe)
+    fetched.material.update(fetcher.out.material)
+    fetched.warnings += [w for w in fetcher.out.warnings if w not in fetched.warnings]
+    fetched.network_errors += fetcher.out.network_errors
     if fetched.image_url is None:
-        fetched.image_url = walker.out.image_url
+        fetched.image_url = fetcher.out.image_url
     return fetched
 
 
-async def _complete_hosted(walker: Walker, rec: Recognised) -> Recognised:
-    """Legacy baked image holding only the assertion URL: fetch the assertion it names."""
-    url = rec.hosted_url or ""
-    doc = await walker.doc(url, "assertion", allow_status=(410,))
-    cached = walker.out.material.get(url.split("#", 1)[0])
+async def _complete_hosted(fetcher: Fetcher, rec: Recognised) -> Recognised:
+    """Legacy baked image holding only the assertion URL: fetch the assertion it names.
+
+    Part of recognising the source, not of verifying it (there is nothing to verify until the
+    assertion is in hand), so this one fetch is not derived from verification.
+    """
+    url = (rec.hosted_url or "").split("#", 1)[0]
+    await fetcher.need(Need(url, Kind.ASSERTION))
+    cached = fetcher.out.material.get(url)
     if cached is None:
-        problems = "; ".join(walker.out.warnings[-1:])
+        problems = "; ".join(fetcher.out.warnings[-1:])
         raise BadInput(f"baked image points at {url}, which could not be fetched ({problems})")
     if cached.http_status == 410:
         raise BadInput(f"baked image points at {url}: HTTP 410 Gone (revoked); nothing to import")
-    if not isinstance(doc, dict):
-        raise BadInput(f"baked image points at {url}, which is not an assertion")
-    full = recognise(cached.body_bytes(), url)
+    try:
+        full = recognise(cached.body_bytes(), url)
+    except BadInput:
+        raise BadInput(f"baked image points at {url}, which is not an assertion") from None
     if not full.format.startswith("ob2-"):
         raise BadInput(f"baked image points at {url}, which is not an Open Badges assertion")
     full.image, full.image_media_type = rec.image, rec.image_media_type

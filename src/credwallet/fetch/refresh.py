@@ -5,6 +5,10 @@ assertions, DID and key documents, issuer profiles; never pinned contexts or ima
 each with its new as-of time, re-verifies offline and says what changed: newly revoked, a key
 rotated (and whether the key that signed is still published), expiring within 30 days.
 A document that could not be fetched keeps its previous cached copy (and its older as-of).
+
+What is re-fetched is derived as at import (`fetch/rounds.py`): verification runs against the
+fresh copies only (plus the wallet's pinned contexts, which are never fetched again), so every
+document it reads is fetched anew, and one it newly needs (a rotated key's new controller) too.
 """
 
 from __future__ import annotations
@@ -18,19 +22,20 @@ from typing import Any
 
 import httpx
 
-from credwallet.errors import BadInput, CredwalletError
+from credwallet.errors import CredwalletError
 from credwallet.fetch.client import Client
-from credwallet.fetch.graph import Gathered, Session, Walker
+from credwallet.fetch.documents import Fetcher, Gathered, Session
 from credwallet.fetch.guard import AllowedHost, Origin, Resolver
 from credwallet.fetch.policy import FetchPolicy
-from credwallet.ingest.jsonutil import loads
+from credwallet.fetch.rounds import derive, offline_verification
 from credwallet.ingest.sniff import as_list, recognise
-from credwallet.material import place_document
+from credwallet.material import Kind, Probe, as_of, json_of, place_document, rule
 from credwallet.models.entry import CachedDocument, StoredCredential, WalletData
 from credwallet.models.results import VerificationResult
 
 EXPIRY_WINDOW = timedelta(days=30)
-KEY_KINDS = ("did", "key")
+KEY_KINDS = (Kind.DID, Kind.KEY)
+NEVER_REFETCHED = frozenset(k for k in Kind if not rule(k).refreshed)
 
 Verifier = Callable[[StoredCredential, WalletData, datetime], VerificationResult]
 
@@ -84,9 +89,11 @@ def refresh_wallet(wallet: WalletData, creds: Sequence[StoredCredential], *, now
                    resolver: Resolver | None = None,
                    allow_hosts: Sequence[AllowedHost] = ()) -> list[RefreshItem]:
     """Refresh `creds` (entries of `wallet`) in place; one RefreshItem each, in order."""
+    pinned = {u: d for u, d in wallet.cache.items() if d.kind in NEVER_REFETCHED}
     gathered = asyncio.run(_gather_all(list(creds), insecure_http=insecure_http,
                                        observer=progress, policy=policy, transport=transport,
-                                       resolver=resolver, allow_hosts=allow_hosts))
+                                       resolver=resolver, allow_hosts=allow_hosts,
+                                       probe=offline_verification(now), pinned=pinned))
     items: list[RefreshItem] = []
     for cred, got in zip(creds, gathered, strict=True):
         items.append(_apply(wallet, cred, got, now))
@@ -98,19 +105,21 @@ def refresh_wallet(wallet: WalletData, creds: Sequence[StoredCredential], *, now
 
 async def _gather_all(creds: list[StoredCredential], *, insecure_http: bool, observer: Any,
                       policy: FetchPolicy | None, transport: httpx.AsyncBaseTransport | None,
-                      resolver: Resolver | None, allow_hosts: Sequence[AllowedHost] = (),
+                      resolver: Resolver | None, allow_hosts: Sequence[AllowedHost],
+                      probe: Probe, pinned: dict[str, CachedDocument],
                       ) -> list[Gathered | CredwalletError]:
     async with Client(policy, insecure_http=insecure_http, transport=transport,
                       resolver=resolver, allow_hosts=allow_hosts) as client:
-        session = Session(client, skip_kinds=frozenset({"context", "image"}))
+        session = Session(client, skip_kinds=NEVER_REFETCHED)
         if observer is not None:
             observer.start(len(creds))
 
         async def one(cred: StoredCredential) -> Gathered | CredwalletError:
             try:
-                walker = Walker(session, Origin.of(cred.source))
-                await walker.walk(recognise(cred.raw_bytes(), cred.source))
-                return walker.out
+                fetcher = Fetcher(session, Origin.of(cred.source))
+                await derive(fetcher, recognise(cred.raw_bytes(), cred.source), probe,
+                             pinned=pinned)
+                return fetcher.out
             except CredwalletError as exc:
                 return exc
             finally:
@@ -140,8 +149,7 @@ def _apply(wallet: WalletData, cred: StoredCredential, got: Gathered | Credwalle
         if url.startswith("did:"):
             wallet.cache[url] = doc  # the DID-keyed twin of the did.json entry
             continue
-        item.fetched.append(Fetch(url, doc.kind, doc.http_status, changed,
-                                  doc.fetched_at.isoformat().replace("+00:00", "Z")))
+        item.fetched.append(Fetch(url, doc.kind, doc.http_status, changed, as_of(doc)))
         if changed and old is not None:
             item.changes.append(f"{doc.kind} {url} changed since {_iso(old.fetched_at)}")
             if doc.kind in KEY_KINDS:
@@ -202,10 +210,7 @@ def _key_changes(url: str, old: CachedDocument, new: CachedDocument) -> list[str
 
 
 def _keys_of(doc: CachedDocument) -> dict[str, str]:
-    try:
-        parsed = loads(doc.body_bytes(), what=f"document {doc.url}") if doc.http_status == 200 else None
-    except BadInput:
-        return {}
+    parsed = json_of(doc) if doc.http_status == 200 else None
     if not isinstance(parsed, dict):
         return {}
     out: dict[str, str] = {}

@@ -21,7 +21,7 @@ from typing import Any
 
 from credwallet.formats import spec
 from credwallet.ingest import Recognised
-from credwallet.material import MaterialSource, json_of, lookup
+from credwallet.material import Kind, MaterialSource, cached_json
 from credwallet.models import Check, CheckName, CheckStatus, VerificationResult
 from credwallet.models.results import VERDICT
 from credwallet.trust.model import Registry, TrustSettings, load_trust, normalise_issuer_id
@@ -183,9 +183,7 @@ def issuer_of(rec: Recognised, material: MaterialSource | None = None) -> str | 
         return _id(doc.get("issuer")) or _id(doc.get("iss")) or _id(payload.get("iss"))
     badge = doc.get("badge")
     if isinstance(badge, str) and material is not None:
-        cached = lookup(material, badge)
-        parsed = json_of(cached) if cached is not None and cached.http_status == 200 else None
-        badge = parsed if isinstance(parsed, dict) else None
+        badge = cached_json(material, badge, Kind.BADGECLASS).value
     return _id(badge.get("issuer")) if isinstance(badge, dict) else None
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from pyld.context_resolver import ContextResolver
 
 from credwallet.models import CachedDocument
-from credwallet.verify.material import MaterialSource, json_of, lookup
+from credwallet.verify.material import Kind, MaterialSource, json_of, lookup
 
 MAX_CONTEXT_URLS = 32  # per document; real credentials use 2-6
 # @context entries anywhere in one document, duplicates included: each costs a context
@@ -92,8 +92,8 @@ def bundled_context_hashes() -> dict[str, set[str]]:
 
 def cached_context(material: MaterialSource, url: str) -> tuple[dict[str, Any], CachedDocument] | None:
     """A context cached at import, if present, of kind "context", and matching its digest."""
-    doc = lookup(material, url)
-    if doc is None or doc.kind != "context" or doc.http_status != 200:
+    doc = lookup(material, url, Kind.CONTEXT)
+    if doc is None or doc.kind != Kind.CONTEXT or doc.http_status != 200:
         return None
     if hashlib.sha256(doc.body_bytes()).hexdigest() != doc.sha256:
         return None

@@ -31,7 +31,7 @@ from credwallet.ingest.jsonutil import dumps_compact
 from credwallet.ingest.sniff import Recognised, as_list, types_of
 from credwallet.models import VerificationResult
 from credwallet.trust.check import TrustPolicy, apply_trust, evaluate_trust
-from credwallet.verify.material import MaterialSource, as_of, json_of, lookup
+from credwallet.verify.material import Kind, MaterialSource, cached_json
 
 MAX_ENDORSEMENTS = 32  # per credential: each one costs a full verification
 MAX_JWT_CHARS = 256 * 1024
@@ -347,20 +347,17 @@ def annotate(
 # --- Open Badges 2.0 hosted endorsements -----------------------------------------------------
 
 
-def _cached(material: MaterialSource, ref: Any) -> tuple[dict[str, Any] | None, str]:
+def _cached(material: MaterialSource, ref: Any, kind: Kind) -> tuple[dict[str, Any] | None, str]:
     if isinstance(ref, dict):
         return ref, "embedded"
     if not isinstance(ref, str):
         return None, "not a URL"
-    doc = lookup(material, ref)
-    if doc is None:
-        return None, "not cached at import: it cannot be checked offline"
-    if doc.http_status != 200:
-        return None, f"answered HTTP {doc.http_status} (as of {as_of(doc)})"
-    parsed = json_of(doc)
-    if not isinstance(parsed, dict):
-        return None, f"is not JSON (as of {as_of(doc)})"
-    return parsed, f"as of {as_of(doc)}"
+    held = cached_json(material, ref, kind)
+    if held.doc is None:
+        return None, f"{held.problem}: it cannot be checked offline"
+    if held.value is None:
+        return None, held.problem
+    return held.value, f"as of {held.as_of}"
 
 
 def _host(url: str | None) -> str:
@@ -372,8 +369,8 @@ def _host(url: str | None) -> str:
 
 def _ob2_endorsements(assertion: dict[str, Any], material: MaterialSource,
                       trust: TrustPolicy | None = None) -> list[Endorsement]:
-    badge, _ = _cached(material, assertion.get("badge"))
-    issuer, _ = _cached(material, badge.get("issuer")) if badge else (None, "")
+    badge, _ = _cached(material, assertion.get("badge"), Kind.BADGECLASS)
+    issuer, _ = _cached(material, badge.get("issuer"), Kind.ISSUER) if badge else (None, "")
     targets = _Targets()
     targets.add("the credential", _id(assertion))
     targets.add("the achievement", _id(badge) or _id(assertion.get("badge")))
@@ -390,7 +387,7 @@ def _ob2_endorsements(assertion: dict[str, Any], material: MaterialSource,
 def _ob2_one(where: str, ref: Any, material: MaterialSource, targets: _Targets,
              trust: TrustPolicy | None = None) -> Endorsement:
     url = ref if isinstance(ref, str) else _id(ref)
-    doc, how = _cached(material, ref)
+    doc, how = _cached(material, ref, Kind.ENDORSEMENT)
     if doc is None:
         return Endorsement(
             on=where,
@@ -402,7 +399,7 @@ def _ob2_one(where: str, ref: Any, material: MaterialSource, targets: _Targets,
     raw_claim = doc.get("claim")
     claim: dict[str, Any] = raw_claim if isinstance(raw_claim, dict) else {}
     endorser_ref = doc.get("issuer")
-    endorser, _ = _cached(material, endorser_ref)
+    endorser, _ = _cached(material, endorser_ref, Kind.ISSUER)
     vtype = doc.get("verification", {}).get("type") if isinstance(doc.get("verification"), dict) else None
     vtype = vtype.rsplit(":", 1)[-1] if isinstance(vtype, str) else None
     endorser_id = _id(endorser_ref)

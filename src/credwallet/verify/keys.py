@@ -17,7 +17,7 @@ from typing import Any
 import base58
 
 from credwallet.didkey import MultibaseError, ed25519_from_multikey, multibase_decode
-from credwallet.verify.material import MaterialSource, as_of, fetched_from, json_of
+from credwallet.verify.material import Kind, MaterialSource, cached_json
 
 
 class KeyUnavailable(Exception):
@@ -235,30 +235,31 @@ def document_url(identifier: str) -> str | None:
     return None
 
 
-def own_document(material: MaterialSource, identifier: str) -> tuple[dict[str, Any] | None, str]:
+def _kind_of(identifier: str, kind: Kind = Kind.KEY) -> Kind:
+    return Kind.DID if identifier.startswith("did:web:") else kind
+
+
+def own_document(material: MaterialSource, identifier: str,
+                 kind: Kind = Kind.KEY) -> tuple[dict[str, Any] | None, str]:
     """The controller document of `identifier`, only if it came from the identifier itself.
 
     It must have been fetched from the identifier's own location (a did:web's did.json URL, an
     https identifier's exact URL) and its `id` must be the identifier. A document fetched
     anywhere else, or naming itself otherwise, binds nothing: anyone can write
     `"id": "<victim>"` on their own server. Returns (document or None, why not / provenance).
+    `kind`: what an https identifier's document is (a did:web's is always a DID document).
     """
     url = document_url(identifier)
     if url is None:
         return None, f"{identifier} has no resolvable controller document"
-    cached = fetched_from(material, url)
-    if cached is None:
-        return None, f"{url} was not cached at import"
-    if cached.http_status != 200:
-        return None, f"{url} is unusable (HTTP {cached.http_status} as of {as_of(cached)})"
-    parsed = json_of(cached)
-    if not isinstance(parsed, dict):
-        return None, f"{url} (as of {as_of(cached)}) is not a JSON document"
-    if parsed.get("id") != identifier:
+    held = cached_json(material, url, _kind_of(identifier, kind), exact=True, subject=identifier)
+    if held.value is None:
+        return None, f"{url} {held.problem}"
+    if held.value.get("id") != identifier:
         return None, (
-            f"the document at {url} names itself {str(parsed.get('id'))[:200]!r}, not {identifier}"
+            f"the document at {url} names itself {str(held.value.get('id'))[:200]!r}, not {identifier}"
         )
-    return parsed, f"{url} (cached {as_of(cached)})"
+    return held.value, f"{url} (cached {held.as_of})"
 
 
 def _absolute(ref: Any, base: str) -> str | None:
@@ -278,8 +279,7 @@ def _resolve_controlled(vm_id: str, material: MaterialSource, purpose: str) -> R
     if vm is None:
         return _fragment_key(vm_id, f"{label} {base} ({why}) does not list {vm_id}")
     key = key_from_vm_object(vm, vm_id)
-    cached = fetched_from(material, document_url(base) or base)
-    key.as_of = as_of(cached) if cached is not None else None
+    key.as_of = cached_json(material, document_url(base) or base, _kind_of(base), exact=True).as_of
     doc_id = str(doc["id"])
     if vm is doc:
         # A standalone key document (security v1/v2 style): `controller`, or legacy `owner`.

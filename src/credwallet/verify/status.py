@@ -22,7 +22,7 @@ from credwallet.errors import CredwalletError
 from credwallet.ingest.sniff import recognise_jws, with_jwt_claims
 from credwallet.models import Check, CheckName
 from credwallet.verify.checks import as_list, types_of
-from credwallet.verify.material import MaterialSource, as_of, json_of, lookup
+from credwallet.verify.material import Held, Kind, MaterialSource, as_of, cached_json, json_of, lookup
 
 MAX_LIST_BITS = 1 << 27  # 16 MiB decompressed; the spec minimum is 16 KiB
 MAX_ENTRIES = 8
@@ -155,7 +155,7 @@ def _bitstring_entry(
         index = _parse_index(entry.get(index_field))
     except StatusError as exc:
         return EntryResult("failed", str(exc).replace("statusListIndex", index_field))
-    cached = lookup(material, url)
+    cached = lookup(material, url, Kind.STATUS_LIST)
     if cached is None:
         return EntryResult(
             "warning",
@@ -223,14 +223,10 @@ def _onedtech_entry(
     url = entry.get("id")
     if not isinstance(url, str):
         return EntryResult("failed", "1EdTechRevocationList entry has no id URL")
-    cached = lookup(material, url)
-    if cached is None or cached.http_status != 200:
-        state = "was not cached at import" if cached is None else f"answered HTTP {cached.http_status}"
-        return EntryResult("warning", f"revocation not checked: revocation list {url} {state}")
-    doc = json_of(cached)
-    when = as_of(cached)
-    if not isinstance(doc, dict):
-        return EntryResult("failed", f"revocation list {url} (as of {when}) is not JSON")
+    held = cached_json(material, url, Kind.REVOCATION_LIST)
+    doc, when = held.value, held.as_of
+    if doc is None:
+        return _no_revocation_list(url, held)
     # 1EdTech Revocation List Status Method: revoked when the credential's id is listed under
     # revokedCredentials with `revoked` true or omitted.
     # A bare id string (not the spec's object form) is read as revoked: the issuer listed it.
@@ -247,6 +243,14 @@ def _onedtech_entry(
     if credential_id is not None and credential_id in revoked:
         return EntryResult("failed", f"revoked: listed in {url} (as of {when})")
     return EntryResult("passed", f"not revoked: absent from {url} (as of {when})")
+
+
+def _no_revocation_list(url: str, held: Held) -> EntryResult:
+    """A revocation list that cannot be read: not checked (absent, an HTTP error) or failed
+    (served, but not a JSON object)."""
+    if held.doc is None or held.doc.http_status != 200:
+        return EntryResult("warning", f"revocation not checked: revocation list {url} {held.problem}")
+    return EntryResult("failed", f"revocation list {url} {held.problem}")
 
 
 def _revoked_ids(doc: dict[str, Any], keys: tuple[str, ...]) -> set[str]:
@@ -314,14 +318,10 @@ def ob2_revocation_list_check(
         return EntryResult("passed", "the issuer publishes no revocation list")
     if not isinstance(url, str):
         return EntryResult("failed", "issuer revocationList is not a URL")
-    cached = lookup(material, url)
-    if cached is None or cached.http_status != 200:
-        state = "was not cached at import" if cached is None else f"answered HTTP {cached.http_status}"
-        return EntryResult("warning", f"revocation not checked: revocation list {url} {state}")
-    doc = json_of(cached)
-    when = as_of(cached)
-    if not isinstance(doc, dict):
-        return EntryResult("failed", f"revocation list {url} (as of {when}) is not JSON")
+    held = cached_json(material, url, Kind.REVOCATION_LIST)
+    doc, when = held.value, held.as_of
+    if doc is None:
+        return _no_revocation_list(url, held)
     revoked = _revoked_ids(doc, ("revokedAssertions",))
     ids = {v for v in (assertion.get("id"), assertion.get("uid")) if isinstance(v, str)}
     if ids & revoked:

@@ -12,26 +12,21 @@ from credwallet.verify.contexts import context_urls
 from credwallet.verify.dates import parse_datetime
 from credwallet.verify.env import Env
 from credwallet.verify.keys import own_document
-from credwallet.verify.material import as_of, json_of, lookup
+from credwallet.verify.material import Kind, cached_json
 
 OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 
 
-def cached_json(env: Env, ref: Any) -> tuple[dict[str, Any] | None, str]:
+def linked(env: Env, ref: Any, kind: Kind) -> tuple[dict[str, Any] | None, str]:
     """An OB2 linked document: embedded object, or cached at import by URL."""
     if isinstance(ref, dict):
         return ref, "embedded"
     if not isinstance(ref, str):
         return None, "missing"
-    doc = lookup(env.material, ref)
-    if doc is None:
-        return None, f"{ref} was not cached at import"
-    if doc.http_status != 200:
-        return None, f"{ref} answered HTTP {doc.http_status} (as of {as_of(doc)})"
-    parsed = json_of(doc)
-    if not isinstance(parsed, dict):
-        return None, f"{ref} (as of {as_of(doc)}) is not JSON"
-    return parsed, f"cached {as_of(doc)}"
+    held = cached_json(env.material, ref, kind)
+    if held.value is None:
+        return None, f"{ref} {held.problem}"
+    return held.value, f"cached {held.as_of}"
 
 
 def ob2_graph(
@@ -43,11 +38,11 @@ def ob2_graph(
     profile fetched from its own id (`own_profile`), never an embedded copy.
     """
     notes: list[str] = []
-    badge, how = cached_json(env, assertion.get("badge"))
+    badge, how = linked(env, assertion.get("badge"), Kind.BADGECLASS)
     if badge is None:
         notes.append(f"BadgeClass {how}")
         return None, None, notes
-    issuer, how = cached_json(env, badge.get("issuer"))
+    issuer, how = linked(env, badge.get("issuer"), Kind.ISSUER)
     if issuer is None:
         notes.append(f"issuer profile {how}")
     return badge, issuer, notes
@@ -59,7 +54,7 @@ def own_profile(badge: dict[str, Any] | None, env: Env) -> tuple[dict[str, Any] 
     ident = ref if isinstance(ref, str) else (ref.get("id") if isinstance(ref, dict) else None)
     if not isinstance(ident, str):
         return None, None, "the BadgeClass names no issuer profile URL"
-    profile, why = own_document(env.material, ident)
+    profile, why = own_document(env.material, ident, Kind.ISSUER)
     if profile is None:
         return None, ident, f"issuer profile {why}"
     return profile, ident, why

@@ -9,7 +9,7 @@ from credwallet.models import Check, CheckName
 from credwallet.verify.checks import as_list, ob2_recipients, recipient_check
 from credwallet.verify.env import Env, Outcome, format_check
 from credwallet.verify.families.ob2_common import ob2_contexts, ob2_dates, ob2_graph, ob2_schema, own_profile
-from credwallet.verify.material import as_of, fetched_from, json_of
+from credwallet.verify.material import Kind, as_of, fetched_from, json_of
 from credwallet.verify.status import EntryResult, combine, ob2_revocation_list_check
 
 
@@ -109,7 +109,7 @@ def verify_hosted(assertion: dict[str, Any], env: Env, fmt: str) -> Outcome:
             detail=f"verification type {vtype!r} needs a signature, but none is present",
         )
     else:
-        cached = fetched_from(env.material, aid)
+        cached = fetched_from(env.material, aid, Kind.ASSERTION)
         if cached is None:
             proof = Check(
                 check=CheckName.PROOF,

@@ -38,7 +38,7 @@ from credwallet.verify.did_jwk import did_jwk_of, public_key_from_jwk
 from credwallet.verify.env import Env, Outcome, format_check
 from credwallet.verify.families.vc_jwt import epoch, jwt_key
 from credwallet.verify.keys import KeyUnavailable, ResolvedKey
-from credwallet.verify.material import as_of, fetched_from, json_of
+from credwallet.verify.material import Kind, cached_json
 from credwallet.verify.suites import jose
 
 FORMAT = "sd-jwt-vc"
@@ -173,19 +173,14 @@ def _metadata_keys(iss: str | None, header: dict[str, Any], env: Env) -> tuple[l
     url = sdjwt.jwt_vc_issuer_metadata_url(iss)
     if url is None or iss is None:
         return [], f"iss {str(iss)[:120]!r} is not an https URL without query or fragment"
-    cached = fetched_from(env.material, url)
-    if cached is None:
-        return [], f"JWT VC Issuer Metadata {url} was not cached at import"
-    if cached.http_status != 200:
-        return [], (f"JWT VC Issuer Metadata {url} is unusable "
-                    f"(HTTP {cached.http_status} as of {as_of(cached)})")
-    meta = json_of(cached)
-    if not isinstance(meta, dict):
-        return [], f"JWT VC Issuer Metadata {url} is not a JSON object"
+    held = cached_json(env.material, url, Kind.KEY, exact=True)
+    meta = held.value
+    if meta is None:
+        return [], f"JWT VC Issuer Metadata {url} {held.problem}"
     if meta.get("issuer") != iss:
         return [], (f"JWT VC Issuer Metadata {url} names the issuer {str(meta.get('issuer'))[:120]!r}, "
                     f"not {iss}: it must not be used")
-    source = f"JWT VC Issuer Metadata {url} (cached {as_of(cached)})"
+    source = f"JWT VC Issuer Metadata {url} (cached {held.as_of})"
     if ("jwks" in meta) == ("jwks_uri" in meta):
         return [], f"{source} must carry exactly one of jwks and jwks_uri"
     jwks: Any = meta.get("jwks")
@@ -193,11 +188,11 @@ def _metadata_keys(iss: str | None, header: dict[str, Any], env: Env) -> tuple[l
         uri = meta["jwks_uri"]
         if not isinstance(uri, str) or not uri.startswith("https://"):
             return [], f"{source}: jwks_uri is not an https URL"
-        held = fetched_from(env.material, uri)
-        if held is None or held.http_status != 200:
-            return [], f"{source}: its jwks_uri {uri} was not cached at import"
-        jwks = json_of(held)
-        source += f", keys from {uri} (cached {as_of(held)})"
+        keys_held = cached_json(env.material, uri, Kind.KEY, exact=True)
+        if keys_held.doc is None or keys_held.doc.http_status != 200:
+            return [], f"{source}: its jwks_uri {uri} {keys_held.problem}"
+        jwks = keys_held.value
+        source += f", keys from {uri} (cached {keys_held.as_of})"
     keys = jwks.get("keys") if isinstance(jwks, dict) else None
     if not isinstance(keys, list):
         return [], f"{source} has no JWK Set"
@@ -217,7 +212,7 @@ def _metadata_keys(iss: str | None, header: dict[str, Any], env: Env) -> tuple[l
             continue
         key.controller = key.bound_controller = iss
         key.how = source
-        key.as_of = as_of(cached)
+        key.as_of = held.as_of
         out.append(key)
     return out, "; ".join(problems[:3])
 
