@@ -122,6 +122,18 @@ def _scenario(s: Scenario) -> None:
         tampered.write_text(json.dumps(doc))
         s("import, tampered", "import", str(tampered), expect=1)
         s("import, unreadable", "import", str(REPO / "README.md"), expect=3)
+        # OpenID4VCI: a credential offer, a deferred one (status pending), --resume.
+        from tests.oid4vci.issuer import Issuer
+
+        vci = Issuer()
+        try:
+            s("import, credential offer", "import", vci.link(vci.offer("OB3_JWT")))
+            vci.deferred = True
+            s("import, deferred offer", "import", vci.link(vci.offer("OB3_LDP")))
+            s("import --resume, still pending", "import", "--resume")
+            s("import, offer refused", "import", vci.link(vci.offer("MDL")), expect=3)
+        finally:
+            vci.stop()
         s("refresh (one credential cannot be fetched)", "refresh", expect=5)
         s("refresh one", "refresh", ids[1])
         s("trust list", "trust", "list")

@@ -335,3 +335,28 @@ def test_pending_survives_json_roundtrip_of_other_commands(cw: Any, wallet: Path
     assert cw("import", issuer.link(issuer.offer("OB3_JWT")), "--json").code == 0
     assert cw("identity", "add", "learner@example.com", "--json").code == 0
     assert json.loads(payload_text(wallet))["oid4vci_pending"][0]["configuration_id"] == "OB3_JWT"
+
+
+def test_documents_match_their_schemas(cw: Any, wallet: Path, issuer: Issuer) -> None:
+    from tests.test_contract_schemas import _validator
+
+    issuer.deferred = True
+    docs = [cw("import", issuer.link(issuer.offer("OB3_JWT")), "--json").json()]
+    for tx in issuer.transactions.values():
+        tx.ready = True
+    issuer.deferred = False
+    docs.append(cw("import", "--resume", issuer.link(issuer.offer("OB3_LDP")),
+                   issuer.link(issuer.offer("MDL")), "--json").json())
+    assert [i["status"] for i in docs[0]["items"]] == ["pending"]
+    assert [i["status"] for i in docs[1]["items"]] == ["imported", "imported", "failed"]
+    for doc in docs:
+        errors = list(_validator("credwallet.import/1").iter_errors(doc))
+        assert errors == [], errors[0].message
+    issuer.deferred = True
+    assert cw("import", issuer.link(issuer.offer("OB3_JWT")), "--json").code == 0
+    refreshed = cw("refresh", "--json").json()
+    assert refreshed["issuances"] == []
+    assert list(_validator("credwallet.refresh/1").iter_errors(refreshed)) == []
+    bad = json.loads(json.dumps(docs[0]))
+    bad["items"][0]["id"] = "0123456789abcdef"  # a pending item has no id yet
+    assert list(_validator("credwallet.import/1").iter_errors(bad))
