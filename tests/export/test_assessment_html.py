@@ -16,7 +16,7 @@ def _page(*docs: dict[str, object], include_unverified: bool = False) -> str:
 
 def test_criteria_only_credential_is_labelled() -> None:
     page = _page(ob3(Issuer("Assessed Academy")))
-    assert "<h3>Assessment</h3>" in page
+    assert "<h4>Assessment</h4>" in page  # under the card's own h3
     assert "criteria only" in page
     assert "No assessment described" not in page
 

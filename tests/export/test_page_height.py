@@ -4,7 +4,9 @@ Measured, not guessed: chromium takes a tall screenshot (scaled down), and the p
 last row that is not background. 10 credentials at 1280 px and at a phone's 390 px.
 
 Measured when written (10 credentials): before the reader-facing page (#14) 15,580 px at
-1280 px and 38,868 px at 390 px; after, about 3,500 and 6,300.
+1280 px and 38,868 px at 390 px; with cards, about 3,500 and 6,300; with the summary table and
+collapsed details, 1,968 and 3,664. "About three screens" at 1280 px (of some 900 px each) is
+the budget there; a phone gets one and a half times the 1280 budget for its narrower lines.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("width", "budget"), [(1280, 8000), (390, 16000)])
+@pytest.mark.parametrize(("width", "budget"), [(1280, 2700), (390, 4100)])
 def test_ten_credentials_fit_the_height_budget(page: Path, width: int, budget: int) -> None:
     tall = budget + 2000
     height = page_height(page, width, tall)

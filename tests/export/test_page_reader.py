@@ -72,22 +72,51 @@ def test_card_is_compact_and_plain(issuer: Issuer) -> None:
     wallet = wallet_with(ob3(issuer, valid_until="2027-01-31T00:00:00Z"))
     page, _ = _outputs(wallet)
     shown = _without_data_block(page)
+    # Summary first: one row with name, issuer, date and status badge, linking to the details.
+    summary = shown[shown.index('<table class="summary">'):shown.index("</table>")]
+    assert ('<th scope="row"><a href="#cred-1">Data Analysis Fundamentals</a></th>'
+            '<td class="issuer">Open Data Academy</td>') in summary
+    assert '<span class="badge ok">Verified</span>' in summary
+    assert shown.index('id="summary-h"') < shown.index("<article")
     card = shown[shown.index("<article"):shown.index("</article>")]
-    top, details = card.split("<details>", 1)
-    # One plain verdict, naming the verified signer (the issuer's id) and the revocation state.
+    line, body = card.split("</summary>", 1)
+    # Collapsed, the card is one line: name, issuer, date in words, status.
+    assert card.count("<details") == 2 and "open" not in card.split(">")[1]  # closed; no script
+    assert ">Data Analysis Fundamentals</h3>" in line and "Open Data Academy" in line
+    assert '<time datetime="2024-03-15T00:00:00Z">15 March 2024</time>' in line
+    assert '<span class="badge ok">Verified</span>' in line
+    # Opened: one plain verdict naming the verified signer and the revocation state, then the
+    # checks in plain words; the technical part is folded once more.
     assert re.search(r'<span class="verdict ok">Verified</span>: signed by <span class="mono">'
-                     + re.escape(issuer.did) + r"</span>, not revocable", top), top
-    # Readable dates; the exact value only in the machine-readable attribute.
-    assert '<time datetime="2024-03-15T00:00:00Z">15 March 2024</time>' in top
-    assert '<time datetime="2027-01-31T00:00:00Z">31 January 2027</time>' in top
-    assert re.sub(r'datetime="[^"]*"', "", top).count("2024-03-15T") == 0
-    # The technical part is folded into <details>: no JavaScript needed to open it.
-    for technical in ("eddsa-rdfc-2022", "key_binding", "<table"):
-        assert technical not in top and technical in details
+                     + re.escape(issuer.did) + r"</span>, not revocable", body), body
+    assert "The signature is valid" in body and "It had not expired." in body
+    assert '<time datetime="2027-01-31T00:00:00Z">31 January 2027</time>' in body
+    plain, technical = body.split('<details class="tech">', 1)
+    for word in ("eddsa-rdfc-2022", "key_binding", "<table"):
+        assert word not in plain and word not in line and word in technical
+    assert re.sub(r'datetime="[^"]*"', "", plain).count("2024-03-15T") == 0
     # No wallet ids anywhere a reader sees.
     for cred in wallet.credentials:
         assert cred.id not in shown
     assert 'id="cred-1"' in shown
+
+
+@pytest.mark.parametrize(("change", "badge"), [
+    ({"valid_until": "2025-01-01T00:00:00Z"}, '<span class="badge warn">Expired</span>'),
+])
+def test_summary_badges_say_what_is_wrong(issuer: Issuer, change: dict[str, Any],
+                                          badge: str) -> None:
+    wallet = wallet_with()
+    from tests.export.helpers import add
+
+    add(wallet, ob3(issuer, **change), keep_invalid=True)
+    sel = select(wallet, ExportOptions(fmt="html", now=NOW, include_unverified=True))
+    found = [facts(i, sel.scrub, include_identity=False) for i in sel.items]
+    assert found[0]["status"] == "expired"
+    page = render_html(found, sel.items, holder=wallet.holder.did, generated="2026-06-01T12:00:00Z",
+                       progress=None)
+    summary = page[page.index('<table class="summary">'):page.index("</table>")]
+    assert badge in summary and "Verified</span>" not in summary
 
 
 def test_wording_addresses_the_reader(issuer: Issuer) -> None:

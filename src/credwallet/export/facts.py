@@ -156,6 +156,16 @@ def skills(item: ExportItem) -> list[str]:
     return out
 
 
+def status_word(item: ExportItem) -> str:
+    """The status `list`, `show` and pathway progress agree on (pathways/held.py), as of the
+    export's own check, in the reader's terms."""
+    from credwallet.pathways.held import credential_status
+
+    now = item.result.checked_at if item.result is not None else datetime.now(UTC)
+    status, _why = credential_status(item.result, item.view.expires, now)
+    return {"failed": "not_verified", "unverified": "not_verified"}.get(status, status)
+
+
 def verification_facts(result: VerificationResult | None) -> dict[str, Any]:
     if result is None:
         return {"verified": False, "checked_at": None, "signer": None, "suite": None,
@@ -204,6 +214,8 @@ def facts(item: ExportItem, scrub: Scrubber, *, include_identity: bool) -> dict[
         # What an employer can follow to check it at the issuer (export/links.py), or None.
         "verify_link": verify_link(v),
         "verification": verification_facts(item.result),
+        # One word for the reader: verified, not_verified, expired, revoked, suspended.
+        "status": status_word(item),
         "unverified": not item.verified,
         # False only with --include-unmatched; `not_issued_to_holder` then says why.
         "issued_to_holder": item.issued_to_holder,

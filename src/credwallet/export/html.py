@@ -1,4 +1,7 @@
-"""One self-contained portfolio page: nothing is fetched to view it, nothing runs.
+"""One self-contained portfolio page for its reader (an employer): nothing is fetched to view
+it, nothing runs. A summary table first (one row per credential: name, issuer, date, status),
+then one collapsed `<details>` per credential (what it says, and its checks in plain words with
+the technical detail folded inside), then how to verify it all independently (#14).
 
 Safety: every value is escaped with html.escape; images are sanitised data: URIs shown via
 <img>; the Content-Security-Policy allows no script at all, only data: images and the one
@@ -7,8 +10,7 @@ stylesheet (pinned by its hash). Links are plain http(s) anchors, opened without
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import re
 from collections.abc import Iterable
 from datetime import UTC
 from html import escape
@@ -17,63 +19,14 @@ from typing import TYPE_CHECKING, Any
 from credwallet import __version__
 from credwallet.artifact import embed_block
 from credwallet.export.facts import day, display_id, human_date, parse_date
+from credwallet.export.html_style import CSS, CSS_HASH
 from credwallet.export.images import data_uri
 from credwallet.export.model import ExportItem
 
 if TYPE_CHECKING:
     from credwallet.pathways.progress import NodeProgress, PathwayProgress
 
-CSS = """
-:root{color-scheme:light;--ink:#1b1b1b;--muted:#4a4a4a;--line:#c9c9c9;--ok:#0b5d1e;--okbg:#e3f2e6;
---bad:#8a1111;--badbg:#fbe9e9;--warn:#6b4a00;--warnbg:#fff4d6;--link:#0a4fa8}
-*{box-sizing:border-box}
-body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;
-color:var(--ink);background:#fff}
-header,main,footer{max-width:60rem;margin:0 auto;padding:.75rem 1.25rem}
-header{border-bottom:2px solid var(--ink)}
-header p{margin:.3rem 0}
-h1{font-size:1.7rem;margin:.2rem 0}h2{font-size:1.2rem;margin:0 0 .2rem}
-h3{font-size:1rem;margin:.8rem 0 .2rem}
-p,li,dd,td{overflow-wrap:anywhere}
-a{color:var(--link)}
-.muted{color:var(--muted)}
-.credential{border:1px solid var(--line);border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0}
-.credential h3:first-child{margin-top:.3rem}
-.top{display:flex;gap:1rem;align-items:flex-start}
-.top img{width:5rem;height:5rem;object-fit:contain;flex:none}
-.top .facts{flex:1;min-width:0}
-.line{margin:.1rem 0}
-.desc{margin:.5rem 0 .2rem}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.5rem 0}
-dt{font-weight:600}dd{margin:0}
-.verdict{display:inline-block;padding:0 .5rem;border-radius:1rem;font-weight:700}
-.ok{background:var(--okbg);color:var(--ok)}.bad{background:var(--badbg);color:var(--bad)}
-.warn{background:var(--warnbg);color:var(--warn)}
-.banner{padding:.4rem .75rem;border-left:.35rem solid var(--bad);background:var(--badbg);
-color:var(--bad);font-weight:600;margin:.4rem 0}
-.narrative{white-space:pre-wrap}
-details{margin-top:.4rem}
-summary{color:var(--link);text-decoration:underline;width:max-content;max-width:100%}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{border:1px solid var(--line);padding:.25rem .4rem;text-align:left;vertical-align:top}
-td.k{white-space:nowrap;overflow-wrap:normal}
-code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em;
-overflow-wrap:anywhere}
-progress{width:100%;height:1rem}
-ul.req{padding-left:1.2rem}
-nav.toc ol{columns:2 20rem;margin:.3rem 0;padding-left:1.6rem}
-.state{font-weight:700}
-@media (max-width:40rem){header,main,footer{padding:.6rem .8rem}.credential{padding:.6rem .7rem}
-.top{gap:.6rem}.top img{width:3.5rem;height:3.5rem}
-dl{grid-template-columns:1fr}dt{margin-top:.4rem}}
-@media print{header,main,footer{max-width:none;padding:0}
-.credential{break-inside:avoid-page;border-color:#888}
-a[href^="http"]::after{content:" <" attr(href) ">";font-size:.8em;color:var(--muted)}
-nav.toc{display:none}}
-""".strip()
-
-_CSS_HASH = base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
-CSP = ("default-src 'none'; img-src data:; style-src 'sha256-" + _CSS_HASH + "'; "
+CSP = ("default-src 'none'; img-src data:; style-src 'sha256-" + CSS_HASH + "'; "
        "base-uri 'none'; form-action 'none'")
 # A description longer than this is shortened on the card; the whole text is under "Details".
 PREVIEW = 280
@@ -153,22 +106,70 @@ def _verdict_line(fact: dict[str, Any]) -> str:
             f"{_revocation(fact)}.</p>")
 
 
-def _verification(fact: dict[str, Any]) -> str:
+def _technical(fact: dict[str, Any]) -> str:
+    """The checks as run, for a reader who wants them: folded inside the details."""
     v = fact["verification"]
-    rows = [("Result", e(v["summary"])),
-            ("Checked", (_time(v["checked_at"]) + " " + e(_clock(v["checked_at"]))
+    rows = [("Checked", (_time(v["checked_at"]) + " " + e(_clock(v["checked_at"]))
                          + ", offline, with what the holder's wallet had cached")
              if v["checked_at"] else "never"),
             ("Signing key", _id(v["signer"])),
-            ("Proof", e(v["suite"]))]
+            ("Proof", e(v["suite"])),
+            ("Credential id", _id(fact["credential_id"]))]
     checks = "".join(
-        f'<tr><td class="k">{e(c["check"])}</td><td class="k"><span class="{_status_class(s)}">'
+        f'<tr><td>{e(c["check"])}</td><td><span class="{_status_class(s)}">'
         f'{e(s)}</span></td><td>{e(d)}</td></tr>'
         for c in v["checks"] for s, d in [_for_reader(c)])
-    table = ("<table><caption class=\"muted\">Checks</caption><thead><tr><th scope=\"col\">Check"
-             "</th><th scope=\"col\">Status</th><th scope=\"col\">Detail</th></tr></thead>"
+    table = ('<table><caption class="muted">Checks</caption><thead><tr><th scope="col">Check'
+             '</th><th scope="col">Status</th><th scope="col">Detail</th></tr></thead>'
              f"<tbody>{checks}</tbody></table>") if checks else ""
-    return f"<h3>Verification</h3>{_dl(rows)}{table}"
+    return (f'<details class="tech"><summary>Technical detail: {e(v["summary"])}</summary>'
+            f"{_dl(rows)}{table}</details>")
+
+
+# One sentence per check, in plain words: (passed, failed) wording; a warning shows its detail.
+_PLAIN: dict[str, tuple[str, str]] = {
+    "proof": ("The signature is valid: nothing was changed after the issuer signed it.",
+              "The signature does not match: the content was changed or the signature is "
+              "broken."),
+    "key_binding": ("The signing key belongs to the issuer named on it.",
+                    "The signing key is not shown to belong to the issuer named on it."),
+    "not_before": ("Its validity period had begun.", "It is not valid yet."),
+    "expiry": ("It had not expired.", "It has expired."),
+    "recipient": ("It was issued to the holder.", "It was not issued to the holder."),
+    "schema": ("Its required fields are present and well formed.",
+               "Required fields are missing or malformed."),
+    "contexts": ("Its terms mean what the published standards say (known JSON-LD contexts).",
+                 "Its vocabulary is unknown or redefines standard terms."),
+    "nested": ("Every credential inside it checked out too.",
+               "A credential inside it did not check out."),
+    "format": ("", "It could not be read as a credential."),
+}
+
+
+def _plain_checks(fact: dict[str, Any]) -> str:
+    """What was checked, in plain words with a text mark (not colour alone); the check names
+    and raw details stay in the technical table."""
+    items = []
+    for c in fact["verification"]["checks"]:
+        name, status = c["check"], c["status"]
+        if name == "revocation":
+            text = _revocation(fact)
+            text = text[0].upper() + text[1:] + "."
+        elif name in _PLAIN and status in ("passed", "failed"):
+            text = _PLAIN[name][0 if status == "passed" else 1]
+        elif status in ("warning", "failed") and name not in ("issuer_trust", "holder_binding"):
+            text = f"{name.replace('_', ' ').capitalize()}: {c['detail']}"
+        else:
+            continue
+        if text:
+            mark = {"passed": ("\u2713", "ok"), "failed": ("\u2717", "bad")}.get(status, ("!", "warn"))
+            items.append(f'<li><span class="mark" aria-hidden="true">{mark[0]}</span>'
+                         f'<span class="sr-label">{e(_STATUS_WORD.get(status, status))}: </span>'
+                         f"{e(text) if name != 'revocation' else text}</li>")
+    return f'<ul class="checks">{"".join(items)}</ul>' if items else ""
+
+
+_STATUS_WORD = {"passed": "Passed", "failed": "Failed", "warning": "Warning", "skipped": "Skipped"}
 
 
 def _clock(value: str | None) -> str:
@@ -194,29 +195,61 @@ def _status_class(status: str) -> str:
         status, "muted")
 
 
-def _credential(fact: dict[str, Any], item: ExportItem, anchors: dict[str, str],
-                level: int = 2) -> str:
+def _credential(fact: dict[str, Any], item: ExportItem, anchors: dict[str, str]) -> str:
+    """One credential, collapsed to a line (image, name, status, issuer and date); opened, what
+    it says, then how it was checked."""
     anchor = anchors[fact["id"]]
     ach = fact["achievement"]
-    details = "".join([
+    body = "".join([
+        _warning_banners(fact),
+        _card_facts(fact),
+        _summary(fact),
+        _no_assessment(item),
         _dl(_detail_rows(fact)),
         _narratives(fact, ach),
         _criteria(ach),
         _alignments(ach["alignments"]),
         _assessment(item),
-        _verification(fact),
+        "<h4>How it was checked</h4>",
+        _verdict_line(fact),
+        _plain_checks(fact),
+        _technical(fact),
         _parent_note(item, anchors),
-    ])
-    if level != 2:  # keep the outline: sub-headings one level below the card's own heading
-        details = details.replace("<h3>", f"<h{level + 1}>").replace("</h3>", f"</h{level + 1}>")
-    return "".join([
-        f'<article class="credential" id="{anchor}" aria-labelledby="{anchor}-h">',
-        _card_top(fact, item, anchor, level),
-        _summary(fact),
-        _no_assessment(item),
-        f"<details><summary>Details and verification checks</summary>{details}</details>",
-        "</article>",
-    ])
+    ]).replace("<h3>", "<h4>").replace("</h3>", "</h4>")  # below the card's own h3
+    img = ""
+    if item.image is not None:
+        img = f'<img src="{e(data_uri(item.image))}" alt="Badge image: {e(fact["name"])}">'
+    when = _time(_issued(fact))
+    sub = e(_issuer_name(fact["issuer"])) + (f" · {when}" if when else "")
+    return (f'<article class="credential" id="{anchor}" aria-labelledby="{anchor}-h">'
+            f'<details><summary>{img}<span class="head"><h3 id="{anchor}-h">{e(fact["name"])}'
+            f'</h3><span class="sub">{sub}</span></span>'
+            f'<span class="badges">{_badges(fact)}</span></summary>'
+            f'<div class="body">{body}</div></details></article>')
+
+
+def _issued(fact: dict[str, Any]) -> str | None:
+    value = fact["issued"] or fact["valid_from"]
+    return str(value) if value else None
+
+
+def _issuer_name(issuer: dict[str, Any]) -> str:
+    return str(issuer.get("name") or display_id(issuer.get("id")) or "an unknown issuer")
+
+
+# Status word -> (badge text, colour class). `status` comes from export/facts.py.
+_BADGE = {"verified": ("Verified", "ok"), "not_verified": ("Not verified", "bad"),
+          "expired": ("Expired", "warn"), "revoked": ("Revoked", "bad"),
+          "suspended": ("Suspended", "bad")}
+
+
+def _badges(fact: dict[str, Any]) -> str:
+    """The status badge (text, not colour alone), and "Not issued to the holder" when so."""
+    text, cls = _BADGE.get(fact["status"], ("Not verified", "bad"))
+    out = f'<span class="badge {cls}">{e(text)}</span>'
+    if not fact["issued_to_holder"]:
+        out += f' <span class="badge bad">{e(NOT_HOLDER_BADGE)}</span>'
+    return out
 
 
 def _warning_banners(fact: dict[str, Any]) -> str:
@@ -261,35 +294,49 @@ def _dates(fact: dict[str, Any]) -> str:
     return f'<p class="line">{" · ".join(parts)}</p>' if parts else ""
 
 
-def _card_top(fact: dict[str, Any], item: ExportItem, anchor: str, level: int) -> str:
-    img = ""
-    if item.image is not None:
-        img = f'<img src="{e(data_uri(item.image))}" alt="Badge image: {e(fact["name"])}">'
-    # The verdict line names the verified signer: the issuer's id when its key checked out.
-    named = fact["verification"]["verified"] and _signer_did(fact) == fact["issuer"].get("id")
+def _card_facts(fact: dict[str, Any]) -> str:
+    """Who issued it (neutrally: name, identifier, any registry listing), its dates, and the
+    name the issuer wrote for the subject."""
     subject = ""
     if fact.get("subject_name"):
         subject = (f'<p class="line">Name on the credential: <strong>'
                    f'{e(fact["subject_name"])}</strong> <span class="muted">(as written by the '
                    "issuer)</span></p>")
-    return (f'<div class="top">{img}<div class="facts">'
-            f'<h{level} id="{anchor}-h">{e(fact["name"])}</h{level}>{_warning_banners(fact)}'
-            f'<p class="line">From {_issuer_text(fact["issuer"], not named)}</p>'
-            f"{_dates(fact)}{subject}"
-            f"{_verdict_line(fact)}</div></div>")
+    registry = _registry_listing(fact)
+    return (f'<p class="line">Issuer: {_issuer_text(fact["issuer"])}</p>{registry}'
+            f"{_dates(fact)}{subject}")
+
+
+_LISTED = re.compile(r"is listed(?: as '(?P<name>[^']*)')? in registry (?P<reg>.+?), as of "
+                     r"(?P<when>\S+)$")
+
+
+def _registry_listing(fact: dict[str, Any]) -> str:
+    """A known-issuer registry the issuer is listed in: a public fact the reader can check
+    (unlike the holder's own trust list, which is not shown)."""
+    check = next((c for c in fact["verification"]["checks"] if c["check"] == "issuer_trust"),
+                 None)
+    m = _LISTED.search(str(check.get("detail", ""))) if check and check["status"] == "passed" \
+        else None
+    if m is None:
+        return ""
+    name = f" as \u201c{e(m['name'])}\u201d" if m["name"] else ""
+    return (f'<p class="line">Listed{name} in the registry {e(m["reg"])} '
+            f'<span class="muted">(as of {_time(m["when"])})</span></p>')
 
 
 def _summary(fact: dict[str, Any]) -> str:
-    """Below the card's top: the description (shortened when long), skills, the public link."""
+    """The description (shortened when long), skills, where to check it online."""
     out = ""
     desc = " ".join((fact["description"] or "").split())
     if desc:
         short = desc if len(desc) <= PREVIEW else desc[:PREVIEW].rsplit(" ", 1)[0] + " …"
-        out += f'<p class="desc">{e(short)}</p>'
+        out += f'<p class="line">{e(short)}</p>'
     if fact["skills"]:
         out += f'<p class="line">Skills: {" · ".join(e(x) for x in fact["skills"])}</p>'
-    if fact["public_url"]:
-        out += f'<p class="line">{_link(fact["public_url"], "View this credential online")}</p>'
+    link = fact.get("verify_link")
+    if link:
+        out += f'<p class="line">{_link(link["url"], "Check it at the issuer")}</p>'
     return out
 
 
@@ -309,8 +356,6 @@ def _detail_rows(fact: dict[str, Any]) -> list[tuple[str, str]]:
             ("Type", e(ach["type"])),
             ("Field of study", e(ach["field_of_study"])),
             ("Credits", e(_credits(fact))),
-            ("Credential id", _id(fact["credential_id"])),
-            ("Public URL", _link(fact["public_url"])),
             ("Recipient", _recipient(fact.get("subject")))]
 
 
@@ -494,52 +539,68 @@ def _holder(holder: str | None, holder_name: str | None) -> str:
     return f'<p class="muted">Holder\'s key: {_id(holder)}</p>' if holder else ""
 
 
+def _summary_table(facts: list[dict[str, Any]], anchors: dict[str, str]) -> str:
+    """One row per credential: name (a link to its details), issuer, date, status."""
+    rows = "".join(
+        f'<tr><th scope="row"><a href="#{anchors[f["id"]]}">{e(f["name"])}</a></th>'
+        f'<td class="issuer">{e(_issuer_name(f["issuer"]))}</td>'
+        f'<td class="when">{_time(_issued(f)) or "date not given"}</td>'
+        f'<td class="status">{_badges(f)}</td></tr>' for f in facts)
+    return ('<section aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2>'
+            '<table class="summary"><thead><tr><th scope="col">Credential</th>'
+            '<th scope="col">Issuer</th><th scope="col">Date</th><th scope="col">Status</th>'
+            f"</tr></thead><tbody>{rows}</tbody></table></section>")
+
+
+def _intro(facts: list[dict[str, Any]], holder: str | None, holder_name: str | None,
+           generated: str, others: int) -> str:
+    unverified = sum(1 for f in facts if f["unverified"])
+    intro = _holder(holder, holder_name)
+    intro += (f"<p>{len(facts)} credential{'s' if len(facts) != 1 else ''}, each checked on "
+              f"{_time(generated)} when this page was made (credwallet {e(__version__)}).</p>")
+    if unverified:
+        intro += (f'<p class="banner" role="note">{unverified} credential(s) on this page did NOT '
+                  "pass verification and are marked as such.</p>")
+    if others:
+        intro += (f'<p class="banner" role="note">{others} credential(s) on this page were '
+                  "NOT issued to the holder (they name someone else, or no one, as recipient). "
+                  f"They are listed apart, under \u201c{e(NOT_HOLDER_BADGE)}\u201d.</p>")
+    return intro
+
+
+def _details(pairs: list[tuple[dict[str, Any], ExportItem]], anchors: dict[str, str]) -> str:
+    """Every credential's details; someone else's never under the "Verified learning
+    credentials" heading: each group gets its own section."""
+    hint = ('<p class="muted screen-hint">Open a credential for what it says and how it was '
+            "checked.</p>")
+    mine = [(f, i) for f, i in pairs if f["issued_to_holder"]]
+    others = [(f, i) for f, i in pairs if not f["issued_to_holder"]]
+    if not others:
+        return ('<section aria-labelledby="details-h"><h2 id="details-h">Details</h2>' + hint
+                + "".join(_credential(f, i, anchors) for f, i in mine) + "</section>")
+    body = ""
+    if mine:
+        body += ('<section aria-labelledby="mine-h"><h2 id="mine-h">Verified learning '
+                 "credentials</h2>" + hint
+                 + "".join(_credential(f, i, anchors) for f, i in mine) + "</section>")
+    body += ('<section aria-labelledby="others-h"><h2 id="others-h">'
+             f"{e(NOT_HOLDER_BADGE)}</h2><p>These credentials name someone else, or no one, "
+             "as their recipient. They are not the holder's.</p>"
+             + "".join(_credential(f, i, anchors) for f, i in others) + "</section>")
+    return body
+
+
 def render_html(facts: list[dict[str, Any]], items: list[ExportItem], *, holder: str | None,
                 generated: str, progress: PathwayProgress | None,
                 presentation: str | None = None, holder_name: str | None = None) -> str:
     """The page, addressed to its reader (an employer, a university): `holder_name` is the
     name the holder gave (`identity name`), shown as stated by the holder."""
-    unverified = sum(1 for f in facts if f["unverified"])
     pairs = list(zip(facts, items, strict=True))
-    mine = [(f, i) for f, i in pairs if f["issued_to_holder"]]
-    others = [(f, i) for f, i in pairs if not f["issued_to_holder"]]
+    others = sum(1 for f in facts if not f["issued_to_holder"])
     title = "Verified learning credentials" if not others else "Learning credentials"
     # Cards are anchored by their place on the page, never by a wallet id.
     anchors = {f["id"]: f"cred-{n}" for n, f in enumerate(facts, 1)}
-    intro = _holder(holder, holder_name)
-    intro += (f"<p>{len(facts)} credential(s), each checked when exported on "
-              f"{_time(generated)} (credwallet {e(__version__)}). Open a card's details for "
-              "the individual checks.</p>")
-    if unverified:
-        intro += (f'<p class="banner" role="note">{unverified} credential(s) on this page did NOT '
-                  "pass verification and are marked as such.</p>")
-    if others:
-        intro += (f'<p class="banner" role="note">{len(others)} credential(s) on this page were '
-                  "NOT issued to the holder (they name someone else, or no one, as recipient). "
-                  f"They are listed apart, under \u201c{e(NOT_HOLDER_BADGE)}\u201d.</p>")
     names = {f["id"]: f["name"] for f in facts}
-    toc = ""
-    if len(facts) > 1:
-        toc = ('<nav class="toc" aria-label="Credentials"><h2>Contents</h2><ol>'
-               + "".join(f'<li><a href="#{anchors[f["id"]]}">{e(f["name"])}</a>'
-                         f'{" (not verified)" if f["unverified"] else ""}'
-                         f'{" (not issued to the holder)" if not f["issued_to_holder"] else ""}'
-                         "</li>" for f in facts)
-               + "</ol></nav>")
-    if others:
-        # Someone else's credentials never sit under the "Verified learning credentials"
-        # heading: each group gets its own section, the cards one level down.
-        body = ""
-        if mine:
-            body += ('<section aria-labelledby="mine-h"><h2 id="mine-h">Verified learning '
-                     "credentials</h2>" + "".join(_credential(f, i, anchors, 3) for f, i in mine)
-                     + "</section>")
-        body += ('<section aria-labelledby="others-h"><h2 id="others-h">'
-                 f"{e(NOT_HOLDER_BADGE)}</h2><p>These credentials name someone else, or no one, "
-                 "as their recipient. They are not the holder's.</p>"
-                 + "".join(_credential(f, i, anchors, 3) for f, i in others) + "</section>")
-    else:
-        body = "".join(_credential(f, i, anchors) for f, i in mine)
     pathway = _pathway(progress, names) if progress is not None else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -548,7 +609,8 @@ def render_html(facts: list[dict[str, Any]], items: list[ExportItem], *, holder:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="credwallet {e(__version__)}">'
         f"<title>{e(title)}</title><style>{CSS}</style></head><body>"
-        f"<header><h1>{e(title)}</h1>{intro}</header><main>{pathway}{toc}{body}"
+        f"<header><h1>{e(title)}</h1>{_intro(facts, holder, holder_name, generated, others)}"
+        f"</header><main>{_summary_table(facts, anchors)}{pathway}{_details(pairs, anchors)}"
         f"{HOW_TO_VERIFY}</main>"
         # The signed presentation, as an inert data block (the CSP runs no script at all).
         f"{embed_block(presentation) if presentation else ''}"
