@@ -52,6 +52,7 @@ summary .sub{display:block;color:var(--muted);font-size:.92rem;overflow-wrap:any
 summary .badges{flex:none;text-align:right}
 .body{padding:.4rem 1rem .8rem}
 .body>p:first-child{margin-top:.3rem}
+.body p,.body ul,.body ol{margin:.2rem 0}.body h4{margin:.7rem 0 .15rem}
 .line{margin:.15rem 0}
 .narrative{white-space:pre-wrap}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.5rem 0}
@@ -85,7 +86,9 @@ dl{grid-template-columns:1fr}dt{margin-top:.4rem}}
 @page{margin:1.6cm 1.4cm}
 :root{--ink:#000;--muted:#000;--line:#777;--ok:#000;--okbg:#fff;--bad:#000;--badbg:#fff;
 --warn:#000;--warnbg:#fff;--link:#000;--band:#fff}
-body{font-size:10.5pt;background:#fff;color:#000}
+body{font-size:10pt;line-height:1.3;background:#fff;color:#000}
+.body dl{display:flex;flex-wrap:wrap;gap:0 1.2rem;margin:.15rem 0}
+.body dt::after{content:":"}.body dd{margin-left:.3rem}
 header,main,footer{max-width:none;padding:0}
 header{padding-bottom:.4rem;margin-bottom:.6rem}
 .screen-hint,.tech{display:none}
@@ -93,9 +96,12 @@ a{color:#000;text-decoration:underline}
 a[href^="http"]::after{content:" <" attr(href) ">";font-size:.85em;overflow-wrap:anywhere}
 .credential{break-inside:avoid-page;border-color:#777}
 .credential>details>summary{padding:.35rem .6rem}
-.credential>details>summary::before{content:none}
+.credential>details>summary::before,.credential>details[open]>summary::before{content:none}
 .credential>details::details-content{content-visibility:visible;display:block}
-table.summary tr,.banner,dl,ul.checks li{break-inside:avoid}
+table.summary tr,.banner,dl{break-inside:avoid}
+ul.checks li{display:inline;margin-right:.9em}
+.body{padding:.3rem .7rem .5rem}.body h4{margin:.45rem 0 .1rem}
+table.summary th[scope=row]{width:auto}
 h2,h3{break-after:avoid}
 .badge,.verdict,.banner{background:#fff;color:#000;border-color:#000}
 .banner{border-left-width:.25rem}}
