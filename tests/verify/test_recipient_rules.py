@@ -137,6 +137,17 @@ def test_non_string_salt_counts_as_no_salt() -> None:
     assert recipient_of(verify_ob3(subject, ["student-0042"])) == "passed"
 
 
+def test_each_subject_object_is_a_candidate() -> None:
+    # A subject that is not an object makes the credential malformed (schema), yet the subject
+    # objects after it still say whom it is for.
+    doc = signed_ob3(SEED, credentialSubject=["did:example:someone", {"id": "did:example:learner-7"}])
+    result = verify_bytes(
+        json.dumps(doc).encode(), now=NOW, material=EmptyMaterial(), identities=["did:example:learner-7"]
+    )
+    assert result.check("schema").status == "failed"
+    assert recipient_of(result) == "passed"
+
+
 def test_credential_without_recipient_warns() -> None:
     result = verify_ob3({}, ["did:example:learner-7"])
     assert recipient_of(result) == "warning" and result.verified
@@ -337,6 +348,11 @@ def test_ob2_salted_hash_recipient(ob2_key: ec.EllipticCurvePrivateKey) -> None:
     assert recipient_of(verify_ob2(ob2_key, recipient, ["other@example.org"])) == "warning"
     unsalted = {**recipient, "identity": sha256("learner@example.org")}
     assert recipient_of(verify_ob2(ob2_key, unsalted, [EMAIL])) == "warning"
+
+
+def test_ob2_non_string_salt_counts_as_no_salt(ob2_key: ec.EllipticCurvePrivateKey) -> None:
+    recipient = {"type": "email", "hashed": True, "salt": 42, "identity": sha256("learner@example.org")}
+    assert recipient_of(verify_ob2(ob2_key, recipient, [EMAIL])) == "passed"
 
 
 def test_ob2_hashed_flag_is_honoured(ob2_key: ec.EllipticCurvePrivateKey) -> None:

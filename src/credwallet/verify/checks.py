@@ -139,25 +139,24 @@ def _achievement_problems(subjects: list[Any]) -> list[str]:
 def _utf8(text: str) -> bytes:
     # surrogatepass: a lone surrogate (legal in JSON \u escapes) still hashes to *something*
     # instead of raising; such a value can only ever fail to match.
-    return text.encode("utf-8", "surrogatepass")
+    return text.encode(errors="surrogatepass")  # UTF-8
 
 
 def _hash_matches(identity_hash: str, salt: str | None, candidate: str) -> bool:
-    """Total over any strings: the credential's side is hostile input, so every value is compared
-    as bytes (hmac.compare_digest refuses non-ASCII str) and no encoding step can raise."""
-    if not isinstance(identity_hash, str) or not isinstance(candidate, str):
-        return False
+    """Total over any strings (identity_matches lets only strings in): the credential's side is
+    hostile input, so every value is compared as bytes (hmac.compare_digest refuses non-ASCII
+    str) and no encoding step can raise."""
     algo, _, digest = identity_hash.partition("$")
     algo = algo.lower()
     if algo not in ("sha256", "md5") or not digest:
         return False
-    data = _utf8(candidate) + (_utf8(salt) if isinstance(salt, str) else b"")
+    data = _utf8(candidate) + (_utf8(salt) if salt else b"")
     computed = (
         hashlib.sha256(data).hexdigest()
         if algo == "sha256"
         else hashlib.md5(data, usedforsecurity=False).hexdigest()
     )
-    return hmac.compare_digest(computed.encode("ascii"), _utf8(digest.lower()))
+    return hmac.compare_digest(computed.encode(), _utf8(digest.lower()))
 
 
 def _normalise(kind: str | None, value: str) -> list[str]:
