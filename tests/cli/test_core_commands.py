@@ -1,4 +1,6 @@
-"""The foundation commands through the real entry point (`python -m credwallet`)."""
+"""The foundation commands through the real command tree, in-process (`run_inproc`); the entry
+point itself (`python -m credwallet`: the --version fast path, exit codes, a real stdin pipe, no
+terminal, two processes at once) in a few subprocess tests."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSPHRASE, run_cli
+from tests.conftest import PASSPHRASE, run_cli, run_inproc
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 W3C = DATA / "w3c-signedDataInt.json"
@@ -28,14 +30,14 @@ def test_version_is_fast_path() -> None:
 
 
 def test_init_creates_wallet_and_refuses_overwrite(isolated_home: Path) -> None:
-    res = run_cli("init", "--json")
+    res = run_inproc("init", "--json")
     assert res.code == 0, res
     doc = res.json()
     assert doc["schema"] == "credwallet.init/1" and doc["ok"] is True
     assert doc["holder"].startswith("did:key:z6Mk")
     assert stat.S_IMODE(wallet_file(isolated_home).stat().st_mode) == 0o600
     before = wallet_file(isolated_home).read_bytes()
-    again = run_cli("init", "--json")
+    again = run_inproc("init", "--json")
     assert again.code == 4 and again.json()["error"]["kind"] == "wallet_exists"
     assert wallet_file(isolated_home).read_bytes() == before
 
@@ -55,15 +57,15 @@ def test_no_passphrase_and_no_terminal_is_exit_4_not_a_hang(isolated_home: Path)
 def test_passphrase_file_and_stdin(isolated_home: Path, tmp_path: Path) -> None:
     pf = tmp_path / "pass.txt"
     pf.write_text("from a file\nsecond line ignored\n")
-    assert run_cli("init", "--passphrase-file", str(pf), env={"CREDWALLET_PASSPHRASE": "x"}).code == 0
-    assert run_cli("list", "--passphrase-file", "-", input=b"from a file\n").code == 0
-    res = run_cli("list", "--json")  # env passphrase differs: file took priority at init
+    assert run_inproc("init", "--passphrase-file", str(pf), env={"CREDWALLET_PASSPHRASE": "x"}).code == 0
+    assert run_inproc("list", "--passphrase-file", "-", input=b"from a file\n").code == 0
+    res = run_inproc("list", "--json")  # env passphrase differs: file took priority at init
     assert res.code == 4 and res.json()["error"]["kind"] == "decrypt_failed"
 
 
 def test_wrong_passphrase_exit_4_file_unchanged(wallet_home: Path) -> None:
     before = wallet_file(wallet_home).read_bytes()
-    res = run_cli("import", str(W3C), env={"CREDWALLET_PASSPHRASE": "not it"})
+    res = run_inproc("import", str(W3C), env={"CREDWALLET_PASSPHRASE": "not it"})
     assert res.code == 4
     assert res.stderr.count("\n") <= 2 and "Traceback" not in res.stderr
     assert "not it" not in res.stderr + res.stdout
@@ -74,37 +76,37 @@ def test_flipped_byte_in_wallet_is_exit_4(wallet_home: Path) -> None:
     data = bytearray(wallet_file(wallet_home).read_bytes())
     data[len(data) // 2] ^= 0x20
     wallet_file(wallet_home).write_bytes(bytes(data))
-    res = run_cli("list", "--json")
+    res = run_inproc("list", "--json")
     assert res.code == 4 and res.json()["ok"] is False
 
 
 def test_missing_wallet_is_exit_4_with_hint() -> None:
-    res = run_cli("list")
+    res = run_inproc("list")
     assert res.code == 4 and "credwallet init" in res.stderr
 
 
 def test_import_list_show_remove_roundtrip(wallet_home: Path) -> None:
-    res = run_cli("import", str(W3C), str(JWT), "--keep-invalid", "--json")
+    res = run_inproc("import", str(W3C), str(JWT), "--keep-invalid", "--json")
     doc = res.json()
     assert doc["schema"] == "credwallet.import/1"
     statuses = {Path(i["source"]).name: i for i in doc["items"]}
     assert statuses["w3c-signedDataInt.json"]["status"] == "imported"
     assert statuses["w3c-signedDataInt.json"]["format"] == "vc-ldp"
     assert statuses["ob30-simple.jwt"]["format"] == "ob3-jwt"
-    listed = run_cli("list", "--json").json()["credentials"]
+    listed = run_inproc("list", "--json").json()["credentials"]
     ids = {c["id"] for c in listed}
     assert statuses["w3c-signedDataInt.json"]["id"] in ids
     one = statuses["w3c-signedDataInt.json"]["id"]
-    shown = run_cli("show", one[:6], "--json")
+    shown = run_inproc("show", one[:6], "--json")
     assert shown.code == 0, shown
     cred = shown.json()["credential"]
     assert cred["document"] == json.loads(W3C.read_text())
     assert cred["name"] == "Alumni Credential"
-    human = run_cli("show", one)
+    human = run_inproc("show", one)
     assert "Alumni Credential" in human.stdout
-    assert run_cli("remove", one, "--yes", "--json").code == 0
-    assert one not in {c["id"] for c in run_cli("list", "--json").json()["credentials"]}
-    assert run_cli("show", one).code == 6
+    assert run_inproc("remove", one, "--yes", "--json").code == 0
+    assert one not in {c["id"] for c in run_inproc("list", "--json").json()["credentials"]}
+    assert run_inproc("show", one).code == 6
 
 
 def test_original_bytes_are_kept_exactly(wallet_home: Path, tmp_path: Path) -> None:
@@ -112,7 +114,7 @@ def test_original_bytes_are_kept_exactly(wallet_home: Path, tmp_path: Path) -> N
     # unusual formatting and key order must survive byte for byte
     odd.write_bytes(b'  {"type":["VerifiableCredential"],   "@context":["https://www.w3.org/ns/credentials/v2"],'
                     b'"issuer":"did:example:1","credentialSubject":{"id":"did:example:2"}}\n')
-    res = run_cli("import", str(odd), "--keep-invalid", "--json")
+    res = run_inproc("import", str(odd), "--keep-invalid", "--json")
     wid = res.json()["items"][0]["id"]
     assert wid
     from credwallet.wallet.store import WalletStore
@@ -122,10 +124,10 @@ def test_original_bytes_are_kept_exactly(wallet_home: Path, tmp_path: Path) -> N
 
 
 def test_duplicates_reported_not_stored(wallet_home: Path) -> None:
-    run_cli("import", str(W3C))
-    res = run_cli("import", str(W3C), "--json")
+    run_inproc("import", str(W3C))
+    res = run_inproc("import", str(W3C), "--json")
     assert res.json()["items"][0]["status"] == "duplicate"
-    assert len(run_cli("list", "--json").json()["credentials"]) == 1
+    assert len(run_inproc("list", "--json").json()["credentials"]) == 1
 
 
 def test_import_from_stdin(wallet_home: Path) -> None:
@@ -134,14 +136,14 @@ def test_import_from_stdin(wallet_home: Path) -> None:
 
 
 def test_clr_stores_record_and_contained_credentials(wallet_home: Path) -> None:
-    res = run_cli("import", str(CLR), "--keep-invalid", "--json")
+    res = run_inproc("import", str(CLR), "--keep-invalid", "--json")
     item = res.json()["items"][0]
     assert item["format"] == "clr-ldp" and item["status"] == "imported", res
-    listed = run_cli("list", "--json").json()["credentials"]
+    listed = run_inproc("list", "--json").json()["credentials"]
     children = [c for c in listed if c.get("parent") == item["id"]]
     assert len(children) == len(item["children"]) >= 1
-    run_cli("remove", item["id"], "--yes")
-    assert run_cli("list", "--json").json()["credentials"] == []
+    run_inproc("remove", item["id"], "--yes")
+    assert run_inproc("list", "--json").json()["credentials"] == []
 
 
 def test_bad_inputs_each_reported_good_ones_kept(wallet_home: Path, tmp_path: Path) -> None:
@@ -152,69 +154,69 @@ def test_bad_inputs_each_reported_good_ones_kept(wallet_home: Path, tmp_path: Pa
     badge_class = tmp_path / "bc.json"
     badge_class.write_text(json.dumps({"@context": "https://w3id.org/openbadges/v2",
                                        "type": "BadgeClass", "id": "https://x.example/b"}))
-    res = run_cli("import", str(junk), str(deep), str(badge_class), str(tmp_path / "missing.json"),
+    res = run_inproc("import", str(junk), str(deep), str(badge_class), str(tmp_path / "missing.json"),
                   str(W3C), "--json")
     assert res.code == 3, res
     items = res.json()["items"]
     assert [i["status"] for i in items] == ["failed"] * 4 + ["imported"]
     assert "BadgeClass" in items[2]["error"]
     assert "Traceback" not in res.stderr
-    assert len(run_cli("list", "--json").json()["credentials"]) == 1
+    assert len(run_inproc("list", "--json").json()["credentials"]) == 1
 
 
 def test_remove_unknown_is_exit_6_and_removes_nothing(wallet_home: Path) -> None:
-    run_cli("import", str(W3C))
-    listed = run_cli("list", "--json").json()["credentials"]
-    res = run_cli("remove", listed[0]["id"], "ffffffffff", "--json")
+    run_inproc("import", str(W3C))
+    listed = run_inproc("list", "--json").json()["credentials"]
+    res = run_inproc("remove", listed[0]["id"], "ffffffffff", "--json")
     assert res.code == 6
-    assert len(run_cli("list", "--json").json()["credentials"]) == 1
+    assert len(run_inproc("list", "--json").json()["credentials"]) == 1
 
 
 def test_identity_add_list_remove(wallet_home: Path) -> None:
-    assert run_cli("identity", "add", "Learner@Example.ORG").code == 0
-    assert run_cli("identity", "add", "https://learner.example").code == 0
-    res = run_cli("identity", "list", "--json").json()
+    assert run_inproc("identity", "add", "Learner@Example.ORG").code == 0
+    assert run_inproc("identity", "add", "https://learner.example").code == 0
+    res = run_inproc("identity", "list", "--json").json()
     assert {(i["kind"], i["value"]) for i in res["identities"]} == {
         ("email", "learner@example.org"), ("url", "https://learner.example")}
-    assert run_cli("identity", "remove", "learner@example.org").code == 0
-    assert run_cli("identity", "remove", "nobody@example.org").code == 6
+    assert run_inproc("identity", "remove", "learner@example.org").code == 0
+    assert run_inproc("identity", "remove", "nobody@example.org").code == 6
 
 
 def test_passwd_changes_passphrase(wallet_home: Path) -> None:
-    res = run_cli("passwd", "--json", env={"CREDWALLET_NEW_PASSPHRASE": "brand new"})
+    res = run_inproc("passwd", "--json", env={"CREDWALLET_NEW_PASSPHRASE": "brand new"})
     assert res.code == 0, res
-    assert run_cli("list").code == 4
-    assert run_cli("list", env={"CREDWALLET_PASSPHRASE": "brand new"}).code == 0
+    assert run_inproc("list").code == 4
+    assert run_inproc("list", env={"CREDWALLET_PASSPHRASE": "brand new"}).code == 0
 
 
 def test_passwd_without_new_passphrase_is_clean(wallet_home: Path) -> None:
     before = wallet_file(wallet_home).read_bytes()
-    res = run_cli("passwd")
+    res = run_inproc("passwd")
     assert res.code == 4 and "new passphrase" in res.stderr
     assert wallet_file(wallet_home).read_bytes() == before
 
 
 def test_backup_and_restore(wallet_home: Path, tmp_path: Path) -> None:
-    run_cli("import", str(W3C))
+    run_inproc("import", str(W3C))
     out = tmp_path / "backup.cwlt"
-    assert run_cli("backup", "-o", str(out)).code == 0
+    assert run_inproc("backup", "-o", str(out)).code == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
-    assert run_cli("backup", "-o", str(out)).code == 2  # no silent overwrite
-    wid = run_cli("list", "--json").json()["credentials"][0]["id"]
-    run_cli("remove", wid, "--yes")
-    res = run_cli("restore", str(out), "--yes", "--json")
+    assert run_inproc("backup", "-o", str(out)).code == 2  # no silent overwrite
+    wid = run_inproc("list", "--json").json()["credentials"][0]["id"]
+    run_inproc("remove", wid, "--yes")
+    res = run_inproc("restore", str(out), "--yes", "--json")
     assert res.code == 0 and res.json()["credentials"] == 1
-    assert len(run_cli("list", "--json").json()["credentials"]) == 1
+    assert len(run_inproc("list", "--json").json()["credentials"]) == 1
 
 
 def test_restore_of_corrupted_backup_changes_nothing(wallet_home: Path, tmp_path: Path) -> None:
     out = tmp_path / "backup.cwlt"
-    run_cli("backup", "-o", str(out))
+    run_inproc("backup", "-o", str(out))
     data = bytearray(out.read_bytes())
     data[-5] ^= 1
     out.write_bytes(bytes(data))
     before = wallet_file(wallet_home).read_bytes()
-    res = run_cli("restore", str(out))
+    res = run_inproc("restore", str(out))
     assert res.code == 4
     assert wallet_file(wallet_home).read_bytes() == before
 
@@ -222,7 +224,7 @@ def test_restore_of_corrupted_backup_changes_nothing(wallet_home: Path, tmp_path
 @pytest.mark.parametrize("args", [["list"], ["show", "x"], ["identity", "list"], ["import", "-"],
                                   ["remove", "x"], ["passwd"], ["backup", "-o", "x"]])
 def test_every_command_speaks_json_on_failure(args: list[str]) -> None:
-    res = run_cli(*args, "--json", input=b"")
+    res = run_inproc(*args, "--json", input=b"")
     assert res.code != 0
     doc = res.json()
     assert doc["ok"] is False and {"code", "kind", "message"} <= set(doc["error"])
@@ -237,7 +239,7 @@ def test_usage_error_is_exit_2() -> None:
 
 def test_home_option_overrides_env(tmp_path: Path) -> None:
     other = tmp_path / "elsewhere"
-    assert run_cli("init", "--home", str(other)).code == 0
+    assert run_inproc("init", "--home", str(other)).code == 0
     assert wallet_file(other).exists()
 
 
@@ -250,7 +252,7 @@ def test_concurrent_imports_both_survive(wallet_home: Path) -> None:
              for f in (W3C, JWT)]
     for p in procs:
         assert p.wait(timeout=120) in (0, 1)
-    formats = {c["format"] for c in run_cli("list", "--json").json()["credentials"]}
+    formats = {c["format"] for c in run_inproc("list", "--json").json()["credentials"]}
     assert {"vc-ldp", "ob3-jwt"} <= formats
 
 
@@ -261,7 +263,7 @@ def test_no_secret_in_any_output(wallet_home: Path, tmp_path: Path) -> None:
     outputs = []
     for args in (["list", "--json"], ["identity", "list", "--json"], ["show", "nope"],
                  ["import", str(W3C), "--json"], ["list"]):
-        res = run_cli(*args)
+        res = run_inproc(*args)
         outputs.append(res.stdout + res.stderr)
     blob = "\n".join(outputs)
     assert PASSPHRASE not in blob and seed not in blob

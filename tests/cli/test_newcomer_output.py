@@ -1,5 +1,6 @@
 """Issue #15: help and errors that survive pipes and narrow terminals; confirmations for
-`remove` and `restore`; `export -o` never overwrites silently. Everything runs the real CLI."""
+`remove` and `restore`; `export -o` never overwrites silently. Everything runs the real command
+tree: in-process, or on a real terminal (pty) for the prompts."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PASSPHRASE, run_cli
+from tests.conftest import PASSPHRASE, run_inproc
 from tests.wallet.test_passphrase_strength import run_on_pty, tty_env
 
 NARROW = {"COLUMNS": "60"}
@@ -90,37 +91,37 @@ def test_help_at_60_columns_breaks_no_word() -> None:
 
 def test_bare_credwallet_and_bare_group_print_help_without_error() -> None:
     for args in ([], ["pathway"], ["trust", "registry"]):
-        res = run_cli(*args)
+        res = run_inproc(*args)
         assert res.code == 0, res
         assert res.stdout.startswith("Usage: credwallet") and "error" not in res.stderr
 
 
 def test_usage_errors_point_at_the_subcommands_help() -> None:
-    res = run_cli("trust", "add", "--bogus", env=NARROW)
+    res = run_inproc("trust", "add", "--bogus", env=NARROW)
     assert res.code == 2 and "see `credwallet trust add --help`" in res.stderr
-    res = run_cli("export", "-f", "json", "--expires-in", "5x", env=NARROW)
+    res = run_inproc("export", "-f", "json", "--expires-in", "5x", env=NARROW)
     assert res.code == 2 and "see `credwallet export --help`" in res.stderr
-    assert run_cli("trust", "add", "--bogus", "--json").json()["schema"] == "credwallet.usage/1"
+    assert run_inproc("trust", "add", "--bogus", "--json").json()["schema"] == "credwallet.usage/1"
 
 
 def test_a_long_hint_survives_a_pipe_at_60_columns(wallet_home: Path, tmp_path: Path) -> None:
     url = "https://registry.example.org/a/very/long/path/that/goes/on/" + "x" * 80 + "/registry.json"
-    res = run_cli("trust", "registry", "show", url, env=NARROW)
+    res = run_inproc("trust", "registry", "show", url, env=NARROW)
     assert res.code == 6
     assert url in res.stdout + res.stderr  # the pipe gets whole lines: no break inside the URL
-    res = run_cli("remove", "ffffffffff", env=NARROW)
+    res = run_inproc("remove", "ffffffffff", env=NARROW)
     assert res.code == 6
 
 
 def test_home_before_the_command(tmp_path: Path) -> None:
     home = tmp_path / "elsewhere"
     env = {"CREDWALLET_PASSPHRASE": PASSPHRASE}
-    assert run_cli("--home", str(home), "init", "--json", env=env).code == 0
+    assert run_inproc("--home", str(home), "init", "--json", env=env).code == 0
     assert (home / "wallet.cwlt").exists()
-    res = run_cli("--home", str(home), "list", "--json", env=env)
+    res = run_inproc("--home", str(home), "list", "--json", env=env)
     assert res.code == 0 and res.json()["credentials"] == []
     # the command's own --home still wins
-    res = run_cli("--home", str(home), "list", "--home", str(tmp_path / "none"), "--json", env=env)
+    res = run_inproc("--home", str(home), "list", "--home", str(tmp_path / "none"), "--json", env=env)
     assert res.code == 4
 
 
@@ -129,31 +130,31 @@ def test_export_without_format_lists_the_formats(wallet_home: Path) -> None:
     from credwallet.export.model import FORMATS
 
     assert tuple(name for name, _ in FORMAT_LIST) == FORMATS
-    res = run_cli("export")
+    res = run_inproc("export")
     assert res.code == 2
     for name in FORMATS:
         assert f"{name}:" in res.stderr
     assert "see `credwallet export --help`" in res.stderr
-    assert run_cli("export", "--json").json()["error"]["kind"] == "usage"
+    assert run_inproc("export", "--json").json()["error"]["kind"] == "usage"
 
 
 def _import_any(wallet_home: Path) -> str:
     data = Path(__file__).resolve().parents[1] / "data" / "w3c-signedDataInt.json"
-    res = run_cli("import", str(data), "--keep-invalid", "--json")
+    res = run_inproc("import", str(data), "--keep-invalid", "--json")
     assert res.code in (0, 1), res
     return str(res.json()["items"][0]["id"]) if "items" in res.json() else \
-        str(run_cli("list", "--json").json()["credentials"][0]["id"])
+        str(run_inproc("list", "--json").json()["credentials"][0]["id"])
 
 
 def test_export_refuses_to_overwrite_without_force(wallet_home: Path, tmp_path: Path) -> None:
     _import_any(wallet_home)
     out = tmp_path / "out.json"
     out.write_text("mine")
-    res = run_cli("export", "-f", "json", "--include-unmatched", "--include-unverified",
+    res = run_inproc("export", "-f", "json", "--include-unmatched", "--include-unverified",
                   "-o", str(out))
     assert res.code == 2 and "--force" in res.stderr
     assert out.read_text() == "mine"
-    res = run_cli("export", "-f", "json", "--include-unmatched", "--include-unverified",
+    res = run_inproc("export", "-f", "json", "--include-unmatched", "--include-unverified",
                   "-o", str(out), "--force")
     assert res.code == 0, res
     assert out.read_text() != "mine"
@@ -162,16 +163,16 @@ def test_export_refuses_to_overwrite_without_force(wallet_home: Path, tmp_path: 
 def test_remove_and_restore_refuse_without_terminal_or_yes(wallet_home: Path,
                                                            tmp_path: Path) -> None:
     cid = _import_any(wallet_home)
-    res = run_cli("remove", cid, input=b"")
+    res = run_inproc("remove", cid, input=b"")
     assert res.code == 2 and "--yes" in res.stderr
-    assert run_cli("remove", cid, "--json", input=b"").json()["error"]["kind"] == "usage"
-    assert len(run_cli("list", "--json").json()["credentials"]) >= 1
+    assert run_inproc("remove", cid, "--json", input=b"").json()["error"]["kind"] == "usage"
+    assert len(run_inproc("list", "--json").json()["credentials"]) >= 1
     backup = tmp_path / "b.cwlt"
-    assert run_cli("backup", "-o", str(backup)).code == 0
-    res = run_cli("restore", str(backup), input=b"")
+    assert run_inproc("backup", "-o", str(backup)).code == 0
+    res = run_inproc("restore", str(backup), input=b"")
     assert res.code == 2 and "--yes" in res.stderr
-    assert run_cli("restore", str(backup), "--yes").code == 0
-    assert run_cli("remove", cid, "--yes").code == 0
+    assert run_inproc("restore", str(backup), "--yes").code == 0
+    assert run_inproc("remove", cid, "--yes").code == 0
 
 
 def test_remove_asks_at_a_terminal(wallet_home: Path) -> None:
@@ -179,15 +180,15 @@ def test_remove_asks_at_a_terminal(wallet_home: Path) -> None:
     env = tty_env(CREDWALLET_PASSPHRASE=PASSPHRASE, CREDWALLET_HOME=str(wallet_home))
     code, shown = run_on_pty(["remove", cid], [("[y/N]: ", "n")], env)
     assert code == 130 and "Remove 1 credential(s) from the wallet" in shown, shown
-    assert any(c["id"] == cid for c in run_cli("list", "--json").json()["credentials"])
+    assert any(c["id"] == cid for c in run_inproc("list", "--json").json()["credentials"])
     code, shown = run_on_pty(["remove", cid], [("[y/N]: ", "y")], env)
     assert code == 0 and "Removed" in shown, shown
-    assert not any(c["id"] == cid for c in run_cli("list", "--json").json()["credentials"])
+    assert not any(c["id"] == cid for c in run_inproc("list", "--json").json()["credentials"])
 
 
 def test_restore_asks_at_a_terminal(wallet_home: Path, tmp_path: Path) -> None:
     backup = tmp_path / "b.cwlt"
-    assert run_cli("backup", "-o", str(backup)).code == 0
+    assert run_inproc("backup", "-o", str(backup)).code == 0
     env = tty_env(CREDWALLET_PASSPHRASE=PASSPHRASE, CREDWALLET_HOME=str(wallet_home))
     code, shown = run_on_pty(["restore", str(backup)], [("[y/N]: ", "no")], env)
     assert code == 130 and "wallet.cwlt.bak" in shown, shown

@@ -15,9 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_inproc
 from tests.export.helpers import Issuer, ob3
-from tests.fuzz.invariant import run_inproc
 from tests.issuer_site import IssuerSite
 
 CSI = "\x1b[31m"
@@ -93,17 +92,17 @@ def strings(doc: Any) -> Iterator[str]:
 
 def test_import_list_show_through_the_real_entry_point(isolated_home: Path,
                                                         files: dict[str, str]) -> None:
-    assert run_cli("init", "--json").code == 0
-    res = run_cli("import", files["nasty"], files["didkey"], env=WIDE)
+    assert run_inproc("init", "--json").code == 0
+    res = run_inproc("import", files["nasty"], files["didkey"], env=WIDE)
     assert res.code == 0, res
     assert_inert(res.stdout + res.stderr, "import")
     assert_literal(res.stdout, EMOJI, MARKUP)
-    listed = run_cli("list", env=WIDE)
+    listed = run_inproc("list", env=WIDE)
     assert listed.code == 0, listed
     assert_inert(listed.stdout + listed.stderr, "list")
     assert_literal(listed.stdout, EMOJI, MARKUP, files["did"])
-    nasty_id = run_cli("list", "--json").json()["credentials"][0]["id"]
-    shown = run_cli("show", nasty_id, env=WIDE)
+    nasty_id = run_inproc("list", "--json").json()["credentials"][0]["id"]
+    shown = run_inproc("show", nasty_id, env=WIDE)
     assert shown.code == 0, shown
     assert_inert(shown.stdout + shown.stderr, "show")
     assert_literal(shown.stdout, EMOJI, MARKUP, "did:key:z6Mk")

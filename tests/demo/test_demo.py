@@ -1,16 +1,17 @@
-"""`credwallet demo`: the whole journey through the real entry point, offline."""
+"""`credwallet demo`: the whole journey, offline: in-process for the JSON document, through the
+real entry point (`python -m credwallet`, the README's quick start) for the human output."""
 
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_inproc
 
 
 def test_demo_json_journey(tmp_path: Path) -> None:
     out = tmp_path / "demo-out"
-    res = run_cli("demo", "--json", "-o", str(out), timeout=300)
+    res = run_inproc("demo", "--json", "-o", str(out))
     assert res.code == 0, res
     doc = res.json()
     assert doc["schema"] == "credwallet.demo/1" and doc["ok"] is True

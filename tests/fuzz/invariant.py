@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 from hypothesis import HealthCheck, settings
 
 from credwallet.errors import CredwalletError
+from tests.conftest import CliResult
+from tests.conftest import run_inproc as run_inproc
 
 # Exit codes docs/cli.md defines, minus 70 (internal error = a bug) and 0.
 CLEAN_CODES = frozenset({1, 2, 3, 4, 5, 6, 130})
@@ -105,43 +107,6 @@ def fuzz_settings(examples: int) -> settings:
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-class InProcResult:
-    """What `run_cli` returns, for a run of the real entry point inside this process."""
-
-    def __init__(self, code: int, stdout: str, stderr: str) -> None:
-        self.code, self.stdout, self.stderr = code, stdout, stderr
-
-    def json(self) -> Any:
-        import json
-
-        return json.loads(self.stdout)
-
-    def __repr__(self) -> str:
-        return f"<exit {self.code}\nstdout: {self.stdout[-2000:]}\nstderr: {self.stderr[-2000:]}>"
-
-
-def run_inproc(*args: str, env: dict[str, str] | None = None) -> InProcResult:
-    """credwallet.cli.app.run(args) with stdout/stderr captured, stdin empty and `env` applied:
-    the same code path as `python -m credwallet`, without the interpreter start-up."""
-    import contextlib
-    import io
-    import sys
-
-    from credwallet.cli.app import run
-
-    saved = {k: os.environ.get(k) for k in (env or {})}
-    os.environ.update(env or {})
-    out, err = io.StringIO(), io.StringIO()
-    stdin = sys.stdin
-    sys.stdin = io.TextIOWrapper(io.BytesIO(b""))
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = run(list(args))
-    finally:
-        sys.stdin = stdin
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    return InProcResult(code, out.getvalue(), err.getvalue())
+# The in-process runner of the real command tree lives in tests/conftest.py (the `cw` fixture);
+# re-exported here for the fuzz tests that import it from this module.
+InProcResult = CliResult

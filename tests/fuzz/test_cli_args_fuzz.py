@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from credwallet.cli.app import run
-from tests.conftest import PASSPHRASE, run_cli
+from tests.conftest import PASSPHRASE, run_inproc
 from tests.fuzz.invariant import fuzz_settings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -35,9 +35,9 @@ def populated_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("args") / "home"
     env = {"CREDWALLET_HOME": str(home), "CREDWALLET_PASSPHRASE": PASSPHRASE,
            "CREDWALLET_INSECURE_TEST_KDF": "1", "CREDWALLET_OFFLINE": "1"}
-    init = run_cli("init", env=env)
+    init = run_inproc("init", env=env)
     assert init.code == 0 and "weak" not in init.stderr, init
-    run_cli("import", "--keep-invalid", str(DATA / "ob30-simple.json"), str(DATA / "clr-simple.json"),
+    run_inproc("import", "--keep-invalid", str(DATA / "ob30-simple.json"), str(DATA / "clr-simple.json"),
             env=env)
     return home
 

@@ -1,4 +1,5 @@
-"""The nasty corpus through the real entry point: contract exit codes, one JSON document, no traceback."""
+"""The nasty corpus through the real command tree (in-process): contract exit codes, one JSON
+document, no traceback."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_cli
 from tests.fuzz.invariant import run_inproc
 from tests.fuzz.test_corpus import CORPUS, KNOWN_BUGS
 
@@ -44,7 +44,7 @@ def assert_clean(res: Any, codes: set[int]) -> Any:
 
 
 def test_import_every_nasty_file(inproc_home: Path) -> None:
-    res = run_cli("import", *map(str, CREDENTIALS), "--json")
+    res = run_inproc("import", *map(str, CREDENTIALS), "--json")
     doc = assert_clean(res, {1, 3})
     assert doc["schema"] == "credwallet.import/1" and doc["ok"] is False
     items = doc["items"]
@@ -67,7 +67,7 @@ def test_unsigned_presentation_of_unsigned_credentials_is_refused(inproc_home: P
 
 def test_verify_every_nasty_file_without_a_wallet(isolated_home: Path) -> None:
     args = [a for p in CREDENTIALS for a in ("--file", str(p))]
-    res = run_cli("verify", *args, "--json", env={"CREDWALLET_PASSPHRASE": ""})
+    res = run_inproc("verify", *args, "--json", env={"CREDWALLET_PASSPHRASE": ""})
     doc = assert_clean(res, {1, 3})
     assert doc["schema"] == "credwallet.verify/1" and doc["ok"] is False
     assert doc["error"]["code"] == res.code
@@ -79,7 +79,7 @@ def test_verify_every_nasty_file_without_a_wallet(isolated_home: Path) -> None:
 
 def test_verify_human_output_has_no_traceback(isolated_home: Path) -> None:
     args = [a for p in CREDENTIALS[:10] for a in ("--file", str(p))]
-    res = run_cli("verify", *args)
+    res = run_inproc("verify", *args)
     assert res.code in {1, 3} and "Traceback" not in res.stderr, res
 
 
@@ -87,7 +87,7 @@ def test_verify_human_output_has_no_traceback(isolated_home: Path) -> None:
 def test_hostile_wallet_file(isolated_home: Path, path: Path) -> None:
     isolated_home.mkdir(parents=True, exist_ok=True)
     (isolated_home / "wallet.cwlt").write_bytes(path.read_bytes())
-    doc = assert_clean(run_cli("list", "--json"), {4})
+    doc = assert_clean(run_inproc("list", "--json"), {4})
     assert doc["error"]["code"] == 4
     assert (isolated_home / "wallet.cwlt").read_bytes() == path.read_bytes(), "a failed open changed the file"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from credwallet.fetch.guard import AllowedHost
 from credwallet.importer import import_all
-from tests.conftest import run_cli
+from tests.conftest import run_inproc
 from tests.importing.test_import_sites import NOW, checks, new_wallet
 from tests.issuer_site import Sites
 
@@ -53,23 +53,23 @@ def test_cli_import_and_refresh_with_allow_host(wallet_home: Path, sites: Sites,
                                                 tmp_path: Path) -> None:
     cred = str(ob3_file(sites, tmp_path))
     flag = ["--allow-host", "localhost", "--allow-host", f"127.0.0.1:{sites.site.port}"]
-    res = run_cli("import", cred, *flag, "--json", env=ENV)
+    res = run_inproc("import", cred, *flag, "--json", env=ENV)
     assert res.code == 0, res
     [item] = res.json()["items"]
     assert item["status"] == "imported" and item["verification"]["verified"] is True, item
     assert "private or local" not in res.stderr
 
-    again = run_cli("refresh", *flag, "--json", env=ENV)
+    again = run_inproc("refresh", *flag, "--json", env=ENV)
     assert again.code == 0, again
     [result] = again.json()["results"]
     assert result["verified"] is True and result["newly_revoked"] is False
 
-    refused = run_cli("refresh", "--json", env=ENV)  # the stored source is a file
+    refused = run_inproc("refresh", "--json", env=ENV)  # the stored source is a file
     assert refused.code != 0, refused
 
 
 def test_cli_bad_allow_host_is_a_usage_error(wallet_home: Path, tmp_path: Path) -> None:
-    res = run_cli("import", str(tmp_path / "x.json"), "--allow-host", "https://intranet.example",
+    res = run_inproc("import", str(tmp_path / "x.json"), "--allow-host", "https://intranet.example",
                   "--json", env=ENV)
     assert res.code == 2, res
     assert "--allow-host" in res.stdout + res.stderr

@@ -3,9 +3,10 @@
 One real HTTP server on loopback plays two parties. The victim issuer lives at
 http://127.0.0.1:PORT/victim/... (did:web:127.0.0.1%3APORT:victim); the attacker at
 http://localhost:PORT/attacker/... (another origin by name, and its own did:web). The attacker
-serves documents that *claim* to be the victim's. Each attack is imported through the real CLI
-(which fetches what it needs from the site), then `verify --all` must refuse it for the reason
-the rule gives; the genuine credentials of the same issuer still verify (controls).
+serves documents that *claim* to be the victim's. Each attack is imported through the real command
+tree, in-process (which fetches what it needs from the site), then `verify --all` must refuse it
+for the reason the rule gives; the genuine credentials of the same issuer still verify
+(controls).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from joserfc.jwk import OKPKey, RSAKey
 
 from credwallet.didkey import did_key_from_public, ed25519_multikey
 from credwallet.verify import sign_data_integrity
-from tests.conftest import run_cli
+from tests.conftest import run_inproc
 from tests.issuer_site import OB2, OB3, VC2, IssuerSite, status_list
 
 V_SEED = bytes(range(1, 33))
@@ -175,16 +176,16 @@ def world() -> Iterator[World]:
 
 
 def _import(*sources: str) -> None:
-    res = run_cli("import", "--keep-invalid", "--json", *sources)
+    res = run_inproc("import", "--keep-invalid", "--json", *sources)
     assert res.code in (0, 1, 5), res
     assert res.code != 70 and "Traceback" not in res.stderr, res
 
 
 def _verdicts(wallet: Path) -> dict[str, dict[str, Any]]:
     """import source (else name) -> verify result, from `verify --all --json`."""
-    res = run_cli("verify", "--all", "--json")
+    res = run_inproc("verify", "--all", "--json")
     assert res.code in (0, 1), res
-    listing = {c["id"]: c for c in run_cli("list", "--json").json()["credentials"]}
+    listing = {c["id"]: c for c in run_inproc("list", "--json").json()["credentials"]}
     out: dict[str, dict[str, Any]] = {}
     for r in res.json()["results"]:
         cred = listing.get(r["id"], {})

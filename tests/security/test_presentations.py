@@ -23,7 +23,7 @@ from credwallet.errors import BadInput
 from credwallet.ingest.describe import view_of
 from credwallet.ingest.sniff import recognise
 from credwallet.verify import DictMaterial, EmptyMaterial, sign_data_integrity, verify_bytes
-from tests.conftest import run_cli
+from tests.conftest import run_inproc
 from tests.verify.test_keys_status import LIST_URL, _status_list
 from tests.verify.vutil import FETCHED, NOW, cached, did_key_of, ob3_credential, signed_ob3
 
@@ -76,7 +76,7 @@ def test_vp_jwt_with_an_extra_vc_claim_is_refused() -> None:
     token = _jwt({"iss": holder, "vp": vp, "vc": fabricated}, HOLDER)
     with pytest.raises(BadInput, match="both a vp and a vc claim"):
         recognise(token)
-    res = run_cli("verify", "--file", "-", "--json", input=token)
+    res = run_inproc("verify", "--file", "-", "--json", input=token)
     assert res.code == 3, res
 
 
@@ -153,13 +153,13 @@ def test_pathways_never_count_a_presentation_envelope(wallet_home: Any, tmp_path
     assert not [c for c in _run(token).checks if c.status == "failed"]
     path = tmp_path / "vp.jwt"
     path.write_bytes(token)
-    assert run_cli("import", "--keep-invalid", "--json", str(path)).code in (0, 1)
+    assert run_inproc("import", "--keep-invalid", "--json", str(path)).code in (0, 1)
     pathway = tmp_path / "p.json"
     pathway.write_text(json.dumps({"name": "phd", "title": "PhD", "requirements": [
         {"achievement_id": "https://famous.example/phd"}]}))
-    added = run_cli("pathway", "add", str(pathway), "--json")
+    added = run_inproc("pathway", "add", str(pathway), "--json")
     assert added.code == 0, added
-    progress = run_cli("progress", "--json").json()
+    progress = run_inproc("progress", "--json").json()
     assert progress["pathways"][0]["complete"] is False
-    listed = run_cli("list", "--json").json()["credentials"]
+    listed = run_inproc("list", "--json").json()["credentials"]
     assert all(row["name"] != "PhD" for row in listed)

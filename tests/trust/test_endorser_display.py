@@ -23,7 +23,7 @@ from credwallet.trust.model import TrustSettings
 from credwallet.trust.registry import record_fetch
 from credwallet.trust.signals import endorsement_lines
 from credwallet.verify import EmptyMaterial, verify_bytes
-from tests.conftest import run_cli
+from tests.conftest import run_inproc
 from tests.trust.helpers import ISSUER_SEED, NOW, credential, did_of, endorsement, raw, sign
 
 IMPOSTOR_SEED = bytes(range(7, 39))  # a key nobody vouches for
@@ -89,8 +89,8 @@ def test_unknown_did_key_calling_itself_harvard_is_an_unknown_endorser(
                              "trust": "unknown", "trust_label": None, "registry": None,
                              "name": NAME, "name_verified": False, "trusted": False}
 
-    # `show`, human output, through the real entry point (wide, so rich does not wrap lines).
-    shown = run_cli("show", cid, env={"COLUMNS": "400"})
+    # `show`, human output, through the real command tree (wide, so rich does not wrap lines).
+    shown = run_inproc("show", cid, env={"COLUMNS": "400"})
     assert shown.code == 0, shown
     (line,) = [ln for ln in shown.stdout.splitlines() if "endorses" in ln]
     assert f"unknown endorser {impostor}" in line and CALLS_ITSELF in line, line
@@ -111,7 +111,7 @@ def test_unknown_did_key_calling_itself_harvard_is_an_unknown_endorser(
     e = out["credential"]["verification"]["extra"]["endorsements"][0]
     assert e["endorser"]["trust"] == "trust_list" and e["endorser"]["trusted"] is True
     assert e["endorser"]["trust_label"] == "Harvard (checked by phone)"
-    shown = run_cli("show", cid, env={"COLUMNS": "400"})
+    shown = run_inproc("show", cid, env={"COLUMNS": "400"})
     (line,) = [ln for ln in shown.stdout.splitlines() if "endorses" in ln]
     assert (f"{impostor} (trusted: on your trust list as 'Harvard (checked by phone)'), "
             f"{CALLS_ITSELF}") in line

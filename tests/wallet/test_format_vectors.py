@@ -35,7 +35,7 @@ from credwallet.models.results import CHECK_NAMES, Check, CheckName, Verificatio
 from credwallet.wallet import fileformat
 from credwallet.wallet.fileformat import MAGIC, KdfParams, encrypt_wallet, header_bytes
 from credwallet.wallet.store import PAYLOAD_VERSION, WalletStore
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_inproc
 
 DOC = REPO / "docs" / "wallet-format.md"
 SCHEMA_V1 = REPO / "docs" / "schemas" / "formats" / "wallet-payload.v1.schema.json"
@@ -237,7 +237,7 @@ def test_cli_outcome(vector: dict[str, Any], real_kdf: list[KdfParams], tmp_path
     wallet.write_bytes(data)
     wallet.chmod(0o600)
     assert fileformat.WEAK_ENV not in os.environ
-    res = run_cli("list", "--json", env={"CREDWALLET_HOME": str(home),
+    res = run_inproc("list", "--json", env={"CREDWALLET_HOME": str(home),
                                          "CREDWALLET_PASSPHRASE": vector["passphrase"]})
     assert res.code == expect["exit"], res
     doc = res.json()
@@ -310,7 +310,7 @@ def test_schema_accepts_payloads_the_code_writes(tmp_path: Path) -> None:
                  ["trust", "add", "did:example:issuer", "--label", "Example"],
                  ["pathway", "add", str(REPO / "examples" / "pathways" /
                                         "data-analytics-certificate.toml")]):
-        res = run_cli(*args, "--json")
+        res = run_inproc(*args, "--json")
         assert res.code in (0, 1), res
     home = Path(os.environ["CREDWALLET_HOME"])
     payload = json.loads(fileformat.decrypt_wallet((home / "wallet.cwlt").read_bytes(),

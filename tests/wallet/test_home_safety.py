@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from credwallet.paths import check_home
-from tests.conftest import CliResult, run_cli
+from tests.conftest import CliResult, run_inproc
 
 as_root = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
                              reason="needs root to hand a directory to another user")
@@ -34,7 +34,7 @@ def assert_unsafe(res: CliResult, home: Path, fix: str) -> None:
 def test_group_or_other_writable_home_is_refused(wallet_home: Path, mode: int) -> None:
     os.chmod(wallet_home, mode)
     try:
-        assert_unsafe(run_cli("list", "--json"), wallet_home, f"chmod 700 {wallet_home}")
+        assert_unsafe(run_inproc("list", "--json"), wallet_home, f"chmod 700 {wallet_home}")
     finally:
         os.chmod(wallet_home, 0o700)
 
@@ -44,11 +44,11 @@ def test_group_or_other_writable_home_is_refused(wallet_home: Path, mode: int) -
 def test_every_wallet_command_checks_the_home(wallet_home: Path, tmp_path: Path, args: list[str]) -> None:
     out = tmp_path / "copy.cwlt"
     if "restore" in args:
-        assert run_cli("backup", "-o", str(out)).code == 0
+        assert run_inproc("backup", "-o", str(out)).code == 0
     before = {p.name: p.read_bytes() for p in wallet_home.iterdir() if p.is_file()}
     os.chmod(wallet_home, 0o775)
     try:
-        res = run_cli(*[str(out) if a == "OUT" else a for a in args], "--json",
+        res = run_inproc(*[str(out) if a == "OUT" else a for a in args], "--json",
                       env={"CREDWALLET_NEW_PASSPHRASE": "violet anchor tundra whisper"})
         assert_unsafe(res, wallet_home, "chmod 700")
     finally:
@@ -59,14 +59,14 @@ def test_every_wallet_command_checks_the_home(wallet_home: Path, tmp_path: Path,
 def test_init_refuses_an_existing_unsafe_home(isolated_home: Path) -> None:
     isolated_home.mkdir(mode=0o700)
     os.chmod(isolated_home, 0o777)
-    res = run_cli("init", "--json")
+    res = run_inproc("init", "--json")
     assert_unsafe(res, isolated_home, "chmod 700")
     assert list(isolated_home.iterdir()) == []
 
 
 def test_a_readable_but_not_writable_home_is_fine(wallet_home: Path) -> None:
     os.chmod(wallet_home, 0o755)  # others can list it, not change it; the files stay 0600
-    assert run_cli("list").code == 0
+    assert run_inproc("list").code == 0
 
 
 def test_new_home_is_0700_whatever_the_umask(isolated_home: Path) -> None:
@@ -75,7 +75,7 @@ def test_new_home_is_0700_whatever_the_umask(isolated_home: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert stat.S_IMODE(isolated_home.stat().st_mode) == 0o700
     assert stat.S_IMODE((isolated_home / "wallet.cwlt").stat().st_mode) == 0o600
-    assert run_cli("passwd", env={"CREDWALLET_NEW_PASSPHRASE": "violet anchor tundra whisper"}).code == 0
+    assert run_inproc("passwd", env={"CREDWALLET_NEW_PASSPHRASE": "violet anchor tundra whisper"}).code == 0
     for name in ("wallet.cwlt", "wallet.cwlt.bak"):
         assert stat.S_IMODE((isolated_home / name).stat().st_mode) == 0o600
 
@@ -84,14 +84,14 @@ def test_missing_home_or_a_file_is_left_to_the_store(tmp_path: Path) -> None:
     check_home(tmp_path / "not-yet")
     (tmp_path / "a-file").write_text("x")
     check_home(tmp_path / "a-file")
-    assert run_cli("list", "--json", env={"CREDWALLET_HOME": str(tmp_path / "a-file")}).code == 4
+    assert run_inproc("list", "--json", env={"CREDWALLET_HOME": str(tmp_path / "a-file")}).code == 4
 
 
 @as_root
 def test_home_owned_by_another_user_is_refused(wallet_home: Path) -> None:
     os.chown(wallet_home, NOBODY, NOBODY)
     try:
-        res = run_cli("list", "--json")
+        res = run_inproc("list", "--json")
         assert_unsafe(res, wallet_home, f"chown 0 {wallet_home}")
         assert f"uid {NOBODY}" in res.json()["error"]["message"]
     finally:
@@ -102,9 +102,9 @@ def test_home_owned_by_another_user_is_refused(wallet_home: Path) -> None:
 def test_symlinked_home_must_be_our_own_link(wallet_home: Path, tmp_path: Path) -> None:
     link = tmp_path / "link-home"
     link.symlink_to(wallet_home)
-    assert run_cli("list", env={"CREDWALLET_HOME": str(link)}).code == 0
+    assert run_inproc("list", env={"CREDWALLET_HOME": str(link)}).code == 0
     os.lchown(link, NOBODY, NOBODY)  # its owner could re-point it at a home of their own
-    res = run_cli("list", "--json", env={"CREDWALLET_HOME": str(link)})
+    res = run_inproc("list", "--json", env={"CREDWALLET_HOME": str(link)})
     assert res.code == 4 and res.json()["error"]["kind"] == "unsafe_home", res
 
 

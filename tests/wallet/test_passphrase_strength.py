@@ -14,7 +14,7 @@ import pytest
 
 from credwallet.wallet.store import WalletStore
 from credwallet.wallet.strength import MAX_CHARS, estimate
-from tests.conftest import PASSPHRASE, run_cli
+from tests.conftest import PASSPHRASE, run_inproc
 
 WEAK = "password123"
 STRONG = "violet anchor tundra whisper"
@@ -102,7 +102,7 @@ def test_passwd_refuses_a_weak_new_passphrase_typed_at_a_terminal(wallet_home: P
 
 
 def test_weak_passphrase_from_the_environment_is_a_warning(isolated_home: Path) -> None:
-    res = run_cli("init", "--json", env={"CREDWALLET_PASSPHRASE": WEAK})
+    res = run_inproc("init", "--json", env={"CREDWALLET_PASSPHRASE": WEAK})
     assert res.code == 0, res
     assert res.json()["ok"] is True  # stdout stays one JSON document
     warning = [ln for ln in res.stderr.splitlines() if ln.startswith("warning:")]
@@ -113,19 +113,19 @@ def test_weak_passphrase_from_the_environment_is_a_warning(isolated_home: Path) 
 def test_weak_new_passphrase_from_a_file_is_a_warning(wallet_home: Path, tmp_path: Path) -> None:
     new = tmp_path / "new-pass"
     new.write_text("abc123\n")
-    res = run_cli("passwd", "--new-passphrase-file", str(new))
+    res = run_inproc("passwd", "--new-passphrase-file", str(new))
     assert res.code == 0, res
     assert "warning: the new passphrase is too weak" in res.stderr
     WalletStore(wallet_home / "wallet.cwlt").load("abc123")
 
 
 def test_allow_weak_passphrase_silences_the_warning(isolated_home: Path) -> None:
-    res = run_cli("init", "--allow-weak-passphrase", env={"CREDWALLET_PASSPHRASE": WEAK})
+    res = run_inproc("init", "--allow-weak-passphrase", env={"CREDWALLET_PASSPHRASE": WEAK})
     assert res.code == 0 and "warning" not in res.stderr, res
 
 
 def test_the_test_suites_passphrase_is_not_weak(isolated_home: Path) -> None:
-    res = run_cli("init")
+    res = run_inproc("init")
     assert res.code == 0 and res.stderr == "", res
 
 

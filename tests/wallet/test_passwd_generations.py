@@ -22,7 +22,7 @@ from credwallet.models.entry import Identity
 from credwallet.wallet import fileformat
 from credwallet.wallet.holder import new_wallet
 from credwallet.wallet.store import WalletStore
-from tests.conftest import PASSPHRASE, run_cli
+from tests.conftest import PASSPHRASE, run_inproc
 
 NEW = "a sturdy replacement passphrase"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -54,13 +54,13 @@ def identities(path: Path, pw: str) -> list[str]:
 
 
 def passwd(*args: str, new: str = NEW) -> tuple[int, str]:
-    res = run_cli("passwd", *args, env={"CREDWALLET_NEW_PASSPHRASE": new})
+    res = run_inproc("passwd", *args, env={"CREDWALLET_NEW_PASSPHRASE": new})
     return res.code, res.stderr
 
 
 def test_passwd_reencrypts_the_previous_generation(wallet_home: Path) -> None:
     for addr in ("one@example.org", "two@example.org"):
-        assert run_cli("identity", "add", addr).code == 0
+        assert run_inproc("identity", "add", addr).code == 0
     wallet, bak = wallet_home / "wallet.cwlt", wallet_home / "wallet.cwlt.bak"
     assert identities(bak, PASSPHRASE) == ["one@example.org"]  # the generation before the last
 
@@ -102,7 +102,7 @@ def test_passwd_replaces_a_previous_generation_it_cannot_open(wallet_home: Path,
 
 
 def test_replaced_ciphertext_is_overwritten_but_hard_links_are_left_alone(wallet_home: Path) -> None:
-    assert run_cli("identity", "add", "one@example.org").code == 0
+    assert run_inproc("identity", "add", "one@example.org").code == 0
     wallet, bak = wallet_home / "wallet.cwlt", wallet_home / "wallet.cwlt.bak"
     kept = wallet_home.parent / "my-own-copy.cwlt"
     os.link(bak, kept)  # someone else's name for the old .bak: must keep its content
@@ -127,7 +127,7 @@ def test_stale_temp_files_under_the_old_passphrase_are_removed(wallet_home: Path
 
 def test_wrong_old_passphrase_changes_nothing(wallet_home: Path) -> None:
     before = {p.name: p.read_bytes() for p in wallet_home.iterdir() if p.is_file()}
-    res = run_cli("passwd", env={"CREDWALLET_PASSPHRASE": "not the passphrase at all",
+    res = run_inproc("passwd", env={"CREDWALLET_PASSPHRASE": "not the passphrase at all",
                                  "CREDWALLET_NEW_PASSPHRASE": NEW})
     assert res.code == 4, res
     assert {p.name: p.read_bytes() for p in wallet_home.iterdir() if p.is_file()} == before

@@ -12,7 +12,7 @@ from credwallet.errors import UnsupportedVersion
 from credwallet.wallet import fileformat
 from credwallet.wallet.holder import new_wallet
 from credwallet.wallet.store import PAYLOAD_VERSION, WalletStore
-from tests.conftest import run_cli
+from tests.conftest import run_inproc
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 PW = "correct horse battery staple"
@@ -36,10 +36,10 @@ def test_newer_payload_is_refused_and_left_alone(isolated_home: Path) -> None:
     before = path.read_bytes()
     with pytest.raises(UnsupportedVersion, match="newer credwallet"):
         WalletStore(path).load(PW)
-    res = run_cli("list", "--json")
+    res = run_inproc("list", "--json")
     assert res.code == 4, res
     assert res.json()["error"]["kind"] == "unsupported_version"
-    assert run_cli("identity", "add", "a@b.example").code == 4
+    assert run_inproc("identity", "add", "a@b.example").code == 4
     assert path.read_bytes() == before
 
 
@@ -55,7 +55,7 @@ def test_unknown_fields_survive_a_save(isolated_home: Path) -> None:
     payload = _payload(future_section={"kept": True})
     payload["holder"]["future_key_kind"] = "ed448"  # type: ignore[index]
     _write_payload(path, payload)
-    assert run_cli("identity", "add", "a@b.example", "--json").code == 0
+    assert run_inproc("identity", "add", "a@b.example", "--json").code == 0
     saved = json.loads(fileformat.decrypt_wallet(path.read_bytes(), PW))
     assert saved["future_section"] == {"kept": True}
     assert saved["holder"]["future_key_kind"] == "ed448"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from credwallet.wallet.fileformat import WEAK_ENV
-from tests.conftest import run_cli
+from tests.conftest import run_inproc
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITION = ROOT / "src" / "credwallet" / "wallet" / "fileformat.py"
@@ -51,6 +51,6 @@ def test_a_weak_kdf_wallet_is_refused_without_naming_the_switch(
         wallet_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(WEAK_ENV)  # the wallet was written with the switch; a user has not set it
     for args in (["list"], ["list", "--json"]):
-        res = run_cli(*args)
+        res = run_inproc(*args)
         assert res.code == 4 and "below the safe minimum" in res.stdout + res.stderr, res
         assert WEAK_ENV not in res.stdout + res.stderr and "INSECURE" not in res.stdout + res.stderr
