@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.common import Row, emit_rows, median
@@ -100,7 +101,7 @@ class Wallet:
         return median(walls), max(peaks)
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[[Wallet], list[str]]] = {
     "show": lambda w: ["show", w.some_id, "--json"],
     "list --json": lambda w: ["list", "--json"],
     "list (human)": lambda w: ["list"],

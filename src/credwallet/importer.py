@@ -18,7 +18,7 @@ from credwallet.errors import BadInput, CredwalletError, InputTooLarge, most_ser
 from credwallet.formats import spec
 from credwallet.ingest.describe import view_of
 from credwallet.ingest.sniff import MAX_INPUT_BYTES, Recognised, recognise
-from credwallet.material import IMAGE_PREFIX, KIND_ORDER, Fetched, place_document, rank
+from credwallet.material import IMAGE_PREFIX, KIND_ORDER, Fetched, Probe, place_document, rank
 from credwallet.models.entry import CachedDocument, StoredCredential, WalletData, encode_raw
 from credwallet.models.results import IMPORT_POLICY, CheckName, VerificationResult
 
@@ -98,14 +98,46 @@ def _entry(rec: Recognised, source: str, now: datetime, parent: str | None,
     return entry
 
 
-def _duplicate_of(wallet: WalletData, entry: StoredCredential) -> StoredCredential | None:
-    for existing in wallet.credentials:
-        if existing.id == entry.id:
-            return existing
-        if entry.credential_id and existing.credential_id == entry.credential_id \
-                and existing.format == entry.format and existing.parent_id == entry.parent_id:
-            return existing
-    return None
+class HeldIndex:
+    """Where `_duplicate_of` looks: the first held credential with a wallet id, and the first
+    with a (credential id, format, container) key. Made once per import run and caught up as
+    entries are committed (an import only appends), so a run of n sources does not scan the
+    wallet n times."""
+
+    def __init__(self, creds: list[StoredCredential]) -> None:
+        self.creds = creds
+        self._ids: dict[str, int] = {}
+        self._keys: dict[tuple[str, str, str | None], int] = {}
+        self._count = 0
+
+    def holds_id(self, wallet_id: str) -> bool:
+        self._catch_up()
+        return wallet_id in self._ids
+
+    def duplicate_of(self, entry: StoredCredential) -> StoredCredential | None:
+        self._catch_up()
+        hits = [self._ids.get(entry.id)]
+        if entry.credential_id:
+            hits.append(self._keys.get((entry.credential_id, entry.format, entry.parent_id)))
+        found = [h for h in hits if h is not None]
+        return self.creds[min(found)] if found else None
+
+    def _catch_up(self) -> None:
+        for at in range(self._count, len(self.creds)):
+            c = self.creds[at]
+            self._ids.setdefault(c.id, at)
+            if c.credential_id:
+                self._keys.setdefault((c.credential_id, c.format, c.parent_id), at)
+        self._count = len(self.creds)
+
+
+def _duplicate_of(wallet: WalletData, entry: StoredCredential,
+                  held: HeldIndex | None = None) -> StoredCredential | None:
+    """The held credential `entry` duplicates: the same wallet id, or the same credential id
+    in the same format and container (the first in wallet order)."""
+    if held is None or held.creds is not wallet.credentials or len(held.creds) < held._count:
+        held = HeldIndex(wallet.credentials)
+    return held.duplicate_of(entry)
 
 
 Verifier = Callable[[StoredCredential, WalletData, datetime], VerificationResult]
@@ -128,8 +160,10 @@ def proof_failed(result: VerificationResult) -> str | None:
 
 
 def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_invalid: bool = False,
-                verifier: Verifier | None = None, tags: Sequence[str] = ()) -> ImportItem:
-    """Store one fetched source (and its children) in `wallet`, or change nothing."""
+                verifier: Verifier | None = None, tags: Sequence[str] = (),
+                held: HeldIndex | None = None) -> ImportItem:
+    """Store one fetched source (and its children) in `wallet`, or change nothing.
+    `held`: the run's duplicate lookup (import_all), else one is made for this call."""
     rec = fetched.recognised
     if rec.document is None and rec.hosted_url:
         raise BadInput(f"{fetched.source} only points at {rec.hosted_url}; the hosted assertion "
@@ -142,7 +176,7 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
     top.tags = list(tags)
     item = ImportItem(source=fetched.source, status="imported", id=top.id, format=top.format,
                       name=top.name, warnings=list(fetched.warnings))
-    dup = _duplicate_of(wallet, top)
+    dup = _duplicate_of(wallet, top, held)
     if dup is not None:
         item.status, item.id, item.name = "duplicate", dup.id, dup.name
         item.verification = dup.verification
@@ -165,7 +199,7 @@ def add_fetched(wallet: WalletData, fetched: Fetched, *, now: datetime, keep_inv
         children = kept
     top.children = [c.id for c in children]
     item.children = top.children
-    _commit(wallet, cache, moved, top, children)
+    _commit(wallet, cache, moved, top, children, held)
     return item
 
 
@@ -252,13 +286,15 @@ def _sound_contents(item: ImportItem,
 
 
 def _commit(wallet: WalletData, cache: dict[str, CachedDocument], moved: dict[str, str],
-            top: StoredCredential, children: list[StoredCredential]) -> None:
+            top: StoredCredential, children: list[StoredCredential],
+            held: HeldIndex | None = None) -> None:
     """Apply a staged import to the real wallet (only once everything succeeded)."""
     wallet.cache = cache
-    for cred in wallet.credentials:  # an image that gave its URL to a JSON document
+    for cred in wallet.credentials if moved else ():  # an image that gave its URL to a document
         if cred.image_key in moved:
             cred.image_key = moved[cred.image_key]
-    wallet.credentials.extend([top, *[c for c in children if _duplicate_of(wallet, c) is None]])
+    wallet.credentials.extend([top, *[c for c in children
+                                      if _duplicate_of(wallet, c, held) is None]])
 
 
 def _unsound(result: VerificationResult) -> bool:
@@ -303,36 +339,86 @@ def import_all(wallet: WalletData, sources: Sequence[str], *, now: datetime,
             pending.append((i, load_local(source, stdin)))
         except CredwalletError as exc:
             items[i] = failed_item(source, exc)
-    completed = complete_online(pending, insecure_http=insecure_http, progress=progress,
-                                allow_hosts=allow_hosts, now=now)
     verifier = default_verifier()
+    once = None if verifier is None else VerifyOnce(
+        wallet, now, [p for _i, p in pending if not isinstance(p, str)], verifier)
+    completed = complete_online(pending, insecure_http=insecure_http, progress=progress,
+                                allow_hosts=allow_hosts, now=now,
+                                probe=once.probe if once is not None else None)
+    verifier = once.verify if once is not None else None
+    held = HeldIndex(wallet.credentials)
     for i, outcome in completed:
         if isinstance(outcome, CredwalletError):
             items[i] = failed_item(sources[i], outcome)
             continue
         try:
             items[i] = add_fetched(wallet, outcome, now=now, keep_invalid=keep_invalid,
-                                   verifier=verifier, tags=tags)
+                                   verifier=verifier, tags=tags, held=held)
         except CredwalletError as exc:
             items[i] = failed_item(sources[i], exc)
     return [it for it in items if it is not None]
 
 
+class VerifyOnce:
+    """The fetch layer's probe (what verification asks for, fetch/rounds.py) run as the
+    import's own verification of each local source: the probe's last round, which asked for
+    nothing it did not get, is with the same bytes, material, identities, holder, trust and
+    `now` exactly what `verify_stored` of the staged entry computes, so the import keeps it
+    instead of verifying every credential a second time. Anything else (a URL source, a
+    contained credential, a round that missed something) is verified as before."""
+
+    def __init__(self, wallet: WalletData, now: datetime, local: Sequence[Fetched],
+                 fallback: Verifier) -> None:
+        from credwallet.verify.engine import wallet_trust
+
+        self.now = now
+        self.identities = [i.value for i in wallet.identities]
+        self.holder = wallet.holder.did
+        self.trust = wallet_trust(wallet)
+        self.sources = {id(f.recognised): f.source for f in local}
+        self.fallback = fallback
+        self.done: dict[str, VerificationResult] = {}
+
+    def probe(self, rec: Recognised, material: Any) -> object:
+        from credwallet.verify.engine import verify_bytes
+
+        source = self.sources.get(id(rec))
+        wid = wallet_id_for(rec.raw)
+        result = verify_bytes(rec.raw, now=self.now, material=material, format=rec.format,
+                              identities=self.identities if source is not None else (),
+                              holder_did=self.holder if source is not None else None,
+                              trust=self.trust if source is not None else None,
+                              wallet_id=wid if source is not None else None, source=source)
+        if source is not None and not getattr(material, "missed", True):
+            self.done[wid] = result
+        else:
+            self.done.pop(wid, None)
+        return result
+
+    def verify(self, entry: StoredCredential, staged: WalletData,
+               when: datetime) -> VerificationResult:
+        kept = self.done.pop(entry.id, None) if when == self.now else None
+        if kept is not None and kept.source == entry.source:
+            return kept
+        return self.fallback(entry, staged, when)
+
+
 def complete_online(pending: list[tuple[int, Pending]], *, insecure_http: bool,
                     progress: bool | Any, allow_hosts: Sequence[Any] = (),
-                    now: datetime | None = None,
+                    now: datetime | None = None, probe: Probe | None = None,
                     ) -> list[tuple[int, Fetched | CredwalletError]]:
     """Fetch URL sources and the material (keys, profiles, status lists) every source needs:
     what verification at `now` asks for and does not find (fetch/rounds.py).
 
     `progress`: False, True (no display from the core), or an observer (see fetch.Observer).
+    `probe`: that verification (default: the offline verifier at `now`).
     """
     from credwallet import fetch  # the network layer, loaded only when a command needs it
     from credwallet.fetch.rounds import offline_verification
 
     result: list[tuple[int, Fetched | CredwalletError]] = fetch.complete(
         pending, insecure_http=insecure_http, progress=progress, allow_hosts=allow_hosts,
-        probe=offline_verification(now))
+        probe=probe or offline_verification(now))
     return result
 
 

@@ -39,3 +39,34 @@ def make_console(*, stderr: bool = False, **options: Any) -> Console:
     """A console on stdout (or stderr) that never rewrites or passes through data."""
     options.setdefault("soft_wrap", False)
     return SafeConsole(stderr=stderr, emoji=False, highlight=False, markup=True, **options)
+
+
+# The widest line print_unbroken lays out (a credential field is clipped long before this).
+MAX_LINE = 4_000
+
+
+def _natural_width(console: Console, renderable: RenderableType) -> int:
+    from rich.measure import Measurement
+
+    return Measurement.get(console, console.options.update_width(MAX_LINE), renderable).maximum
+
+
+def fits(console: Console, renderable: RenderableType) -> bool:
+    """`renderable` needs no line broken to fit the console's width."""
+    return _natural_width(console, renderable) <= console.width
+
+
+def print_unbroken(console: Console, renderable: RenderableType) -> None:
+    """Print a tree or panel so that no line is broken inside a word: a URL, a command or a
+    hint stays on one line, whole, to be copied (a narrow terminal wraps the long line for the
+    eye, a pipe gets it as it is). rich would fold it at the console's width, or crop it."""
+    need = _natural_width(console, renderable)
+    width = console.width
+    if need <= width:
+        console.print(renderable)
+        return
+    console.width = need  # print(width=) is capped at the console's width
+    try:
+        console.print(renderable, crop=False)
+    finally:
+        console.width = width

@@ -220,10 +220,11 @@ def _human(creds: list[CredentialRow], now: datetime, total: int | None = None) 
 
     console = stdout_console()
     if not creds and total:
-        console.print(f"No credential matches (the wallet holds {total}).")
+        console.print(f"No credential matches (the wallet holds {total}).", soft_wrap=True)
         return
     if not creds:
-        console.print("The wallet is empty. Add credentials with `credwallet import SOURCE`.")
+        console.print("The wallet is empty. Add credentials with `credwallet import SOURCE`.",
+                      soft_wrap=True)
         return
     title = f"{len(creds)} credential(s)" + (f" of {total}" if total is not None else "")
     if len(creds) > TABLE_ROWS:

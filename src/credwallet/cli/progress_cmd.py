@@ -76,21 +76,24 @@ def register(app: typer.Typer) -> None:
 def render_progress(results: list[PathwayProgress]) -> None:
     from credwallet.cli.clip import clipped as escape
     from credwallet.cli.common import stdout_console
+    from credwallet.cli.console import print_unbroken
 
     console = stdout_console()
     if not results:
         console.print("No pathways yet. Add one with `credwallet pathway add FILE` "
-                      "(examples in examples/pathways/).")
+                      "(examples in examples/pathways/).", soft_wrap=True)
         return
+    # soft_wrap / print_unbroken: URLs and commands are never broken across lines.
     for r in results:
-        console.print(pathway_tree(r))
+        print_unbroken(console, pathway_tree(r))
         if r.next_steps and not r.complete:
             console.print("  [bold]Next steps[/bold]")
             for step in r.next_steps:
-                link = f"\n      [blue]{escape(step.url)}[/blue]" if step.url else ""
-                console.print(f"   • {escape(step.text)}{link}")
+                console.print(f"   • {escape(step.text)}", soft_wrap=True)
+                if step.url:
+                    console.print(f"      [blue]{escape(step.url)}[/blue]", soft_wrap=True)
         for p in r.problems:
-            console.print(f"  [red]problem:[/red] {escape(p)}")
+            console.print(f"  [red]problem:[/red] {escape(p)}", soft_wrap=True)
         console.print()
 
 

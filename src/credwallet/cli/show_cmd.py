@@ -153,4 +153,11 @@ def _human(cred: StoredCredential, view: CredentialView) -> None:
         vnode.add(f"checked at {ver.checked_at.isoformat()}")
         for c in ver.checks[:MAX_SHOWN]:
             vnode.add(f"{c.check}: {c.status} {escape(c.detail)}")
-    stdout_console().print(Panel(tree, expand=False))
+    from credwallet.cli.console import fits, print_unbroken
+
+    console = stdout_console()
+    panel = Panel(tree, expand=False)
+    if fits(console, panel):
+        console.print(panel)
+    else:  # no frame: a line that is wider than the terminal is not broken (a URL, an id)
+        print_unbroken(console, tree)

@@ -33,6 +33,19 @@ from credwallet.models.entry import WalletData
 from credwallet.wallet import fileformat, layout
 
 LOCK_TIMEOUT_S = 30.0
+
+
+def _stderr_notice(pid: int | None) -> None:
+    import sys
+
+    who = f", pid {pid}" if pid else ""
+    sys.stderr.write(f"waiting for another credwallet{who} (it holds the wallet lock)...\n")
+    sys.stderr.flush()
+
+
+# What a process that has to wait for the wallet lock says, at once (stderr: stdout stays one
+# JSON document with --json).
+wait_notice = _stderr_notice
 MAX_WALLET_BYTES = 2 * 1024 * 1024 * 1024
 
 
@@ -55,15 +68,38 @@ class WalletStore:
         self._ensure_dir()
         lock = filelock.FileLock(str(self.lock_path), timeout=timeout, mode=0o600)
         try:
-            lock.acquire()
-        except filelock.Timeout:
-            raise WalletLocked(f"wallet is locked by another process ({self.lock_path})") from None
+            try:
+                lock.acquire(timeout=0)
+            except filelock.Timeout:
+                # Say so at once: a silent wait of up to LOCK_TIMEOUT_S looks like a hang.
+                holder = self._holder_pid()
+                wait_notice(holder)
+                try:
+                    lock.acquire(timeout=timeout)
+                except filelock.Timeout:
+                    who = f"pid {holder}" if holder else "another process"
+                    raise WalletLocked(f"wallet is locked by {who} ({self.lock_path})") from None
         except OSError as exc:
             raise WalletError(f"cannot lock the wallet: {exc.strerror}") from None
+        self._write_holder(str(os.getpid()))
         try:
             yield
         finally:
+            self._write_holder("")
             lock.release()
+
+    def _write_holder(self, text: str) -> None:
+        """The lock file names its holder's pid while held (read by a waiting process)."""
+        with contextlib.suppress(OSError), open(self.lock_path, "r+", encoding="ascii") as fh:
+            fh.write(text)
+            fh.truncate()
+
+    def _holder_pid(self) -> int | None:
+        try:
+            text = self.lock_path.read_text(encoding="ascii", errors="replace").strip()
+        except OSError:
+            return None
+        return int(text) if text.isdigit() and len(text) < 12 else None
 
     # -- reading ---------------------------------------------------------------------------
     def read_bytes(self, path: Path | None = None) -> bytes:
