@@ -183,3 +183,21 @@ def test_identity_name_command(cw: Callable[..., Any]) -> None:
     code, out = cw("identity", "name", "--clear")
     assert code == 0 and out["name"] is None and out["changed"] is True
     assert cw("identity", "list")[1]["holder_name"] is None
+
+
+def test_an_unverified_credential_is_never_under_a_verified_heading(issuer: Issuer) -> None:
+    from tests.export.helpers import add
+
+    wallet = wallet_with(ob3(issuer, name="Good Badge"))
+    add(wallet, ob3(issuer, name="Expired Badge", valid_until="2025-01-01T00:00:00Z",
+                    cred_id="urn:uuid:4d7f0f1e-0001-4f00-9a00-00000000e0e0"), keep_invalid=True)
+    sel = select(wallet, ExportOptions(fmt="html", now=NOW, include_unverified=True))
+    found = [facts(i, sel.scrub, include_identity=False) for i in sel.items]
+    page = render_html(found, sel.items, holder=wallet.holder.did, generated="2026-06-01T12:00:00Z",
+                       progress=None)
+    assert "Verified learning credentials" not in page
+    assert "<h1>The holder's learning credentials</h1>" in page
+    card = page[page.index(">Expired Badge</h3>"):]
+    card = card[:card.index("</article>")]
+    # The reason in plain words; the raw timestamps only in the technical table.
+    assert '<span class="verdict bad">Not verified</span>: It has expired.</p>' in card

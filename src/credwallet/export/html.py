@@ -28,10 +28,6 @@ if TYPE_CHECKING:
 
 CSP = ("default-src 'none'; img-src data:; style-src 'sha256-" + CSS_HASH + "'; "
        "base-uri 'none'; form-action 'none'")
-# A description longer than this is shortened on the card; the whole text is under "Details".
-PREVIEW = 280
-
-
 def e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
@@ -97,7 +93,10 @@ def _verdict_line(fact: dict[str, Any]) -> str:
     v = fact["verification"]
     if not v["verified"]:
         failed = [c for c in v["checks"] if c["status"] == "failed"]
-        why = "; ".join(str(c["detail"]) for c in failed[:2]) or v["summary"]
+        # In plain words where there are some; the raw details are in the technical table.
+        why = " ".join(_PLAIN[c["check"]][1] if c["check"] in _PLAIN and _PLAIN[c["check"]][1]
+                       else f'{c["check"].replace("_", " ")}: {c["detail"]}.'
+                       for c in failed[:2]) or v["summary"]
         return (f'<p class="line"><span class="verdict bad">Not verified</span>: '
                 f"{e(why)}</p>")
     who = _signer_did(fact)
@@ -326,12 +325,11 @@ def _registry_listing(fact: dict[str, Any]) -> str:
 
 
 def _summary(fact: dict[str, Any]) -> str:
-    """The description (shortened when long), skills, where to check it online."""
+    """The description (whole: the card is folded anyway), skills, where to check it online."""
     out = ""
-    desc = " ".join((fact["description"] or "").split())
+    desc = (fact["description"] or "").strip()
     if desc:
-        short = desc if len(desc) <= PREVIEW else desc[:PREVIEW].rsplit(" ", 1)[0] + " …"
-        out += f'<p class="line">{e(short)}</p>'
+        out += f'<p class="line narrative">{e(desc)}</p>'
     if fact["skills"]:
         out += f'<p class="line">Skills: {" · ".join(e(x) for x in fact["skills"])}</p>'
     link = fact.get("verify_link")
@@ -360,12 +358,8 @@ def _detail_rows(fact: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _narratives(fact: dict[str, Any], ach: dict[str, Any]) -> str:
-    """The whole description when the card shortened it, then the achievement's when it says
-    something else."""
+    """The achievement's description when it says something else than the credential's."""
     out = ""
-    desc = fact["description"] or ""
-    if len(" ".join(desc.split())) > PREVIEW:
-        out += f'<h3>Description</h3><p class="narrative">{e(desc)}</p>'
     if ach["description"] and ach["description"] != fact["description"]:
         out += f'<h3>About the achievement</h3><p class="narrative">{e(ach["description"])}</p>'
     return out
@@ -568,6 +562,16 @@ def _intro(facts: list[dict[str, Any]], holder: str | None, holder_name: str | N
     return intro
 
 
+def _heading(facts: Iterable[dict[str, Any]]) -> str:
+    """"Verified" only over credentials that all verified and are all the holder's (#14)."""
+    shown = list(facts)
+    if all(f["issued_to_holder"] and not f["unverified"] for f in shown):
+        return "Verified learning credentials"
+    if all(f["issued_to_holder"] for f in shown):
+        return "The holder's learning credentials"
+    return "Learning credentials"
+
+
 def _details(pairs: list[tuple[dict[str, Any], ExportItem]], anchors: dict[str, str]) -> str:
     """Every credential's details; someone else's never under the "Verified learning
     credentials" heading: each group gets its own section."""
@@ -580,8 +584,8 @@ def _details(pairs: list[tuple[dict[str, Any], ExportItem]], anchors: dict[str, 
                 + "".join(_credential(f, i, anchors) for f, i in mine) + "</section>")
     body = ""
     if mine:
-        body += ('<section aria-labelledby="mine-h"><h2 id="mine-h">Verified learning '
-                 "credentials</h2>" + hint
+        body += ('<section aria-labelledby="mine-h"><h2 id="mine-h">'
+                 f"{e(_heading(f for f, _ in mine))}</h2>" + hint
                  + "".join(_credential(f, i, anchors) for f, i in mine) + "</section>")
     body += ('<section aria-labelledby="others-h"><h2 id="others-h">'
              f"{e(NOT_HOLDER_BADGE)}</h2><p>These credentials name someone else, or no one, "
@@ -597,7 +601,7 @@ def render_html(facts: list[dict[str, Any]], items: list[ExportItem], *, holder:
     name the holder gave (`identity name`), shown as stated by the holder."""
     pairs = list(zip(facts, items, strict=True))
     others = sum(1 for f in facts if not f["issued_to_holder"])
-    title = "Verified learning credentials" if not others else "Learning credentials"
+    title = _heading(facts)
     # Cards are anchored by their place on the page, never by a wallet id.
     anchors = {f["id"]: f"cred-{n}" for n, f in enumerate(facts, 1)}
     names = {f["id"]: f["name"] for f in facts}
