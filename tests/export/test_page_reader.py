@@ -196,7 +196,7 @@ def test_an_unverified_credential_is_never_under_a_verified_heading(issuer: Issu
     page = render_html(found, sel.items, holder=wallet.holder.did, generated="2026-06-01T12:00:00Z",
                        progress=None)
     assert "Verified learning credentials" not in page
-    assert "<h1>The holder's learning credentials</h1>" in page
+    assert "<h1>The holder&#x27;s learning credentials</h1>" in page
     card = page[page.index(">Expired Badge</h3>"):]
     card = card[:card.index("</article>")]
     # The reason in plain words; the raw timestamps only in the technical table.
