@@ -62,19 +62,30 @@ async def derive(fetcher: Fetcher, rec: Recognised, probe: Probe, *,
     wallet's contexts).
     """
     asked: set[Need] = set()
+    images: dict[str, asyncio.Task[None]] = {}
     rounds = 0
-    while rounds < MAX_ROUNDS:
+    while True:
         recording = RecordingMaterial(DictMaterial({**(pinned or {}), **fetcher.out.material}))
         probe(rec, recording)
+        _start_images(fetcher, rec, images)  # beside the next round, not after the last one
         new = [n for n in recording.missed if n not in asked]
-        if not new:
+        if not new or rounds == MAX_ROUNDS:
             break
         asked.update(new)
         rounds += 1
         changed = await asyncio.gather(*(fetcher.need(n) for n in new))
         if not any(changed):
             break  # the same material gives the same answers: nothing more to learn
-    if Kind.IMAGE not in fetcher.s.skip_kinds:
-        badge, images = display_images(rec, fetcher.out.material)
-        await asyncio.gather(*(fetcher.image(u, badge=u == badge) for u in images))
+    await asyncio.gather(*images.values())
     return rounds
+
+
+def _start_images(fetcher: Fetcher, rec: Recognised, started: dict[str, asyncio.Task[None]]
+                  ) -> None:
+    """Start fetching the images the views show with the material so far (display only)."""
+    if Kind.IMAGE in fetcher.s.skip_kinds:
+        return
+    badge, images = display_images(rec, fetcher.out.material)
+    for url in images:
+        if url not in started:
+            started[url] = asyncio.ensure_future(fetcher.image(url, badge=url == badge))
