@@ -17,10 +17,20 @@ from nacl.signing import SigningKey
 from credwallet import fetch
 from credwallet.didkey import ed25519_multikey
 from credwallet.fetch.guard import AllowedHost
-from credwallet.fetch.rounds import MAX_ROUNDS
+from credwallet.fetch.rounds import MAX_ROUNDS, offline_verification
 from credwallet.importer import import_all
 from credwallet.ingest.sniff import recognise
-from credwallet.material import Fetched, Kind, MaterialSource, cached_json
+from credwallet.material import (
+    DictMaterial,
+    EmptyMaterial,
+    Fetched,
+    Kind,
+    MaterialSource,
+    Probe,
+    RecordingMaterial,
+    cached_json,
+)
+from credwallet.models.entry import CachedDocument
 from credwallet.verify import sign_data_integrity
 from tests.fetch.conftest import FAST
 from tests.importing.test_import_sites import NOW, checks, new_wallet
@@ -34,7 +44,7 @@ def _paths(site: IssuerSite, prefix: str) -> list[str]:
     return [p for p, _h in site.requests if p.startswith(prefix)]
 
 
-def _probe_following(kind_of: dict[str, Kind], start: str):  # type: ignore[no-untyped-def]
+def _probe_following(kind_of: dict[str, Kind], start: str) -> Probe:
     """A test-only verifier (a 'family' fetch/ has never heard of): it reads the document at
     `start`, then every URL its `next` names, each through the typed request API with the kind
     `kind_of` gives its path. Nothing on the fetch side knows about it."""
@@ -54,7 +64,7 @@ def _probe_following(kind_of: dict[str, Kind], start: str):  # type: ignore[no-u
     return probe
 
 
-def _derive(site: IssuerSite, probe: Any) -> Fetched:
+def _derive(site: IssuerSite, probe: Probe) -> Fetched:
     rec = recognise(json.dumps({"@context": [VC2], "type": ["VerifiablePresentation"]}).encode())
     # A file source has no endpoint of its own: the loopback site is allowed by --allow-host.
     [(_i, out)] = fetch.complete([(0, Fetched(rec, "probe.json"))], policy=FAST, probe=probe,
@@ -177,3 +187,44 @@ def test_the_real_verifier_follows_a_hostile_controller_chain_one_link_only(
     assert _paths(site, "/t12x/") == ["/t12x/cred.json", "/t12x/key.json", "/t12x/ctl/0"]
     assert checks(item)["proof"] == "passed", item.verification
     assert checks(item)["key_binding"] == "failed", item.verification  # ctl/0 does not list it
+
+
+def test_endorsements_ask_for_their_own_material() -> None:
+    """Nothing on the fetch side names endorsements: verifying them asks for what they need
+    (an OB 3.0 endorsement's key document; an OB 2.0 hosted endorsement and its issuer), so
+    import fetches it."""
+    endorsement = sign_data_integrity({
+        "@context": [VC2, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:0c12c12c-0000-4000-8000-0000000000e1",
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "issuer": "https://endorser.example/profile", "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"id": "urn:uuid:0c12c12c-0000-4000-8000-0000000000c1",
+                              "type": "EndorsementSubject"}},
+        seed=bytes(range(32)), verification_method="https://endorser.example/keys/1",
+        proof_purpose="assertionMethod", created=SIGNED_AT)
+    vc = {"@context": [VC2, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+          "id": "urn:uuid:0c12c12c-0000-4000-8000-0000000000c1",
+          "type": ["VerifiableCredential", "OpenBadgeCredential"], "issuer": "did:example:x",
+          "validFrom": "2025-01-01T00:00:00Z", "endorsement": [endorsement],
+          "credentialSubject": {"id": "did:example:learner", "type": ["AchievementSubject"]}}
+    ob2 = {"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
+           "id": "https://issuer.example/a/1", "issuedOn": "2024-05-01T00:00:00Z",
+           "recipient": {"type": "email", "hashed": False, "identity": "l@example.com"},
+           "verification": {"type": "hosted"}, "endorsement": ["https://endorser.example/e/1"],
+           "badge": {"type": "BadgeClass", "id": "https://issuer.example/b", "name": "B",
+                     "issuer": "https://issuer.example/i"}}
+    asked: dict[str, list[tuple[str, str]]] = {}
+    for name, doc in (("vc", vc), ("ob2", ob2)):
+        recording = RecordingMaterial(EmptyMaterial())
+        offline_verification(NOW)(recognise(json.dumps(doc).encode()), recording)
+        asked[name] = [(n.url, n.kind.value) for n in recording.missed]
+    assert ("https://endorser.example/keys/1", "key") in asked["vc"]
+    assert ("https://endorser.example/e/1", "endorsement") in asked["ob2"]
+    held = CachedDocument.make("https://endorser.example/e/1", "endorsement", json.dumps({
+        "@context": "https://w3id.org/openbadges/v2", "type": "Endorsement",
+        "id": "https://endorser.example/e/1", "issuer": "https://endorser.example/me",
+        "verification": {"type": "hosted"}}).encode(), NOW)
+    recording = RecordingMaterial(DictMaterial({held.url: held}))
+    offline_verification(NOW)(recognise(json.dumps(ob2).encode()), recording)
+    assert ("https://endorser.example/me", Kind.ISSUER) in [(n.url, n.kind)
+                                                            for n in recording.missed]
