@@ -197,16 +197,51 @@ def verify_wallet(wallet: WalletData, refs: Sequence[str], *, all_: bool, now: d
     the others are still verified. Many credentials are verified in a process pool.
 
     A container's nested results name the stored credentials they are (`extra.wallet_id`), so
-    a renderer can show a CLR's courses once, inside it. Each contained credential is still
-    verified on its own as well: a nested result lacks what only a top-level verification
-    adds (the endorsements), and its own result is what the wallet stores for it."""
+    a renderer can show a CLR's courses once, inside it. A contained credential whose container
+    is verified in the same run is not verified again: its own result (what the wallet stores
+    for it) is the container's nested result for it, given what only a top-level verification
+    adds (the issuer's trust, the endorsements; `_from_container`)."""
     creds = _selected(wallet, refs, all_)
-    done = _verify_each(wallet, creds, now=now, require_trusted=require_trusted,
-                        progress=progress)
+    selected = {c.id for c in creds}
+    inside = {c.id for c in creds if c.parent_id is not None and c.parent_id in selected}
+    done = _verify_each(wallet, [c for c in creds if c.id not in inside], now=now,
+                        require_trusted=require_trusted, progress=progress)
     by_wallet_id = {c.id: c for c in wallet.credentials}
     for c in creds:
+        if c.id in inside:  # in wallet order: a container before what it contains
+            parent = done.get(c.parent_id or "")
+            own = _from_container(c, parent, wallet, now, require_trusted) if parent else None
+            done[c.id] = own if own is not None else _verify_each(
+                wallet, [c], now=now, require_trusted=require_trusted, progress=None)[c.id]
         _label_nested(c, done[c.id], by_wallet_id)
     return [done[c.id] for c in creds]
+
+
+def _from_container(cred: StoredCredential, container: VerificationResult, wallet: WalletData,
+                    now: datetime, require_trusted: bool) -> VerificationResult | None:
+    """`cred`'s result taken from its container's nested result for it: the same checks of the
+    same bytes at the same time, plus what verify_bytes adds to a top-level result (annotate:
+    issuer trust, endorsements). None when there is none to take (then it is verified)."""
+    from credwallet.ingest.sniff import recognise
+    from credwallet.verify import DictMaterial, verify_bytes
+    from credwallet.verify.endorsement import annotate
+    from credwallet.verify.engine import wallet_trust
+
+    nested = next((n for n in container.nested if n.extra.get("wallet_id") == cred.id), None)
+    if nested is None:
+        return None
+    try:
+        rec = recognise(cred.raw_bytes(), cred.source)
+    except (BadInput, DamagedEntry):
+        return None  # verified on its own, which reports it as it should
+    result = nested.model_copy(deep=True, update={"id": cred.id, "source": cred.source,
+                                                  "format": cred.format})
+    result.extra.pop("wallet_id", None)
+    mine = [*(i.value for i in wallet.identities), wallet.holder.did]
+    annotate(result, rec, now=now, material=DictMaterial(wallet.cache),
+             trust=wallet_trust(wallet, require_trusted=require_trusted), identities=mine,
+             verify=verify_bytes)
+    return result
 
 
 def _label_nested(cred: StoredCredential, result: VerificationResult,

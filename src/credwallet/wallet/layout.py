@@ -102,8 +102,10 @@ class LaidOut:
             pass
         # A stand-in that keeps the row's summary, refuses to give bytes, and is written back
         # exactly as stored.
+        # raw_encoding base64: readers that take utf-8 text as it is go through raw_bytes().
         stand_in = StoredCredential.model_construct(
-            id=row.id, format=row.format, raw="", source="", imported_at=row.imported_at,
+            id=row.id, format=row.format, raw="", raw_encoding="base64", source="",
+            imported_at=row.imported_at,
             name=row.name, credential_id=row.credential_id, issuer_id=row.issuer_id,
             issuer_name=row.issuer_name, issued=row.issued, expires=row.expires,
             parent_id=row.parent_id, tags=list(row.tags))
@@ -146,6 +148,7 @@ class LaidOut:
             except (ValidationError, ValueError):
                 pass
         stand_in = CachedDocument.model_construct(url=key, kind="unknown", sha256="",
+                                                  body_encoding="base64",
                                                   fetched_at=datetime.fromtimestamp(0, UTC))
         stand_in._damage = _damage(f"cached document {key[:200]!r}")
         stand_in._stored_text = line  # the whole line, key included
