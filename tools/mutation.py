@@ -147,9 +147,10 @@ def scratch_copy(dest: Path, target: str, worktree: bool) -> None:
         ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".hypothesis", "node_modules")
         shutil.copytree(REPO / "src", dest / "src", ignore=ignore)
         shutil.copytree(REPO / "tests", dest / "tests", ignore=ignore)
+        shutil.copytree(REPO / "tools", dest / "tools", ignore=ignore)
     else:
         # The committed state: other people's unfinished edits in the tree cannot break the run.
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD", "src", "tests"],
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD", "src", "tests", "tools"],
                                  capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     modules = REPO / "tests/interop/node_modules"  # installed by tests/interop/setup.sh, not in git
@@ -161,6 +162,10 @@ def scratch_copy(dest: Path, target: str, worktree: bool) -> None:
         'source_paths = ["src"]\n'
         f'only_mutate = ["{target}"]\n'
         f"pytest_add_cli_args_test_selection = {json.dumps(list(TEST_DIRS))}\n"
+        # mutmut traces tests in its own process: no xdist workers (addopts has -n auto).
+        'pytest_add_cli_args = ["-n", "0"]\n'
+        # tests/verify/test_agreement_corpus.py loads tools/agreement.py.
+        'also_copy = ["tools"]\n'
     )
     (dest / "pyproject.toml").write_text(config, encoding="utf-8")
 
