@@ -267,17 +267,17 @@ def _stream(creds: list[CredentialRow], now: datetime, title: str, width: int,
     import sys
     from collections.abc import Iterator
 
-    from credwallet.cli.clip import clip
     from credwallet.cli.textsafe import plain
 
     wide = width >= NARROW
-    rest = max(width - (12 + 2 + 10 + 2 + 10 + 2) * wide - 10, 30)
-    name_w = rest * 3 // 7 if wide else rest
+    # Fixed columns, each field cut to its width with …, so no line is ever wrapped.
+    rest = max(width - (12 + 10 + 10) - 5 * 2, 30) if wide else max(width - 8 - 10 - 2 * 2, 20)
+    name_w, issuer_w = (rest * 3 // 7, rest * 2 // 7) if wide else (rest, 0)
+    verdict_w = rest - name_w - issuer_w if wide else 10
 
     def lines() -> Iterator[str]:
         yield title
         if wide:
-            issuer_w = rest * 2 // 7
             yield "  ".join((_fit("id", 12), _fit("name", name_w), _fit("issuer", issuer_w),
                              _fit("issued", 10), _fit("expires", 10), "last verification"))
         else:
@@ -292,9 +292,10 @@ def _stream(creds: list[CredentialRow], now: datetime, title: str, width: int,
                                       issuer_w),
                                  _fit(plain((c.issued or "")[:10], oneline=True), 10),
                                  _fit(plain((c.expires or "")[:10], oneline=True), 10),
-                                 plain(clip(_verdict(c, now)), oneline=True)))
+                                 _fit(plain(_verdict(c, now), oneline=True), verdict_w).rstrip()))
             else:
-                yield "  ".join((c.id[:8].ljust(8), _fit(name, name_w), _word(c, now)))
+                yield "  ".join((c.id[:8].ljust(8), _fit(name, name_w),
+                                 _word(c, now)[:verdict_w]))
 
     if terminal:
         import pydoc
