@@ -16,13 +16,15 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from credwallet.errors import BadInput
 from credwallet.ingest.jsonutil import loads
+from credwallet.ingest.sniff import Recognised
+from credwallet.material import MaterialSource
 from credwallet.models.results import Check, CheckName
 
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError,
@@ -146,25 +148,48 @@ class Gathered:
     material: dict[str, Any]  # url -> CachedDocument
     fetched: list[dict[str, Any]]  # url, kind, status, fetched_at: reported with the result
     problems: list[str]  # what could not be fetched (verification then says what it lacks)
+    # `verify`'s result over exactly `material`, when the last round computed it (else None)
+    result: Any = None
 
 
 def gather_online(data: bytes, name: str, *, insecure_http: bool = False,
-                  allow_hosts: Sequence[Any] = (), now: datetime | None = None) -> Gathered:
+                  allow_hosts: Sequence[Any] = (), now: datetime | None = None,
+                  verify: Callable[[MaterialSource], Any] | None = None) -> Gathered:
     """Fetch what verifying `data` at `now` asks for and does not find (DID and key
     documents, status lists, hosted copies: fetch/rounds.py) under the network rules of
-    `fetch/` (SSRF guard, limits)."""
+    `fetch/` (SSRF guard, limits).
+
+    `verify(material)`: the caller's own verification of `data`. It serves as the rounds'
+    probe, and its result over the final material is returned, so the file is not verified
+    once more (a legacy baked image, whose assertion is fetched first, runs the default probe).
+    """
     from credwallet import fetch
     from credwallet.fetch.rounds import offline_verification
     from credwallet.ingest.sniff import recognise
-    from credwallet.material import Fetched, as_of
+    from credwallet.material import DictMaterial, Fetched, RecordingMaterial, as_of
 
     rec = recognise(data, name)
+    default = offline_verification(now)
+    last: list[tuple[MaterialSource, Any]] = []
+
+    def probe(seen: Recognised, material: MaterialSource) -> object:
+        if verify is None or seen.raw != rec.raw:
+            return default(seen, material)
+        last[:] = [(material, verify(material))]
+        return last[0][1]
+
     [(_i, outcome)] = fetch.complete([(0, Fetched(rec, name))], insecure_http=insecure_http,
-                                     allow_hosts=allow_hosts, probe=offline_verification(now))
+                                     allow_hosts=allow_hosts, probe=probe)
     if not isinstance(outcome, Fetched):
         return Gathered({}, [], [outcome.message])
     fetched = [
         {"url": url, "kind": doc.kind, "status": doc.http_status, "fetched_at": as_of(doc)}
         for url, doc in sorted(outcome.material.items())
     ]
-    return Gathered(dict(outcome.material), fetched, [*outcome.warnings, *outcome.network_errors])
+    result = None
+    if last and isinstance(seen_by := last[0][0], RecordingMaterial) and \
+            isinstance(seen_by.inner, DictMaterial) and \
+            seen_by.inner.same_as(DictMaterial(outcome.material)):
+        result = last[0][1]
+    return Gathered(dict(outcome.material), fetched, [*outcome.warnings, *outcome.network_errors],
+                    result)

@@ -363,18 +363,22 @@ def _check_file(path: str, now: datetime, trust: TrustPolicy | None, *, offline:
                 challenge: str | None, domain: str | None,
                 allow_hosts: Sequence[Any]) -> tuple[VerificationResult, int]:
     from credwallet.artifact import gather_online, open_artifact
-    from credwallet.verify import DictMaterial, EmptyMaterial, verify_bytes
+    from credwallet.verify import DictMaterial, EmptyMaterial, MaterialSource, verify_bytes
 
     raw = _read_file(path)
     if isinstance(raw, BadInput):
         return unreadable(raw, now, source=path), raw.exit_code
     try:
         opened = open_artifact(raw, path)
-        gathered = None if offline else gather_online(opened.data, path, now=now,
+
+        def verify(material: MaterialSource) -> VerificationResult:
+            return verify_bytes(opened.data, now=now, material=material, source=path,
+                                trust=trust, challenge=challenge, domain=domain)
+
+        gathered = None if offline else gather_online(opened.data, path, now=now, verify=verify,
                                                       allow_hosts=list(allow_hosts))
-        material = DictMaterial(gathered.material) if gathered else EmptyMaterial()
-        result = verify_bytes(opened.data, now=now, material=material, source=path, trust=trust,
-                              challenge=challenge, domain=domain)
+        result = gathered.result if gathered and gathered.result is not None else verify(
+            DictMaterial(gathered.material) if gathered else EmptyMaterial())
     except BadInput as exc:
         return unreadable(exc, now, source=path), exc.exit_code
     if opened.checks:

@@ -113,6 +113,10 @@ class DictMaterial:
     def add(self, doc: CachedDocument) -> None:
         self._docs[doc.url] = doc
 
+    def same_as(self, other: DictMaterial) -> bool:
+        """Every URL answers with the same document in both."""
+        return self._docs == other._docs
+
 
 class EmptyMaterial:
     def get(self, url: str) -> CachedDocument | None:

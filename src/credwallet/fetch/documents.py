@@ -34,7 +34,16 @@ from credwallet.fetch.client import (
 from credwallet.fetch.guard import Origin
 from credwallet.ingest.jsonutil import loads
 from credwallet.ingest.sniff import recognise_jws
-from credwallet.material import IMAGE_PREFIX, Accept, Kind, Need, place_document, rank, rule
+from credwallet.material import (
+    IMAGE_PREFIX,
+    Accept,
+    Kind,
+    Need,
+    Rule,
+    place_document,
+    rank,
+    rule,
+)
 from credwallet.models.entry import CachedDocument
 
 IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif", "image/webp")
@@ -139,11 +148,8 @@ class Fetcher:
         how = rule(kind)
         image = how.accept is Accept.IMAGE
         policy = self.s.client.policy
-        fetch_url = url
         try:
-            if how.loopback_http and url.startswith("https://") and \
-                    await self.s.client.guard.is_loopback(url):
-                fetch_url = "http://" + url.removeprefix("https://")
+            fetch_url = await self._where(url, how)
             resp = await self.s.get(fetch_url, self.origin, accept=ACCEPT_HEADERS[how.accept],
                                     max_bytes=policy.max_image_bytes if image else
                                     policy.max_document_bytes,
@@ -152,13 +158,8 @@ class Fetcher:
             self._failed(f"{kind} {url}", exc)
             return False
         self.out.warnings += [w for w in resp.warnings if w not in self.out.warnings]
-        if image and not _is_image(resp):
-            self.out.warnings.append(f"image {url} is not an image ({resp.media_type}); not kept")
+        if not self._usable(resp, kind, url):
             return False
-        if not image and resp.status == 200:
-            problem = _unusable(resp.body, how.accept, f"{kind} {url}")
-            if problem:
-                self.out.warnings.append(f"{kind} {url} cached but unusable: {problem}")
         final = resp.final_url if resp.final_url != fetch_url else None
         doc = CachedDocument.make(url, kind.value, resp.body, resp.fetched_at,
                                   media_type=resp.media_type, http_status=resp.status,
@@ -170,6 +171,28 @@ class Fetcher:
             self.out.warnings.append(
                 f"{kind} {url} is not bundled with credwallet: cached from the network "
                 f"and pinned (sha256 {doc.sha256[:16]}...)")
+        return True
+
+    async def _where(self, url: str, how: Rule) -> str:
+        """The URL to ask: did:web implies https, but a loopback host is asked over http."""
+        if how.loopback_http and url.startswith("https://") and \
+                await self.s.client.guard.is_loopback(url):
+            return "http://" + url.removeprefix("https://")
+        return url
+
+    def _usable(self, resp: Response, kind: Kind, url: str) -> bool:
+        """False for an image that is not one (not kept); a JSON kind whose body is unusable is
+        kept (verification says what it lacks) with a warning."""
+        accept = rule(kind).accept
+        if accept is Accept.IMAGE:
+            if not _is_image(resp):
+                self.out.warnings.append(f"image {url} is not an image ({resp.media_type}); "
+                                         "not kept")
+                return False
+            return True
+        problem = _unusable(resp.body, accept, f"{kind} {url}") if resp.status == 200 else None
+        if problem:
+            self.out.warnings.append(f"{kind} {url} cached but unusable: {problem}")
         return True
 
     def add_response(self, url: str, kind: Kind, resp: Response) -> None:
