@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,7 +29,7 @@ from credwallet.fetch.guard import AllowedHost, Origin, Resolver
 from credwallet.fetch.policy import FetchPolicy
 from credwallet.fetch.rounds import derive, offline_verification
 from credwallet.ingest.sniff import as_list, recognise
-from credwallet.material import Kind, Probe, as_of, json_of, place_document, rule
+from credwallet.material import Kind, MaterialSource, Probe, as_of, json_of, place_document, rule
 from credwallet.models.entry import CachedDocument, StoredCredential, WalletData
 from credwallet.models.results import VerificationResult
 
@@ -89,7 +89,7 @@ def refresh_wallet(wallet: WalletData, creds: Sequence[StoredCredential], *, now
                    resolver: Resolver | None = None,
                    allow_hosts: Sequence[AllowedHost] = ()) -> list[RefreshItem]:
     """Refresh `creds` (entries of `wallet`) in place; one RefreshItem each, in order."""
-    pinned = {u: d for u, d in wallet.cache.items() if d.kind in NEVER_REFETCHED}
+    pinned = _Pinned(wallet.cache)
     gathered = asyncio.run(_gather_all(list(creds), insecure_http=insecure_http,
                                        observer=progress, policy=policy, transport=transport,
                                        resolver=resolver, allow_hosts=allow_hosts,
@@ -106,7 +106,7 @@ def refresh_wallet(wallet: WalletData, creds: Sequence[StoredCredential], *, now
 async def _gather_all(creds: list[StoredCredential], *, insecure_http: bool, observer: Any,
                       policy: FetchPolicy | None, transport: httpx.AsyncBaseTransport | None,
                       resolver: Resolver | None, allow_hosts: Sequence[AllowedHost],
-                      probe: Probe, pinned: dict[str, CachedDocument],
+                      probe: Probe, pinned: MaterialSource,
                       ) -> list[Gathered | CredwalletError]:
     async with Client(policy, insecure_http=insecure_http, transport=transport,
                       resolver=resolver, allow_hosts=allow_hosts) as client:
@@ -131,6 +131,17 @@ async def _gather_all(creds: list[StoredCredential], *, insecure_http: bool, obs
         finally:
             if observer is not None:
                 observer.finish()
+
+
+class _Pinned:
+    """The wallet's copies of what refresh never fetches again (contexts), read when asked."""
+
+    def __init__(self, cache: Mapping[str, CachedDocument]) -> None:
+        self.cache = cache
+
+    def get(self, url: str) -> CachedDocument | None:
+        doc = self.cache.get(url)
+        return doc if doc is not None and doc.kind in NEVER_REFETCHED else None
 
 
 def _apply(wallet: WalletData, cred: StoredCredential, got: Gathered | CredwalletError,

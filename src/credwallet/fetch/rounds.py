@@ -23,7 +23,6 @@ the credential show (`material.display_images`) are fetched.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from credwallet.fetch.documents import Fetcher
@@ -54,8 +53,18 @@ def offline_verification(now: datetime | None = None) -> Probe:
     return probe
 
 
+class _Over:
+    """`top` first, then `below` (refresh: fresh copies over the pinned ones)."""
+
+    def __init__(self, top: MaterialSource, below: MaterialSource) -> None:
+        self.top, self.below = top, below
+
+    def get(self, url: str) -> CachedDocument | None:
+        return self.top.get(url) or self.below.get(url)
+
+
 async def derive(fetcher: Fetcher, rec: Recognised, probe: Probe, *,
-                 pinned: Mapping[str, CachedDocument] | None = None) -> int:
+                 pinned: MaterialSource | None = None) -> int:
     """Fetch what verifying `rec` asks for, round by round; the number of rounds that fetched.
 
     `pinned`: documents verification may read that are never fetched again (refresh: the
@@ -65,7 +74,8 @@ async def derive(fetcher: Fetcher, rec: Recognised, probe: Probe, *,
     images: dict[str, asyncio.Task[None]] = {}
     rounds = 0
     while True:
-        recording = RecordingMaterial(DictMaterial({**(pinned or {}), **fetcher.out.material}))
+        fresh = DictMaterial(fetcher.out.material)
+        recording = RecordingMaterial(fresh if pinned is None else _Over(fresh, pinned))
         probe(rec, recording)
         _start_images(fetcher, rec, images)  # beside the next round, not after the last one
         new = [n for n in recording.missed if n not in asked]
