@@ -69,7 +69,8 @@ def _run(tmp_path: Path, *, ci: bool, workers: str) -> dict[str, str]:
     return outcomes
 
 
-@pytest.mark.parametrize("workers", ["0", "2"])
+# "-n 1" is enough for the xdist path: the report crosses from a worker process either way.
+@pytest.mark.parametrize("workers", ["0", "1"])
 def test_a_skipped_interop_or_browser_test_fails_under_ci(tmp_path: Path, workers: str) -> None:
     outcomes = _run(tmp_path, ci=True, workers=workers)
     assert outcomes["test_skips_in_its_body"] == "failed", outcomes
@@ -82,5 +83,5 @@ def test_a_skipped_interop_or_browser_test_fails_under_ci(tmp_path: Path, worker
 
 
 def test_the_same_skips_are_skips_elsewhere(tmp_path: Path) -> None:
-    outcomes = _run(tmp_path, ci=False, workers="2")
+    outcomes = _run(tmp_path, ci=False, workers="0")
     assert set(outcomes.values()) == {"skipped"} and len(outcomes) == 3, outcomes
