@@ -254,6 +254,8 @@ def _human(creds: list[CredentialRow], now: datetime, total: int | None = None) 
 
 def _fit(text: str, width: int) -> str:
     """`text` on one line in exactly `width` terminal cells: cut with … or padded."""
+    if text.isascii():  # one cell per character (controls were replaced already)
+        return text[:width - 1] + "…" if len(text) > width else text.ljust(width)
     from rich.cells import cell_len, set_cell_size
 
     if cell_len(text) > width:

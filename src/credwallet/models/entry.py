@@ -197,6 +197,8 @@ class EntrySource(Protocol):
 
     def rows(self) -> list[CredentialRow]: ...
 
+    def ids(self) -> list[tuple[str, str | None]]: ...
+
     def credential_at(self, index: int) -> StoredCredential: ...
 
     def credentials(self) -> list[StoredCredential]: ...
@@ -208,6 +210,8 @@ class EntrySource(Protocol):
     def cache(self) -> dict[str, CachedDocument]: ...
 
     def views(self) -> dict[str, Any]: ...
+
+    def views_json(self) -> bytes: ...
 
     def cache_digests(self) -> dict[str, str]: ...
 
@@ -292,9 +296,10 @@ class WalletData(BaseModel):
             return self._source.credential_at(index)
         return self.credentials[index]
 
-    def stored_views(self) -> dict[str, Any]:
-        """The derived credential views stored with the payload (credwallet.wallet.views)."""
-        return self._source.views() if self._source is not None else {}
+    def stored_views_json(self) -> bytes:
+        """The derived credential views stored with the payload, as JSON text (b"" when there
+        are none; credwallet.wallet.views reads them)."""
+        return self._source.views_json() if self._source is not None else b""
 
     def cache_digests(self) -> dict[str, str]:
         """Cache key -> SHA-256 of the document's body, without reading unread documents."""
@@ -311,28 +316,20 @@ class WalletData(BaseModel):
     def find(self, ref: str) -> StoredCredential:
         """Wallet id or any unique prefix of it (also the credential's own id)."""
         if self.lazy("credentials") and self._source is not None:
-            return self._source.credential_at(_match(self._source.rows(), ref))
+            return self._source.credential_at(_match(self._source.ids(), ref))
         creds = self.credentials
-        return creds[_match(creds, ref)]
+        return creds[_match([(c.id, c.credential_id) for c in creds], ref)]
 
 
-class _Identified(Protocol):
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def credential_id(self) -> str | None: ...
-
-
-def _match(rows: Sequence[_Identified], ref: str) -> int:
-    """The position `find` picks: an exact wallet id or credential id, else the one wallet id
-    that starts with `ref`."""
+def _match(ids: Sequence[tuple[str, str | None]], ref: str) -> int:
+    """The position `find` picks among (wallet id, credential id) pairs: an exact wallet id or
+    credential id, else the one wallet id that starts with `ref`."""
     from credwallet.errors import NotFound, UsageError
 
-    for i, r in enumerate(rows):
-        if r.id == ref or r.credential_id == ref:
+    for i, (wid, cid) in enumerate(ids):
+        if ref in (wid, cid):
             return i
-    hits = [i for i, r in enumerate(rows) if r.id.startswith(ref)] if ref else []
+    hits = [i for i, (wid, _cid) in enumerate(ids) if wid.startswith(ref)] if ref else []
     if not hits:
         raise NotFound(f"no credential with id {ref!r}", hint="see `credwallet list`")
     if len(hits) > 1:

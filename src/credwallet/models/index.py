@@ -5,7 +5,7 @@ need, kept in payload version 2's index so they never parse or validate the entr
 A row is derived from its entry only (`CredentialRow.of`); writers rewrite it whenever the entry
 changes. Its verification is a projection of the entry's: every check that is not `passed` or
 `skipped` (what the status word and the verdict text are made of), and `issuer_trust` (which
-lets a pathway rule match an issuer by name).
+lets a pathway rule trust an issuer); details only of failed checks.
 """
 
 from __future__ import annotations
@@ -58,12 +58,15 @@ class CredentialRow(BaseModel):
 
 
 def project(result: VerificationResult | None) -> VerificationResult | None:
+    """The checks a row keeps: failed ones with their detail (the status word's reason),
+    warnings by name (the verdict text), `issuer_trust` when it passed (a pathway's trust)."""
     if result is None:
         return None
-    return VerificationResult(
-        verified=result.verified, checked_at=result.checked_at,
-        checks=[c for c in result.checks
-                if c.status not in ("passed", "skipped") or c.check in _KEPT_PASSED])
+    kept = [c if c.status == "failed" else c.but(detail="") for c in result.checks
+            if c.status in ("failed", "warning") or (c.check in _KEPT_PASSED
+                                                      and c.status == "passed")]
+    return VerificationResult(verified=result.verified, checked_at=result.checked_at,
+                              checks=kept)
 
 
 class PayloadIndex(BaseModel):

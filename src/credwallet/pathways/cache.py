@@ -32,28 +32,24 @@ def _held(row: CredentialRow, view: CredentialView, now: datetime) -> HeldCreden
 
 
 def held_from_rows(data: WalletData, now: datetime) -> list[HeldCredential]:
-    from credwallet.wallet.views import (
-        DERIVATION,
-        counts_for_pathways,
-        derive,
-        valid_entry,
-        view_from_stored,
-    )
+    from credwallet.wallet.views import counts_for_pathways, derive, read_views, valid_entry
 
-    stored = data.stored_views()
-    entries = stored.get("entries") if stored.get("derivation") == DERIVATION else None
-    entries = entries if isinstance(entries, dict) else {}
+    stored = read_views(data.stored_views_json())
     cache: Mapping[str, CachedDocument] = data.cache_lookup()
     cache_sha = data.cache_digests()
     out = []
     for at, row in enumerate(data.rows()):
         if not counts_for_pathways(row):
             continue
-        entry = entries.get(row.id)
-        if not valid_entry(entry, row, cache_sha):
-            entry = derive(data.credential_at(at), cache, cache_sha)
-        if entry is not None:
-            out.append(_held(row, view_from_stored(entry["view"]), now))
+        entry = stored.get(row.id)
+        if entry is not None and valid_entry(entry, row, cache_sha):
+            view = entry.view
+        else:
+            derived = derive(data.credential_at(at), cache, cache_sha)
+            if derived is None:
+                continue
+            view = CredentialView.model_validate(derived["view"])
+        out.append(_held(row, view, now))
     return out
 
 

@@ -187,11 +187,17 @@ def decrypt_wallet(data: bytes, passphrase: str) -> bytes:
 
 def decrypt_with_key(data: bytes, key: bytes) -> bytes:
     """Decrypt with an already derived key (the caller parsed the header and ran the KDF)."""
+    _params, _salt, nonce, aad, ciphertext = parse_header(data)
+    return decrypt_parts(ciphertext, aad, nonce, key)
+
+
+def decrypt_parts(ciphertext: bytes, aad: bytes, nonce: bytes, key: bytes) -> bytes:
+    """Decrypt what parse_header returned (a caller that drops the file's bytes first)."""
     from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_decrypt
     from nacl.exceptions import CryptoError
 
-    _params, _salt, nonce, aad, ciphertext = parse_header(data)
     try:
-        return bytes(crypto_aead_xchacha20poly1305_ietf_decrypt(ciphertext, aad, nonce, key))
+        plaintext = crypto_aead_xchacha20poly1305_ietf_decrypt(ciphertext, aad, nonce, key)
     except CryptoError:
         raise DecryptionFailed() from None
+    return plaintext if type(plaintext) is bytes else bytes(plaintext)

@@ -51,10 +51,11 @@ def _damage(what: str) -> str:
 class LaidOut:
     """The entries of a version 2 payload, read one by one when used (models.entry.EntrySource)."""
 
-    def __init__(self, data: bytes, index: PayloadIndex, views: tuple[int, int],
+    def __init__(self, data: bytes, index: _RawIndex, views: tuple[int, int],
                  creds: list[tuple[int, int]], cache: list[tuple[int, int]]) -> None:
         self.data = data
-        self.index = index
+        self._raw_index = index
+        self._index: PayloadIndex | None = None
         self._views_span = views
         self._cred_spans = creds
         self._cache_spans = cache
@@ -63,6 +64,21 @@ class LaidOut:
         self._creds: dict[int, StoredCredential] = {}
         self._docs: dict[int, CachedDocument] = {}
         self.origin: dict[int, int] = {}  # id() of a credential read here -> its position
+
+    @property
+    def index(self) -> PayloadIndex:
+        """The index as models, validated on first use (`list`, progress, a save); `show`
+        and `find` do with the plain parse."""
+        if self._index is None:
+            try:
+                self._index = PayloadIndex.model_validate(self._raw_index.data)
+            except ValidationError:
+                raise WalletCorrupted("wallet payload index does not match the expected "
+                                      "structure") from None
+        return self._index
+
+    def ids(self) -> list[tuple[str, str | None]]:
+        return self._raw_index.ids
 
     # -- lines ---------------------------------------------------------------------------------
     def _line(self, span: tuple[int, int]) -> bytes:
@@ -79,6 +95,10 @@ class LaidOut:
         # A derived cache: a damaged one is rebuilt, never an error.
         return views_of(self.data)
 
+    def views_json(self) -> bytes:
+        start, end = self._views_span
+        return self.data[start + len(_VIEWS):end - 1]
+
     # -- EntrySource ---------------------------------------------------------------------------
     def rows(self) -> list[CredentialRow]:
         return self.index.credentials
@@ -92,14 +112,14 @@ class LaidOut:
         return cred
 
     def _read_credential(self, at: int) -> StoredCredential:
-        row = self.index.credentials[at]
         line = self.credential_line(at)
         try:
             cred = StoredCredential.model_validate_json(line)
-            if cred.id == row.id:
+            if cred.id == self._raw_index.ids[at][0]:
                 return cred
         except (ValidationError, ValueError):
             pass
+        row = self.index.credentials[at]
         # A stand-in that keeps the row's summary, refuses to give bytes, and is written back
         # exactly as stored.
         # raw_encoding base64: readers that take utf-8 text as it is go through raw_bytes().
@@ -127,7 +147,7 @@ class LaidOut:
         return self._keys
 
     def cache_digests(self) -> dict[str, str]:
-        return dict(self.index.cache)
+        return dict(self._raw_index.cache)
 
     def cache_doc(self, key: str) -> CachedDocument | None:
         at = self._key_at.get(key)
@@ -164,6 +184,30 @@ class LaidOut:
 
 
 # -- reading ------------------------------------------------------------------------------------
+
+class _RawIndex:
+    """`index` parsed as plain JSON: enough to find entries (ids, cache keys) without making
+    10,000 row models; the rows are validated when first asked for (LaidOut.index)."""
+
+    def __init__(self, data: dict[str, Any], ids: list[tuple[str, str | None]],
+                 cache: list[tuple[str, str]]) -> None:
+        self.data, self.ids, self.cache = data, ids, cache
+
+    @classmethod
+    def parse(cls, text: bytes) -> _RawIndex:
+        try:
+            data = json.loads(text)
+            rows, cache = data["credentials"], data["cache"]
+            ids = [(r["id"], r.get("credential_id")) for r in rows]
+            pairs = [(k, sha) for k, sha in cache]
+        except (ValueError, RecursionError, TypeError, KeyError, AttributeError):
+            raise WalletCorrupted("wallet payload index does not match the expected "
+                                  "structure") from None
+        if not all(isinstance(i, str) and (c is None or isinstance(c, str)) for i, c in ids) \
+                or not all(isinstance(k, str) and isinstance(h, str) for k, h in pairs):
+            raise WalletCorrupted("wallet payload index does not match the expected structure")
+        return cls(data, ids, pairs)
+
 
 def _spans(data: bytes, start: int, count: int) -> tuple[list[tuple[int, int]], int]:
     """`count` lines from `start`: their (start, end) without the newline, and where the next
@@ -203,8 +247,8 @@ def decode(data: bytes) -> WalletData:
             and data[views_span[0]:views_span[1]].startswith(_VIEWS)
             and data[creds_open[0]:creds_open[1]] == _CREDS):
         raise WalletCorrupted("wallet payload is not laid out as its version says")
-    index = PayloadIndex.model_validate_json(index_line[len(_INDEX):-1])
-    creds, pos = _spans(data, pos, len(index.credentials))
+    index = _RawIndex.parse(index_line[len(_INDEX):-1])
+    creds, pos = _spans(data, pos, len(index.ids))
     (cache_open,), pos = _spans(data, pos, 1)
     cache, pos = _spans(data, pos, len(index.cache))
     if data[cache_open[0]:cache_open[1]] != _CACHE or data[pos:].strip() != _END:
@@ -224,16 +268,19 @@ def _whole(data: bytes) -> WalletData:
 
 # -- writing ------------------------------------------------------------------------------------
 
-def views_of(data: bytes) -> dict[str, Any]:
-    """The `views` member of a laid-out payload ({} when there is none)."""
+def views_json(data: bytes) -> bytes:
+    """The `views` member of a laid-out payload as JSON text (b"" when there is none)."""
     first = data.find(b"\n")
     start = data.find(b"\n", first + 1) + 1 if first >= 0 else 0
     end = data.find(b"\n", start)
     line = data[start:end] if start > 0 and end > 0 else b""
-    if not (line.startswith(_VIEWS) and line.endswith(b",")):
-        return {}
+    return line[len(_VIEWS):-1] if line.startswith(_VIEWS) and line.endswith(b",") else b""
+
+
+def views_of(data: bytes) -> dict[str, Any]:
+    """The `views` member of a laid-out payload as an object ({} when there is none)."""
     try:
-        views = json.loads(line[len(_VIEWS):-1])
+        views = json.loads(views_json(data) or b"{}")
     except (ValueError, RecursionError):
         return {}
     return views if isinstance(views, dict) else {}
@@ -303,7 +350,7 @@ def _cache_lines(wallet: WalletData,
             doc = source.read_doc(at)
             lines.append(_key_prefix(key) + source.cache_line(at) if doc is None
                          else _doc_line(key, doc))
-        return lines, list(source.index.cache)
+        return lines, list(source.cache_digests().items())
     return ([_doc_line(key, doc) for key, doc in wallet.cache.items()],
             [(key, doc.sha256) for key, doc in wallet.cache.items()])
 

@@ -90,13 +90,14 @@ class WalletStore:
 
     def _write_holder(self, text: str) -> None:
         """The lock file names its holder's pid while held (read by a waiting process)."""
-        with contextlib.suppress(OSError), open(self.lock_path, "r+", encoding="ascii") as fh:
-            fh.write(text)
+        # Bytes, no codec: this also runs where the interpreter's own files are unreadable.
+        with contextlib.suppress(OSError), open(self.lock_path, "r+b") as fh:
+            fh.write(text.encode())
             fh.truncate()
 
     def _holder_pid(self) -> int | None:
         try:
-            text = self.lock_path.read_text(encoding="ascii", errors="replace").strip()
+            text = self.lock_path.read_bytes().strip()
         except OSError:
             return None
         return int(text) if text.isdigit() and len(text) < 12 else None
@@ -126,10 +127,12 @@ class WalletStore:
 
         data = self.read_bytes(path)
         t0 = time.perf_counter()
-        params, salt, _nonce, _aad, _ct = fileformat.parse_header(data)
+        params, salt, nonce, aad, ciphertext = fileformat.parse_header(data)
+        del data  # the ciphertext is a copy: at 10,000 credentials each is tens of MB
         key = fileformat.derive_key(passphrase, salt, params)
         t1 = time.perf_counter()
-        plaintext = fileformat.decrypt_with_key(data, key)
+        plaintext = fileformat.decrypt_parts(ciphertext, aad, nonce, key)
+        del ciphertext
         t2 = time.perf_counter()
         try:
             wallet = layout.decode(plaintext)

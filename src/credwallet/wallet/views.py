@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, Field
+
 from credwallet import __version__
 from credwallet.errors import BadInput
 from credwallet.models.entry import DamagedEntry, WalletData
 from credwallet.models.index import CredentialRow
-from credwallet.models.view import AchievementView, Alignment, CredentialView, IssuerView
+from credwallet.models.view import CredentialView
 
 if TYPE_CHECKING:
     from credwallet.models.entry import CachedDocument, StoredCredential
@@ -33,11 +35,18 @@ def counts_for_pathways(row: CredentialRow) -> bool:
 
 
 def valid_entry(entry: Any, row: CredentialRow, cache_sha: Mapping[str, str]) -> bool:
-    if not isinstance(entry, dict) or entry.get("raw") != row.sha256 or row.sha256 is None:
+    """A stored view (a dict as written, or a StoredView as read) is still `row`'s."""
+    raw: Any
+    deps: Any
+    if isinstance(entry, StoredView):
+        raw, deps, view_ok = entry.raw, entry.deps, True
+    elif isinstance(entry, dict):
+        raw, deps, view_ok = entry.get("raw"), entry.get("deps"), isinstance(entry.get("view"),
+                                                                            dict)
+    else:
         return False
-    deps = entry.get("deps")
-    return isinstance(deps, dict) and isinstance(entry.get("view"), dict) and all(
-        cache_sha.get(url) == sha for url, sha in deps.items())
+    return (row.sha256 is not None and raw == row.sha256 and view_ok and isinstance(deps, dict)
+            and all(cache_sha.get(url) == sha for url, sha in deps.items()))
 
 
 def derive(cred: StoredCredential, cache: Mapping[str, CachedDocument],
@@ -74,11 +83,29 @@ def refresh_views(wallet: WalletData, rows: list[CredentialRow], cache_sha: Mapp
     return {"derivation": DERIVATION, "entries": entries}
 
 
-def view_from_stored(data: dict[str, Any]) -> CredentialView:
-    """Rebuild a stored view without validating it again: it was written by model_dump of a
-    valid view, in this same payload, by this same derivation (checked by the caller)."""
-    issuer = IssuerView.model_construct(**data.get("issuer", {}))
-    ach = dict(data.get("achievement", {}))
-    ach["alignments"] = [Alignment.model_construct(**a) for a in ach.get("alignments", [])]
-    fields = {**data, "issuer": issuer, "achievement": AchievementView.model_construct(**ach)}
-    return CredentialView.model_construct(**fields)
+class StoredView(BaseModel):
+    """One entry of `views.entries`."""
+
+    raw: str
+    deps: dict[str, str] = Field(default_factory=dict)
+    view: CredentialView
+
+
+class StoredViews(BaseModel):
+    """The `views` member, read in one pass (pydantic-core parses and builds it: rebuilding
+    10,000 views model by model in Python costs seconds)."""
+
+    derivation: str = ""
+    entries: dict[str, StoredView] = Field(default_factory=dict)
+
+
+def read_views(text: bytes) -> dict[str, StoredView]:
+    """The stored views of this derivation ({} when there are none, they are of another
+    derivation, or they do not parse: a derived cache is never an error)."""
+    if not text:
+        return {}
+    try:
+        stored = StoredViews.model_validate_json(text)
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        return {}
+    return stored.entries if stored.derivation == DERIVATION else {}
