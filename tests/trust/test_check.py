@@ -96,7 +96,12 @@ def test_structured_finding_for_reports() -> None:
     assert found == {"status": "passed", "trusted": True, "issuer": "did:key:z6MkListed",
                      "source": "registry", "label": "Listed College",
                      "registry": "https://registry.example/registry.json",
-                     "as_of": "2026-03-01T00:00:00Z", "registry_problems": []}
+                     "as_of": "2026-03-01T00:00:00Z", "registry_problems": [],
+                     "listed_in": [{"registry": "https://registry.example/registry.json",
+                                    "registry_name": "Consortium", "name": "Listed College",
+                                    "as_of": "2026-03-01T00:00:00Z"}]}
+    unproven = evaluate_trust("did:key:z6MkListed", TrustPolicy(_settings()), proven=False)
+    assert unproven.listed_in == []
     mine = evaluate_trust(DID, TrustPolicy(_settings())).as_dict()
     assert mine["source"] == "trust_list" and mine["label"] == "Example University"
     assert evaluate_trust("did:web:nobody", TrustPolicy(_settings())).as_dict()["trusted"] is False

@@ -169,7 +169,7 @@ def status_word(item: ExportItem) -> str:
 def verification_facts(result: VerificationResult | None) -> dict[str, Any]:
     if result is None:
         return {"verified": False, "checked_at": None, "signer": None, "suite": None,
-                "summary": "not verified", "checks": []}
+                "summary": "not verified", "checks": [], "registry_listings": []}
     failed = [c for c in result.checks if c.status == "failed"]
     warnings = [c for c in result.checks if c.status == "warning"]
     summary = "verified" if result.verified else "NOT verified"
@@ -181,7 +181,17 @@ def verification_facts(result: VerificationResult | None) -> dict[str, Any]:
         "signer": result.signer, "suite": result.suite, "summary": summary,
         "warnings": [f"{c.check}: {c.detail}" for c in warnings],
         "checks": [c.model_dump(mode="json") for c in result.checks],
+        "registry_listings": _registry_listings(result),
     }
+
+
+def _registry_listings(result: VerificationResult) -> list[dict[str, Any]]:
+    """Known-issuer registries that list the (signature-proven) issuer, from the trust check's
+    structured finding: a public fact the reader can check for themselves."""
+    trust = result.extra.get("issuer_trust")
+    listed = trust.get("listed_in") if isinstance(trust, dict) else None
+    return [dict(x) for x in listed if isinstance(x, dict) and x.get("registry")] \
+        if isinstance(listed, list) else []
 
 
 def facts(item: ExportItem, scrub: Scrubber, *, include_identity: bool) -> dict[str, Any]:

@@ -10,7 +10,6 @@ stylesheet (pinned by its hash). Links are plain http(s) anchors, opened without
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import UTC
 from html import escape
@@ -306,22 +305,17 @@ def _card_facts(fact: dict[str, Any]) -> str:
             f"{_dates(fact)}{subject}")
 
 
-_LISTED = re.compile(r"is listed(?: as '(?P<name>[^']*)')? in registry (?P<reg>.+?), as of "
-                     r"(?P<when>\S+)$")
-
-
 def _registry_listing(fact: dict[str, Any]) -> str:
-    """A known-issuer registry the issuer is listed in: a public fact the reader can check
+    """Known-issuer registries the issuer is listed in: a public fact the reader can check
     (unlike the holder's own trust list, which is not shown)."""
-    check = next((c for c in fact["verification"]["checks"] if c["check"] == "issuer_trust"),
-                 None)
-    m = _LISTED.search(str(check.get("detail", ""))) if check and check["status"] == "passed" \
-        else None
-    if m is None:
-        return ""
-    name = f" as \u201c{e(m['name'])}\u201d" if m["name"] else ""
-    return (f'<p class="line">Listed{name} in the registry {e(m["reg"])} '
-            f'<span class="muted">(as of {_time(m["when"])})</span></p>')
+    lines = []
+    for x in fact["verification"].get("registry_listings", []):
+        name = f" as \u201c{e(x['name'])}\u201d" if x.get("name") else ""
+        reg = e(x.get("registry_name") or x["registry"])
+        where = f' <span class="muted">({e(x["registry"])})</span>' if x.get("registry_name") else ""
+        lines.append(f'<p class="line">Listed{name} in the registry {reg}{where} '
+                     f'<span class="muted">(as of {_time(x["as_of"])})</span></p>')
+    return "".join(lines)
 
 
 def _summary(fact: dict[str, Any]) -> str:

@@ -104,12 +104,26 @@ class TrustFinding:
     registry: str | None = None  # registry URL
     as_of: str | None = None  # registry copy as-of time
     registry_problems: list[str] = field(default_factory=list)
+    # Every followed registry that lists the issuer, whatever decided the check: a public fact
+    # an export may show (the holder's own trust list is not). Empty unless the signature
+    # proves the credential comes from that issuer.
+    listed_in: list[dict[str, str | None]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"status": self.check.status, "trusted": self.check.status == "passed",
                 "issuer": self.issuer, "source": self.source, "label": self.label,
                 "registry": self.registry, "as_of": self.as_of,
-                "registry_problems": self.registry_problems}
+                "registry_problems": self.registry_problems, "listed_in": self.listed_in}
+
+
+def _listings(registries: list[Registry], key: str) -> list[dict[str, str | None]]:
+    out: list[dict[str, str | None]] = []
+    for reg in registries:
+        entry = reg.snapshot.issuers.get(key) if reg.snapshot else None
+        if entry is not None and reg.snapshot is not None:
+            out.append({"registry": reg.url, "registry_name": reg.snapshot.name or reg.label,
+                        "name": entry.name, "as_of": _iso(reg.snapshot.fetched_at)})
+    return out
 
 
 def issuer_trust_check(issuer_id: str | None, policy: TrustPolicy | None, *,
@@ -129,6 +143,8 @@ def evaluate_trust(issuer_id: str | None, policy: TrustPolicy | None, *,
     key = normalise_issuer_id(issuer_id)
     finding = TrustFinding(Check(check=CHECK, status=miss), issuer=issuer_id,
                            registry_problems=_registry_lines(settings.registries))
+    if proven:
+        finding.listed_in = _listings(settings.registries, key)
     found: str | None = None
     direct = settings.find_issuer(key)
     if direct is not None:
