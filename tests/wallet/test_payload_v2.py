@@ -215,3 +215,32 @@ def test_unknown_top_level_members_survive_in_the_head(filled: Path, cw: Cli) ->
     assert json.loads(saved)["future_section"] == {"kept": [1, 2]}
     assert b'"future_section"' in saved[:saved.index(b"\n")]
 
+
+
+def test_cached_documents_not_read_are_written_back_as_they_were(isolated_home: Path,
+                                                                  cw: Cli) -> None:
+    """A save that reads no cached document copies each line as it is (key included)."""
+    from datetime import UTC, datetime
+
+    from credwallet.models.entry import CachedDocument, StoredCredential
+    from credwallet.wallet.holder import new_wallet
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    wallet = new_wallet(now)
+    urls = ["https://issuer.example/key.json", 'https://issuer.example/"quoted"/é']
+    for url in urls:
+        wallet.cache[url] = CachedDocument.make(url, "key", b'{"k": 1}\n', now)
+    wallet.credentials.append(StoredCredential(
+        id="0123456789abcdef", format="vc-ldp", raw=(DATA / "w3c-signedDataInt.json").read_text(),
+        source="a.json", imported_at=now, cache_urls=urls))
+    store = WalletStore(isolated_home / "wallet.cwlt")
+    store.create(PASSPHRASE, wallet)
+    before = _payload(isolated_home).split(b"\n")
+    for tag in ("one", "two"):  # two saves in a row, neither reads the cache
+        assert cw("tag", "0123", "add", tag, "--json").code == 0
+    after = _payload(isolated_home).split(b"\n")
+    assert after[-3:] == before[-3:], "the cache lines are unchanged"
+    loaded = WalletStore(isolated_home / "wallet.cwlt").load(PASSPHRASE)
+    assert [loaded.cache[u].body_bytes() for u in urls] == [b'{"k": 1}\n'] * 2
+    shown = cw("show", "0123", "--json")
+    assert shown.code == 0 and len(shown.json()["credential"]["cached"]) == 2

@@ -348,7 +348,7 @@ def _cache_lines(wallet: WalletData,
         lines = []
         for at, key in enumerate(keys):
             doc = source.read_doc(at)
-            lines.append(_key_prefix(key) + source.cache_line(at) if doc is None
+            lines.append(source.cache_line(at) if doc is None
                          else _doc_line(key, doc))
         return lines, list(source.cache_digests().items())
     return ([_doc_line(key, doc) for key, doc in wallet.cache.items()],
