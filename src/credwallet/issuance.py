@@ -81,8 +81,11 @@ def import_sources(wallet: WalletData, sources: Sequence[str], *, now: datetime,
     plain: list[tuple[int, str]] = []
     for i, source in enumerate(sources):
         kind, text = _classify(source)
-        if kind == "offer":
-            slots[i] = import_offer(wallet, text, opts, interaction or Quiet())
+        if kind in ("offer", "offer-in-image"):
+            slots[i] = import_offer(wallet, text, opts, interaction or Quiet(),
+                                    typed=kind == "offer")
+        elif kind == "link-in-image":
+            slots[i] = [import_named_link(wallet, text, source, opts)]
         elif kind == "failed":
             slots[i] = [failed_item(source, BadInput(text))]
         else:
@@ -98,7 +101,11 @@ def import_sources(wallet: WalletData, sources: Sequence[str], *, now: datetime,
 
 
 def _classify(source: str) -> tuple[str, str]:
-    """("offer", link) | ("plain", source or a URL read from a QR code) | ("failed", why)."""
+    """("offer", link typed or pasted) | ("offer-in-image", link read from a QR code) |
+    ("link-in-image", https URL read from a QR code) | ("plain", source) | ("failed", why).
+
+    What a QR code image holds is data from someone else, like a baked badge: the hosts it
+    names get no exception from the network rules (fetch/NETWORK.md), unlike a link typed."""
     if looks_like_offer(source) and (not is_url(source) or "credential_offer" in source):
         return "offer", source
     if source == "-" or is_url(source):
@@ -123,11 +130,38 @@ def _classify(source: str) -> tuple[str, str]:
         return "failed", exc.message
     for text in texts:
         if looks_like_offer(text):
-            return "offer", text
+            return "offer-in-image", text
         if text.lower().startswith("https://"):
-            return "plain", text
+            return "link-in-image", text
     return "failed", (f"{source}: the image holds neither a baked credential nor a QR code with "
                       "a credential offer or https link")
+
+
+def import_named_link(wallet: WalletData, url: str, source: str, opts: Options) -> ImportItem:
+    """A credential at the https link a QR code image holds: fetched as a link found in a file
+    (public addresses only, unless allowed), then imported like any other source."""
+    from credwallet.fetch.oid4vci_http import fetch_named
+    from credwallet.ingest.sniff import recognise
+    from credwallet.material import Fetched
+
+    try:
+        resp = fetch_named(url, insecure_http=opts.insecure_http, allow_hosts=opts.allow_hosts)
+        if resp.status == 410:
+            raise BadInput(f"{url}: HTTP 410 Gone: the issuer has withdrawn (revoked) this "
+                           "credential; nothing to import")
+        fetched = Fetched(recognise(resp.body, resp.final_url), url)
+        fetched.warnings += resp.warnings
+        [(_n, outcome)] = complete_online([(0, fetched)], insecure_http=opts.insecure_http,
+                                          progress=False, allow_hosts=opts.allow_hosts,
+                                          now=opts.now)
+        if isinstance(outcome, CredwalletError):
+            raise outcome
+        item = add_fetched(wallet, outcome, now=opts.now, keep_invalid=opts.keep_invalid,
+                           verifier=default_verifier(), tags=opts.tags)
+    except CredwalletError as exc:
+        return failed_item(source, exc)
+    item.source = source
+    return item
 
 
 def _label(text: str) -> str:
@@ -139,8 +173,12 @@ def _label(text: str) -> str:
 
 
 def import_offer(wallet: WalletData, link: str, opts: Options,
-                 interaction: flow.Interaction) -> list[ImportItem]:
-    """Run one offer to its end: items for what was received, deferred or refused."""
+                 interaction: flow.Interaction, *, typed: bool = True) -> list[ImportItem]:
+    """Run one offer to its end: items for what was received, deferred or refused.
+
+    `typed`: the learner typed or pasted the link, so the host it names (the offer URI of an
+    offer by reference, else the credential issuer) counts as the source they gave and may be
+    local; an offer read from an image (`typed=False`) has no such host."""
     from credwallet.fetch.oid4vci_http import with_http
     from credwallet.fetch.oid4vci_loopback import LoopbackListener
     from credwallet.wallet.holder import holder_seed
@@ -151,13 +189,12 @@ def import_offer(wallet: WalletData, link: str, opts: Options,
         seed = holder_seed(wallet)
 
         async def work(http: Any) -> flow.Session:
-            offer = await flow.resolve(http, ref)
+            offer = await flow.resolve(http, ref, typed=typed)
             return await flow.run(http, offer, seed=seed, now=opts.now, interaction=interaction,
                                   redirects=LoopbackListener)
 
-        origin = ref.uri or (ref.offer.credential_issuer if ref.offer else "")
-        session = with_http(work, origin_url=origin, insecure_http=opts.insecure_http,
-                            allow_hosts=opts.allow_hosts)
+        origin = (ref.uri or (ref.offer.credential_issuer if ref.offer else "")) if typed else ""
+        session = with_http(work, origin_url=origin, allow_hosts=opts.allow_hosts)
     except CredwalletError as exc:
         return [failed_item(label, exc)]
     label = session.label
@@ -294,8 +331,7 @@ def _send(endpoint: str, access_token: str, sends: Sequence[tuple[str | None, st
         return out
 
     try:
-        notes: list[str] = with_http(work, origin_url=issuer, insecure_http=opts.insecure_http,
-                                     allow_hosts=opts.allow_hosts)
+        notes: list[str] = with_http(work, origin_url=issuer, allow_hosts=opts.allow_hosts)
     except CredwalletError as exc:
         return [f"notification not delivered: {exc.message}"]
     return notes
@@ -340,7 +376,7 @@ def _resume_one(wallet: WalletData, pending: PendingIssuance, opts: Options) -> 
 
     try:
         issued = with_http(work, origin_url=pending.credential_issuer,
-                           insecure_http=opts.insecure_http, allow_hosts=opts.allow_hosts)
+                           allow_hosts=opts.allow_hosts)
     except NetworkError as exc:  # kept: the issuer may answer next time
         return [failed_item(label, exc)]
     except CredwalletError as exc:  # the issuer refused it: the issuance is over

@@ -110,6 +110,10 @@ class Issuer:
     metadata_mode: str = "plain"  # plain | signed | signed_bad | jwt | wrong_issuer | garbage
     redirect_state: str | None = None  # authorization: redirect with this state instead
     authorization_error: str | None = None
+    # endpoints on another server: authorization_servers | token_endpoint | credential_endpoint
+    elsewhere: dict[str, Any] = field(default_factory=dict)
+    metadata_redirect: str | None = None  # answer the metadata GET with a redirect there
+    claim_issuer: str | None = None  # metadata claims to be this credential issuer
     # state
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     auth_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -181,10 +185,16 @@ class Issuer:
         }
         if self.nonce_mode == "endpoint":
             meta["nonce_endpoint"] = f"{self.issuer}/nonce"
+        if "authorization_servers" in self.elsewhere:
+            meta["authorization_servers"] = [self.elsewhere["authorization_servers"].issuer]
+        if "credential_endpoint" in self.elsewhere:
+            meta["credential_endpoint"] = f"{self.elsewhere['credential_endpoint'].issuer}/credential"
         if self.batch > 1:
             meta["batch_credential_issuance"] = {"batch_size": self.batch}
         if self.metadata_mode == "wrong_issuer":
             meta["credential_issuer"] = "https://impostor.example"
+        if self.claim_issuer is not None:
+            meta["credential_issuer"] = self.claim_issuer
         return meta
 
     def signed_metadata(self, claims: dict[str, Any], *, bad: bool = False) -> str:
@@ -347,7 +357,8 @@ def _handler(iss: Issuer) -> type[BaseHTTPRequestHandler]:
             if parts.path == "/.well-known/openid-credential-issuer/oid4vci":
                 self.metadata()
             elif parts.path == "/.well-known/oauth-authorization-server/oid4vci":
-                self.send(200, {"issuer": iss.issuer, "token_endpoint": f"{iss.issuer}/token",
+                token_host = iss.elsewhere.get("token_endpoint", iss)
+                self.send(200, {"issuer": iss.issuer, "token_endpoint": f"{token_host.issuer}/token",
                                 "authorization_endpoint": f"{iss.issuer}/authorize",
                                 "code_challenge_methods_supported": ["S256"],
                                 "response_types_supported": ["code"],
@@ -362,6 +373,9 @@ def _handler(iss: Issuer) -> type[BaseHTTPRequestHandler]:
                 self.send(404, {"error": "not_found"})
 
         def metadata(self) -> None:
+            if iss.metadata_redirect is not None:
+                self.send(302, headers={"Location": iss.metadata_redirect})
+                return
             meta = iss.metadata()
             mode = iss.metadata_mode
             if mode == "garbage":

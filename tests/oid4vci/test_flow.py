@@ -256,7 +256,9 @@ def test_qr_code_image(cw: Any, wallet: Path, issuer: Issuer, tmp_path: Path) ->
     image = tmp_path / "offer.png"
     segno.make(issuer.link_by_reference(issuer.offer("OB3_JWT")), error="m").save(
         str(image), scale=4)
-    res = cw("import", str(image), "--json")
+    # An image is data from someone else: its local issuer needs --allow-host
+    # (tests/oid4vci/test_network_rules.py has the refusals).
+    res = cw("import", str(image), "--allow-host", f"127.0.0.1:{issuer.port}", "--json")
     assert res.code == 0, res.stdout + res.stderr
     assert res.json()["items"][0]["status"] == "imported"
     plain = tmp_path / "nothing.png"

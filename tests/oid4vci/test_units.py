@@ -6,6 +6,7 @@ import json
 import urllib.parse
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,3 +89,24 @@ def test_payload_schema_describes_pending_issuance() -> None:
         deferred_endpoint="https://i/d", configuration_id="c", format="ldp_vc", holder_kid="k",
         created_at=datetime.now(UTC))).replace("access_token_expires_at", "")
 
+
+
+def test_protocol_requests_are_https_only_off_loopback() -> None:
+    """Codes and tokens never travel over plain http to a non-loopback host: `with_http` has
+    no --insecure-http (checked by the guard before any connection is made)."""
+    import ipaddress
+
+    from credwallet.fetch.guard import Origin, Refused
+    from credwallet.fetch.oid4vci_http import with_http
+
+    async def resolver(host: str, port: int) -> list[Any]:
+        return [ipaddress.ip_address("192.0.43.10")]  # stands for a public address; never used
+
+    async def work(http: Any) -> None:
+        with pytest.raises(Refused, match="plain http"):
+            await http.client.guard.check("http://issuer.example/token", Origin(),
+                                          user_given=False)
+        await http.client.guard.check("http://127.0.0.1:9/token", Origin.of(
+            "http://127.0.0.1:9/"), user_given=False)  # loopback: allowed over http
+
+    with_http(work, origin_url="", resolver=resolver)

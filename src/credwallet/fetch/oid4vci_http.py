@@ -5,10 +5,15 @@ credential, deferred and notification endpoints) are checked by the same guard a
 same origin, pinned to the checked addresses, capped in size and time, and never retried or
 redirected: a token request must not be replayed, and a redirected POST is refused.
 
-The origin is what the learner handed over: the `credential_offer_uri` they gave, else the
-credential issuer the offer names. So a local issuer works (its own endpoint may be loopback,
-like any source the user typed) while every other host an issuer names (an authorization
-server, a token endpoint) must be public unless `--allow-host` names it.
+The origin is what the learner typed or pasted: the `credential_offer_uri` of a link they gave,
+else the credential issuer of an offer by value they gave. So a local issuer works (its own
+endpoint may be loopback, like any source the user typed) while every other host an issuer
+names (an authorization server, a token endpoint) must be public unless `--allow-host` names
+it. An offer read from a QR code image is data from someone else, like a baked badge: it has
+no origin (`origin_url=""`), so every host it leads to must be public unless allowed.
+
+Protocol requests never use `--insecure-http`: they carry codes and tokens, so plain http is
+refused off loopback whatever the flag says (`with_http`).
 
 Tokens are only ever put in an `Authorization` header; no message built here contains one.
 """
@@ -24,8 +29,15 @@ from typing import Any, TypeVar
 import httpx
 
 from credwallet.errors import NetworkError
-from credwallet.fetch.client import REDIRECTS, Client, HttpStatusError, _Decoder
-from credwallet.fetch.guard import AllowedHost, Origin, Refused
+from credwallet.fetch.client import (
+    ACCEPT_CREDENTIAL,
+    REDIRECTS,
+    Client,
+    HttpStatusError,
+    Response,
+    _Decoder,
+)
+from credwallet.fetch.guard import AllowedHost, Origin, Refused, Resolver
 from credwallet.fetch.policy import FetchPolicy
 from credwallet.oid4vci.http import ACCEPT_JSON, Reply
 
@@ -42,7 +54,7 @@ class ClientHttp:
         origin = Origin.of(url) if user_given else self.origin
         resp = await self.client.get(url, origin=origin, accept=accept, user_given=user_given,
                                      allow_status=tuple(range(400, 500)))
-        return Reply(url, resp.status, resp.media_type, resp.body)
+        return Reply(url, resp.status, resp.media_type, resp.body, resp.final_url)
 
     async def post(self, url: str, *, form: Mapping[str, str] | None = None,
                    body: Any = None, bearer: str | None = None) -> Reply:
@@ -98,12 +110,29 @@ class ClientHttp:
 
 
 def with_http(work: Callable[[ClientHttp], Awaitable[T]], *, origin_url: str,
-              insecure_http: bool = False, allow_hosts: Sequence[AllowedHost] = (),
-              policy: FetchPolicy | None = None) -> T:
-    """Run `work` with an Http whose origin is `origin_url` (one event loop, one client)."""
+              allow_hosts: Sequence[AllowedHost] = (), policy: FetchPolicy | None = None,
+              resolver: Resolver | None = None) -> T:
+    """Run `work` with an Http whose origin is `origin_url` ("" for none: an offer that came
+    inside a file), one event loop, one client. Plain http only to loopback: no
+    `--insecure-http` for requests that carry codes and tokens."""
 
     async def main() -> T:
-        async with Client(policy, insecure_http=insecure_http, allow_hosts=allow_hosts) as client:
+        async with Client(policy, insecure_http=False, allow_hosts=allow_hosts,
+                          resolver=resolver) as client:
             return await work(ClientHttp(client, Origin.of(origin_url)))
+
+    return asyncio.run(main())
+
+
+def fetch_named(url: str, *, insecure_http: bool = False, allow_hosts: Sequence[AllowedHost] = (),
+                policy: FetchPolicy | None = None) -> Response:
+    """GET a credential at a URL that data named (a QR code's https link): like a link inside a
+    baked badge, it has no origin, so it must lead to public addresses unless allowed."""
+
+    async def main() -> Response:
+        async with Client(policy, insecure_http=insecure_http, allow_hosts=allow_hosts) as client:
+            return await client.get(url, origin=Origin(), accept=ACCEPT_CREDENTIAL,
+                                    max_bytes=client.policy.max_source_bytes, user_given=False,
+                                    allow_status=(410,))
 
     return asyncio.run(main())

@@ -84,11 +84,14 @@ class Session:
         return self.offer.label
 
 
-async def resolve(http: Http, ref: OfferRef) -> Offer:
+async def resolve(http: Http, ref: OfferRef, *, typed: bool = True) -> Offer:
+    """The offer itself. `typed`: the learner typed or pasted the link, so its
+    `credential_offer_uri` may be anywhere (like any URL they type); from a QR code image it is
+    data from someone else and must lead to a public address unless allowed."""
     if ref.offer is not None:
         return ref.offer
     assert ref.uri is not None
-    reply = ok(await http.get(ref.uri, user_given=True), "credential offer")
+    reply = ok(await http.get(ref.uri, user_given=typed), "credential offer")
     return parse_offer(json_object(reply, "credential offer"))
 
 

@@ -22,6 +22,7 @@ class Reply:
     status: int
     media_type: str | None
     body: bytes
+    final_url: str | None = None  # after redirects (GET); None: the request's own URL
 
 
 class Http(Protocol):

@@ -84,7 +84,8 @@ def well_known(identifier: str, suffix: str) -> str:
 
 async def issuer_metadata(http: Http, issuer: str, now: datetime) -> IssuerMetadata:
     url = well_known(issuer, "openid-credential-issuer")
-    reply = ok(await http.get(url, accept=ACCEPT_METADATA), "credential issuer metadata")
+    reply = same_origin(ok(await http.get(url, accept=ACCEPT_METADATA),
+                           "credential issuer metadata"), "credential issuer metadata")
     signed_note: str | None = None
     if _is_jwt(reply):
         doc = await _signed_claims(http, reply.body.decode("ascii", "replace"), issuer, now)
@@ -100,6 +101,27 @@ async def issuer_metadata(http: Http, issuer: str, now: datetime) -> IssuerMetad
     meta = parse_issuer_metadata(doc, issuer)
     meta.signed = signed_note
     return meta
+
+
+def origin_of(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), port or {"https": 443, "http": 80}.get(scheme)
+
+
+def same_origin(reply: Reply, what: str) -> Reply:
+    """Metadata must come from the server it describes: a redirect to another origin (an open
+    redirect on the issuer's host, say) would let that other server name the endpoints the
+    codes and tokens are sent to."""
+    if reply.final_url is not None and origin_of(reply.final_url) != origin_of(reply.url):
+        raise IssuanceError(f"{what}: {reply.url} redirected to another server "
+                            f"({printable(reply.final_url, 120)}); metadata must come from the "
+                            "server it describes")
+    return reply
 
 
 def _is_jwt(reply: Reply) -> bool:
@@ -324,7 +346,8 @@ async def _as_document(http: Http, identifier: str) -> dict[str, Any] | None:
         reply = await http.get(url, accept=ACCEPT_JSON)
         if reply.status in (404, 410):
             continue
-        doc = json_object(ok(reply, "authorization server metadata"),
+        doc = json_object(same_origin(ok(reply, "authorization server metadata"),
+                                      "authorization server metadata"),
                           "authorization server metadata")
         if doc.get("issuer") != identifier:
             raise IssuanceError(f"authorization server metadata at {url} names the issuer "
