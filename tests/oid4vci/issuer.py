@@ -114,6 +114,9 @@ class Issuer:
     elsewhere: dict[str, Any] = field(default_factory=dict)
     metadata_redirect: str | None = None  # answer the metadata GET with a redirect there
     claim_issuer: str | None = None  # metadata claims to be this credential issuer
+    # RFC 9207: "" = not advertised, no iss; "good" = advertised and sent; "missing" =
+    # advertised, not sent; any other value = advertised, sent as that (a mix-up)
+    iss_mode: str = ""
     # state
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     auth_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -144,7 +147,7 @@ class Issuer:
     # --- offers ----------------------------------------------------------------------------
 
     def offer(self, *configs: str, tx_code: str | None = None, grant: str = "pre",
-              issuer: str | None = None) -> dict[str, Any]:
+              issuer: str | None = None, server: str | None = None) -> dict[str, Any]:
         grants: dict[str, Any] = {}
         if grant == "pre":
             code = "pre-" + secrets.token_urlsafe(16)
@@ -155,6 +158,8 @@ class Issuer:
                 self.secrets_seen.append(tx_code)
                 g["tx_code"] = {"input_mode": "numeric", "length": len(tx_code),
                                 "description": "sent to you by e-mail"}
+            if server is not None:
+                g["authorization_server"] = server
             grants[PRE] = g
         elif grant == "auth":
             state = "iss-" + secrets.token_urlsafe(8)
@@ -362,7 +367,9 @@ def _handler(iss: Issuer) -> type[BaseHTTPRequestHandler]:
                                 "authorization_endpoint": f"{iss.issuer}/authorize",
                                 "code_challenge_methods_supported": ["S256"],
                                 "response_types_supported": ["code"],
-                                "pre-authorized_grant_anonymous_access_supported": True})
+                                "pre-authorized_grant_anonymous_access_supported": True,
+                                "authorization_response_iss_parameter_supported":
+                                    bool(iss.iss_mode)})
             elif parts.path == "/.well-known/did.json":
                 self.send(200, iss.did_document())
             elif parts.path.startswith("/offers/") and parts.path[8:] in iss.offers:
@@ -405,6 +412,8 @@ def _handler(iss: Issuer) -> type[BaseHTTPRequestHandler]:
                 iss.auth_codes[code] = {"challenge": q["code_challenge"], "redirect": redirect,
                                         "configs": configs}
                 target = {"code": code, "state": iss.redirect_state or q["state"]}
+                if iss.iss_mode not in ("", "missing"):
+                    target["iss"] = iss.issuer if iss.iss_mode == "good" else iss.iss_mode
             self.send_response(302)
             self.send_header("Location", redirect + "?" + urllib.parse.urlencode(target))
             self.send_header("Content-Length", "0")

@@ -197,7 +197,7 @@ async def _authorize(http: Http, server: metadata.AuthServer, offer: Offer,
         params = await asyncio.to_thread(listener.wait, AUTHORIZATION_TIMEOUT)
     finally:
         listener.close()
-    code = grants.code_from_redirect(params, state)
+    code = grants.code_from_redirect(params, state, server)
     return await grants.authorization_code(http, server, code=code, pkce=pkce,
                                            redirect_uri=listener.redirect_uri, now=now)
 

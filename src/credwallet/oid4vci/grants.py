@@ -97,11 +97,21 @@ def authorization_url(server: AuthServer, *, configs: Sequence[Configuration], i
     return server.authorization_endpoint + sep + urllib.parse.urlencode(params)
 
 
-def code_from_redirect(params: dict[str, str], state: str) -> str:
-    """The authorization response (RFC 6749 4.1.2): `state` must be ours, then the code."""
+def code_from_redirect(params: dict[str, str], state: str, server: AuthServer) -> str:
+    """The authorization response (RFC 6749 4.1.2): `state` must be ours, `iss` (RFC 9207)
+    the server's when present, and present when the server says it sends it; then the code."""
     if params.get("state") != state:
         raise IssuanceError("the authorization response does not carry the state this wallet "
                             "sent (a forged or stale redirect); nothing was requested")
+    iss = params.get("iss")
+    if iss is not None and iss != server.issuer:
+        raise IssuanceError(f"the authorization response comes from "
+                            f"{printable(iss, 120)!r}, not from {server.issuer} (a mix-up, "
+                            "RFC 9207); nothing was requested")
+    if iss is None and server.iss_in_response:
+        raise IssuanceError(f"the authorization response carries no iss, although "
+                            f"{server.issuer} says it always sends one (RFC 9207); nothing was "
+                            "requested")
     if "error" in params:
         raise protocol_error("authorization", params["error"], params.get("error_description"))
     code = params.get("code")

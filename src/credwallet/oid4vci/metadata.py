@@ -72,6 +72,9 @@ class AuthServer:
     require_par: bool = False
     pkce_methods: tuple[str, ...] = ()
     anonymous_pre_authorized: bool = False
+    # RFC 9207: the server puts `iss` in its authorization responses, so one without it (or
+    # with another issuer) is a mix-up and is refused.
+    iss_in_response: bool = False
 
 
 def well_known(identifier: str, suffix: str) -> str:
@@ -307,8 +310,13 @@ async def _signer_key(http: Http, header: dict[str, Any], issuer: str) -> Any:
 
 async def authorization_server(http: Http, meta: IssuerMetadata, hint: str | None) -> AuthServer:
     """The authorization server to use: the offer's hint (which must be listed), else the
-    first listed, else the issuer itself (section 12.2.4)."""
-    if hint is not None and meta.authorization_servers and hint not in meta.authorization_servers:
+    first listed, else the issuer itself (section 12.2.4).
+
+    The hint (section 4.1.1) MUST match one of `authorization_servers`; when the issuer lists
+    none, the issuer is its own server and a hint naming anything else is refused: otherwise
+    whoever wrote the offer could send the code to a server of their choosing."""
+    listed = meta.authorization_servers or (meta.credential_issuer,)
+    if hint is not None and hint not in listed:
         raise IssuanceError(f"the offer names the authorization server {printable(hint, 120)}, "
                             "which the issuer's metadata does not list")
     identifier = hint or (meta.authorization_servers[0] if meta.authorization_servers
@@ -336,7 +344,8 @@ async def authorization_server(http: Http, meta: IssuerMetadata, hint: str | Non
         require_par=doc.get("require_pushed_authorization_requests") is True,
         pkce_methods=tuple(m for m in methods if isinstance(m, str))
         if isinstance(methods, list) else (),
-        anonymous_pre_authorized=doc.get("pre-authorized_grant_anonymous_access_supported") is True)
+        anonymous_pre_authorized=doc.get("pre-authorized_grant_anonymous_access_supported") is True,
+        iss_in_response=doc.get("authorization_response_iss_parameter_supported") is True)
 
 
 async def _as_document(http: Http, identifier: str) -> dict[str, Any] | None:
