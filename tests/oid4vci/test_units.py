@@ -110,3 +110,84 @@ def test_protocol_requests_are_https_only_off_loopback() -> None:
             "http://127.0.0.1:9/"), user_given=False)  # loopback: allowed over http
 
     with_http(work, origin_url="", resolver=resolver)
+
+
+def test_proof_iat_is_the_moment_of_signing_not_the_commands_start() -> None:
+    """A learner may take minutes in the browser before the credential request: the proof's
+    `iat` must be fresh then, whatever `now` the command started with."""
+    import asyncio
+    import time
+    from datetime import timedelta
+
+    from credwallet.oid4vci.credential import request
+    from credwallet.oid4vci.grants import Token
+    from credwallet.oid4vci.http import Reply
+    from credwallet.oid4vci.metadata import Configuration, IssuerMetadata
+    from credwallet.oid4vci.proof import plan_for
+
+    sent: list[Any] = []
+
+    class Http:
+        async def get(self, url: str, **kw: Any) -> Reply:
+            raise AssertionError(url)
+
+        async def post(self, url: str, *, form: Any = None, body: Any = None,
+                       bearer: str | None = None) -> Reply:
+            if url.endswith("/nonce"):
+                return Reply(url, 200, "application/json", b'{"c_nonce":"n-1"}')
+            sent.append(body)
+            return Reply(url, 200, "application/json", b'{"credentials":[{"credential":"x.y.z"}]}')
+
+    config = Configuration("C", "jwt_vc_json", None, ("did:key",), ("EdDSA",), None, ("jwt",))
+    meta = IssuerMetadata("https://issuer.example", "https://issuer.example/credential",
+                          {"C": config}, nonce_endpoint="https://issuer.example/nonce")
+    plan = plan_for(config, bytes(32))
+    started = datetime.now(UTC) - timedelta(minutes=10)
+    asyncio.run(request(Http(), meta, Token("at", "Bearer", None), config, plan, now=started))
+    jwt = sent[0]["proofs"]["jwt"][0]
+    claims = json.loads(_b64(jwt.split(".")[1]))
+    assert abs(claims["iat"] - time.time()) < 60
+    assert claims["aud"] == "https://issuer.example" and claims["nonce"] == "n-1"
+    header = json.loads(_b64(jwt.split(".")[0]))
+    assert header["typ"] == "openid4vci-proof+jwt" and header["alg"] == "EdDSA"
+    assert header["kid"].startswith("did:key:z6Mk") and "#z6Mk" in header["kid"]
+    assert "jwk" not in header
+
+
+def _b64(part: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)).decode()
+
+
+@pytest.mark.parametrize(("algs", "methods", "alg", "header", "did"), [
+    (("ES256", "EdDSA"), ("did:key",), "EdDSA", "kid", "did:key:"),
+    (("Ed25519",), ("did:key",), "Ed25519", "kid", "did:key:"),  # RFC 9864 name
+    (("ES256",), ("did:key", "did:jwk"), "ES256", "kid", "did:jwk:"),
+    (("ES256",), ("jwk",), "ES256", "jwk", "did:jwk:"),
+    (("EdDSA", "ES256"), ("jwk",), "EdDSA", "jwk", "did:key:"),
+])
+def test_the_key_follows_proof_signing_alg_values_supported(
+        algs: tuple[str, ...], methods: tuple[str, ...], alg: str, header: str, did: str) -> None:
+    from credwallet.oid4vci.metadata import Configuration
+    from credwallet.oid4vci.proof import plan_for
+
+    plan = plan_for(Configuration("C", "jwt_vc_json", None, methods, algs, None, ("jwt",)),
+                    bytes(32))
+    assert plan is not None
+    assert (plan.key.alg, plan.header) == (alg, header) and plan.key.did.startswith(did)
+
+
+@pytest.mark.parametrize(("algs", "methods", "types"), [
+    (("ES384", "RS256"), ("did:key",), ("jwt",)),
+    (("EdDSA",), ("did:web",), ("jwt",)),
+    (("EdDSA",), ("did:key",), ("di_vp",)),
+])
+def test_proofs_credwallet_cannot_sign_are_refused_before_anything(
+        algs: tuple[str, ...], methods: tuple[str, ...], types: tuple[str, ...]) -> None:
+    from credwallet.errors import UnsupportedFormat
+    from credwallet.oid4vci.metadata import Configuration
+    from credwallet.oid4vci.proof import plan_for
+
+    with pytest.raises(UnsupportedFormat):
+        plan_for(Configuration("C", "jwt_vc_json", None, methods, algs, None, types), bytes(32))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from credwallet.errors import BadInput
@@ -56,7 +56,10 @@ async def request(http: Http, meta: IssuerMetadata, token: Token, config: Config
                             else {"credential_configuration_id": config.id})
     for attempt in (1, 2):
         if plan is not None:
-            body["proofs"] = proofs(plan, 1, audience=meta.credential_issuer, nonce=nonce, now=now)
+            # `iat` is the moment of signing, not the command's start: a learner may have spent
+            # minutes in the browser, and issuers accept only fresh proofs.
+            body["proofs"] = proofs(plan, 1, audience=meta.credential_issuer, nonce=nonce,
+                                    now=max(now, datetime.now(UTC)))
         reply = await http.post(meta.credential_endpoint, body=body, bearer=token.access_token)
         if reply.status < 400:
             return parse_response(reply, "credential response", config.format)
