@@ -211,7 +211,7 @@ def _scenario(s: Scenario) -> None:
     s("passwd, no new passphrase", "passwd", expect=4,
       env={"CREDWALLET_PASSPHRASE": "a different passphrase, also long enough 7"})
     s("restore", "restore", str(backup), "--yes")
-    s("restore, missing", "restore", missing, expect=4)
+    s("restore, missing", "restore", missing, expect=3)
     s("remove", "remove", ids[0], "--yes")
     s("remove, unknown", "remove", "ffffffffffff", expect=6)
     s("demo", "demo", "-o", str(work / "demo"))

@@ -28,7 +28,7 @@ from credwallet.cli.common import (
     run_command,
 )
 from credwallet.cli.textsafe import say
-from credwallet.errors import UsageError, WalletWriteError
+from credwallet.errors import BadInput, UsageError, WalletWriteError
 
 
 def _write_new_file(path: Path, blob: bytes, *, force: bool) -> None:
@@ -76,7 +76,8 @@ def register(app: typer.Typer) -> None:
             # (and a read-only wallet home can still be backed up).
             store = ctx.store
             blob = store.read_bytes()
-            decrypt_wallet(blob, ctx.passphrase())  # a backup nobody can open is no backup
+            # A backup nobody can open is no backup.
+            ctx.unlock(lambda passphrase: decrypt_wallet(blob, passphrase))
             _write_new_file(Path(output), blob, force=force)
             emit(ctx, {"output": output, "bytes": len(blob)},
                  lambda: say(f"Backup written to {output} ({len(blob)} bytes, encrypted)."))
@@ -113,21 +114,29 @@ def register(app: typer.Typer) -> None:
             from credwallet.wallet.store import WalletStore
 
             if Path(path).name in ("", ".", ".."):
-                from credwallet.errors import UsageError
-
                 raise UsageError(f"{path!r} is not the path of a backup file")
+            if not Path(path).exists():  # a missing file is bad input, as for every command
+                raise BadInput(f"no such file: {path}")
             # Read once (size-capped) and restore exactly the bytes that were checked.
             blob = WalletStore(Path(path)).read_bytes()
             params, salt, _nonce, _aad, _ct = fileformat.parse_header(blob)
             if not allow_expensive_kdf:
                 # Before the passphrase prompt: a hostile backup costs nothing to refuse.
                 fileformat.check_foreign_cost(params)
-            key = fileformat.derive_key(ctx.passphrase(), salt, params)
-            try:  # decrypts and validates the structure, as opening a wallet does
-                wallet = WalletData.model_validate_json(fileformat.decrypt_with_key(blob, key))
-            except ValidationError:
-                raise WalletCorrupted("backup payload does not match the expected structure") \
-                    from None
+            if not json_out:
+                say("The backup opens with the passphrase the wallet had when it was backed up.",
+                    err=True)
+            ctx.prompt_label = "Backup passphrase"
+
+            def open_backup(passphrase: str) -> WalletData:
+                key = fileformat.derive_key(passphrase, salt, params)
+                try:  # decrypts and validates the structure, as opening a wallet does
+                    return WalletData.model_validate_json(fileformat.decrypt_with_key(blob, key))
+                except ValidationError:
+                    raise WalletCorrupted("backup payload does not match the expected "
+                                          "structure") from None
+
+            wallet = ctx.unlock(open_backup)
             store = ctx.store
             replacing = store.path.exists()
             if replacing and not yes and not can_ask():  # never hang on a prompt nobody sees
@@ -138,9 +147,12 @@ def register(app: typer.Typer) -> None:
                         "as wallet.cwlt.bak.")
             with store.locked():
                 store.write_atomic(blob)
-            emit(ctx, {"wallet": str(store.path), "credentials": len(wallet.credentials)},
-                 lambda: say(f"Restored {len(wallet.credentials)} credential(s) "
-                               f"into {store.path}."))
+            def human() -> None:
+                say(f"Restored {len(wallet.credentials)} credential(s) into {store.path}.")
+                say("The wallet now opens with the backup's passphrase (the one just given), "
+                    "not with the one it had before.")
+
+            emit(ctx, {"wallet": str(store.path), "credentials": len(wallet.credentials)}, human)
             return 0
 
         run_command(ctx, body)

@@ -11,13 +11,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from credwallet.cli.textsafe import json_text, plain, say
 from credwallet.errors import (
+    BadInput,
     CredwalletError,
+    DecryptionFailed,
     Interrupted,
     PassphraseUnavailable,
     UsageError,
@@ -48,6 +50,11 @@ AllowWeakOpt = Annotated[
 ]
 
 MAX_PASSPHRASE_FILE = 64 * 1024
+# A passphrase typed at the terminal may be mistyped: this many tries in all. One from a file or
+# the environment gets one (it would be wrong the same way again).
+PASSPHRASE_TRIES = 3
+
+T = TypeVar("T")
 
 # `credwallet --home DIR <command>`: the root option, set by the app's callback for this run.
 # A command's own --home wins over it; it wins over CREDWALLET_HOME.
@@ -85,7 +92,8 @@ def read_secret_file(path: str, what: str) -> str:
             with open(path, "rb") as fh:
                 data = fh.readline(MAX_PASSPHRASE_FILE)
     except OSError as exc:
-        raise UsageError(f"cannot read {what} file {path!r}: {exc.strerror}") from None
+        # A missing or unreadable file is bad input (exit 3) for every command (docs/cli.md).
+        raise BadInput(f"cannot read {what} file {path!r}: {exc.strerror}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -94,6 +102,8 @@ def read_secret_file(path: str, what: str) -> str:
 
 
 def _prompt(label: str, *, confirm: bool) -> str | None:
+    """A hidden prompt on the terminal; None when there is no terminal to ask on. Ctrl-D at the
+    prompt is the person cancelling (exit 130), not a missing terminal."""
     if not sys.stdin.isatty():
         return None
     try:
@@ -103,7 +113,8 @@ def _prompt(label: str, *, confirm: bool) -> str | None:
             if first != second:
                 raise UsageError("the two passphrases differ")
     except EOFError:
-        return None
+        sys.stderr.write("\n")  # getpass leaves the cursor after the prompt
+        raise Interrupted("cancelled at the passphrase prompt; nothing was changed") from None
     return first
 
 
@@ -166,6 +177,7 @@ class Ctx:
     passphrase_file: str | None = None
     _passphrase: str | None = field(default=None, repr=False)
     passphrase_typed: bool = field(default=False, repr=False)  # came from the terminal prompt
+    prompt_label: str = "Wallet passphrase"  # `restore` asks for the backup's
 
     def __post_init__(self) -> None:
         if self.home is None:
@@ -200,7 +212,7 @@ class Ctx:
         elif "CREDWALLET_PASSPHRASE" in os.environ:
             value = os.environ["CREDWALLET_PASSPHRASE"]
         else:
-            value = _prompt("Wallet passphrase", confirm=confirm)
+            value = _prompt(self.prompt_label, confirm=confirm)
             self.passphrase_typed = value is not None
         if value is None:
             raise PassphraseUnavailable("no passphrase given and no terminal to ask on")
@@ -209,19 +221,33 @@ class Ctx:
         self._passphrase = value
         return value
 
+    def unlock(self, attempt: Callable[[str], T]) -> T:
+        """`attempt(passphrase)`, asked again after a wrong passphrase typed at the terminal
+        (PASSPHRASE_TRIES in all); a passphrase from a file or the environment gets one try."""
+        for tries_left in range(PASSPHRASE_TRIES - 1, -1, -1):
+            try:
+                return attempt(self.passphrase())
+            except DecryptionFailed:
+                if not self.passphrase_typed or tries_left == 0:
+                    raise
+                self._passphrase = None
+                say(f"wrong passphrase, try again ({tries_left} "
+                    f"{'try' if tries_left == 1 else 'tries'} left)", err=True)
+        raise AssertionError("unreachable")  # the last try returns or raises
+
     def open_wallet(self) -> WalletData:
         """Read-only snapshot of the wallet."""
         store = self.store
         store.read_bytes()  # WalletMissing before asking for a passphrase
-        return store.load(self.passphrase())
+        return self.unlock(store.load)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[WalletData]:
         store = self.store
         store.read_bytes()
-        passphrase = self.passphrase()
-        with store.transaction(passphrase) as wallet:
-            yield wallet
+        with contextlib.ExitStack() as stack:
+            # A wrong passphrase fails on entering (the lock is released again): retry that.
+            yield self.unlock(lambda p: stack.enter_context(store.transaction(p)))
 
 
 def emit(ctx: Ctx, payload: dict[str, Any], human: Callable[[], None] | None = None,
@@ -313,8 +339,7 @@ def run_command(ctx: Ctx, body: Callable[[], int | None]) -> None:
         report_error(ctx, exc)
         code = exc.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        code = 130
+        code = interrupted(ctx)
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - the one boundary that catches bugs
@@ -330,6 +355,16 @@ def run_command(ctx: Ctx, body: Callable[[], int | None]) -> None:
         report_error(ctx, err)
         code = 70
     raise typer.Exit(code)
+
+
+def interrupted(ctx: Ctx) -> int:
+    """Ctrl-C: with --json still exactly one document (a script reads stdout whatever
+    happened), else one line on stderr. -> 130."""
+    if ctx.json:
+        emit(ctx, {}, ok=False, error=Interrupted("interrupted"))
+    else:
+        sys.stderr.write("interrupted\n")
+    return 130
 
 
 def iso(value: datetime | None) -> str | None:

@@ -9,7 +9,7 @@ import typer
 
 from credwallet.cli.common import Ctx, HomeOpt, JsonOpt, PassFileOpt, emit, run_command
 from credwallet.cli.textsafe import plain, say
-from credwallet.errors import UsageError, items_failed
+from credwallet.errors import BadInput, UsageError, items_failed
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -79,8 +79,9 @@ def parse_allow_hosts(values: list[str] | None) -> list[Any]:
 def read_source_list(path: str) -> list[str]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read source list {path!r}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:  # bad input (exit 3), as every missing file
+        raise BadInput(f"cannot read source list {path!r}: "
+                       f"{getattr(exc, 'strerror', None) or exc}") from None
     return [s.strip() for s in lines if s.strip() and not s.lstrip().startswith("#")]
 
 

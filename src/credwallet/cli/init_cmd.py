@@ -17,6 +17,14 @@ from credwallet.cli.common import (
 from credwallet.cli.textsafe import say
 from credwallet.errors import WalletExists
 
+# What a newcomer does next: without an identity, badges issued to their e-mail are not
+# recognised as theirs; without a backup, a lost disk or passphrase loses every credential.
+NEXT_STEPS = """Next steps:
+  credwallet identity add you@example.org     # the e-mail (or URL, phone) your badges name
+  credwallet import https://badges.example.org/assertions/42
+  credwallet backup -o wallet-backup.cwlt     # keep it elsewhere; it opens with this passphrase
+The passphrase cannot be recovered: without it, neither the wallet nor its backups open."""
+
 
 def register(app: typer.Typer) -> None:
     @app.command("init")
@@ -42,8 +50,12 @@ def register(app: typer.Typer) -> None:
             vet_new_passphrase(passphrase, typed=ctx.passphrase_typed, allow_weak=allow_weak)
             wallet = new_wallet(ctx.now())
             store.create(passphrase, wallet)
-            emit(ctx, {"wallet": str(store.path), "holder": wallet.holder.did},
-                 lambda: say(f"Created wallet {store.path}\nHolder DID: {wallet.holder.did}"))
+            def human() -> None:
+                for line in (f"Created wallet {store.path}", f"Holder DID: {wallet.holder.did}",
+                             *NEXT_STEPS.splitlines()):
+                    say(line)  # say() keeps each line whole (it folds line breaks in data)
+
+            emit(ctx, {"wallet": str(store.path), "holder": wallet.holder.did}, human)
             return 0
 
         run_command(ctx, body)

@@ -72,9 +72,11 @@ def register(app: typer.Typer) -> None:
         def body() -> int:
             store = ctx.store
             store.read_bytes()
-            old = ctx.passphrase()
+            ctx.passphrase()  # asked before the lock is taken (typing takes a while)
             with store.locked():
-                wallet = store.load(old)  # proves the old passphrase before asking the new one
+                # Proves the old passphrase (three tries at a terminal) before asking the new one.
+                wallet = ctx.unlock(store.load)
+                old = ctx.passphrase()
                 new, typed = new_passphrase(new_passphrase_file, ctx)
                 vet_new_passphrase(new, typed=typed, allow_weak=allow_weak, what="new passphrase")
                 discarded = store.rekey_locked(old, new, wallet)
