@@ -27,6 +27,8 @@ FormatId = Literal[
     "ob2-hosted",
     "ob2-assertion-json",
     "sd-jwt-vc",
+    "ob1-hosted",
+    "ob1-signed",
 ]
 
 
@@ -41,6 +43,7 @@ class Family(Enum):
     OB2_SIGNED = "ob2-signed"
     OB2_HOSTED = "ob2-hosted"
     SD_JWT_VC = "sd-jwt-vc"  # IETF SD-JWT VC: selective disclosure, plain JSON claims
+    OB1 = "ob1"  # Open Badges 1.0 / 1.1, read in the 2.0 model (hosted or signed)
 
 
 class Securing(Enum):
@@ -98,6 +101,12 @@ _SPECS: tuple[FormatSpec, ...] = (
                "application/ld+json", ".json", "ob2-original"),
     FormatSpec("sd-jwt-vc", Family.SD_JWT_VC, Securing.JWS, "SD-JWT VC (IETF, selective disclosure)",
                "application/dc+sd-jwt", ".sd-jwt", "never"),
+    FormatSpec("ob1-hosted", Family.OB1, Securing.HOSTED,
+               "Open Badges 1.x hosted assertion (upgraded to 2.0)", "application/json", ".json",
+               "ob2-original"),
+    FormatSpec("ob1-signed", Family.OB1, Securing.JWS,
+               "Open Badges 1.x signed assertion (JWS, upgraded to 2.0)", "application/jws", ".jwt",
+               "ob2-original"),
 )
 
 SPECS: dict[str, FormatSpec] = {s.id: s for s in _SPECS}

@@ -41,6 +41,7 @@ class Kind(StrEnum):
     ASSERTION = "assertion"  # an OB 2.0 hosted assertion at its own id (410 Gone is an answer)
     DID = "did"  # a did:web document, at the did.json URL the DID names
     KEY = "key"  # verification method / controller / key document, issuer metadata, JWK Set
+    PEM_KEY = "pem_key"  # an Open Badges 1.x signing key: a PEM public key at verify.url
     ISSUER = "issuer"  # an OB 2.0 issuer profile
     BADGECLASS = "badgeclass"
     ENDORSEMENT = "endorsement"  # an OB 2.0 hosted endorsement
@@ -53,6 +54,7 @@ class Accept(Enum):
     JSON = "json"
     DID = "did"
     STATUS_LIST = "status_list"  # JSON-LD, JSON or a VC-JWT
+    PEM = "pem"  # a PEM text (an Open Badges 1.x public key)
     IMAGE = "image"
 
 
@@ -75,6 +77,8 @@ def rule(kind: Kind) -> Rule:
             return Rule(refreshed=False, pinned=True)
         case Kind.STATUS_LIST:
             return Rule(Accept.STATUS_LIST)
+        case Kind.PEM_KEY:
+            return Rule(Accept.PEM)
         case Kind.ASSERTION:
             return Rule(keep_gone=True)
         case Kind.DID:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Literal, assert_never
 
 from credwallet.export.facts import public_https
-from credwallet.formats import Family, UnknownFormat, spec
+from credwallet.formats import Family, Securing, UnknownFormat, spec
 from credwallet.models.view import CredentialView
 
 LinkKind = Literal["hosted_assertion", "credential_id"]
@@ -28,6 +28,9 @@ def link_kind(fmt: str) -> LinkKind | None:
     match family:
         case Family.OB2_HOSTED:
             return "hosted_assertion"
+        case Family.OB1:
+            # A hosted 1.x assertion lives at its id (verify.url); a signed one's id is `uid:`.
+            return "hosted_assertion" if spec(fmt).securing is Securing.HOSTED else None
         case Family.VC_DATA_INTEGRITY | Family.VC_JWT | Family.CLR:
             return "credential_id"
         case Family.OB2_SIGNED | Family.SD_JWT_VC | Family.VP_DATA_INTEGRITY | Family.VP_JWT:

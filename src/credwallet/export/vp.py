@@ -29,7 +29,7 @@ from typing import Any, assert_never
 
 from credwallet.errors import BadInput, CredwalletError
 from credwallet.export.model import ExportItem, ExportOptions, Skipped
-from credwallet.formats import is_known, spec
+from credwallet.formats import Securing, is_known, spec
 from credwallet.ingest.jsonutil import loads
 from credwallet.ingest.sniff import b64url_decode
 from credwallet.models.entry import WalletData
@@ -282,10 +282,10 @@ def _without_uncanonicalizable(items: list[ExportItem], contents: _Contents, exc
 
 def _ob2_entry(item: ExportItem) -> dict[str, Any]:
     raw = item.cred.raw_bytes().decode("utf-8", "replace")
-    signed = item.cred.format == "ob2-signed"
+    fmt = spec(item.cred.format)
+    signed = fmt.securing is Securing.JWS
     entry: dict[str, Any] = {
-        "format": "Open Badges 2.0 signed assertion (JWS)" if signed
-        else "Open Badges 2.0 hosted assertion",
+        "format": "Open Badges 2.0 hosted assertion" if fmt.id == "ob2-assertion-json" else fmt.label,
         "original": raw.strip() if signed else raw,
     }
     if item.view.credential_id:

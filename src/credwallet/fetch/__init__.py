@@ -102,10 +102,10 @@ async def fetch_source(session: Session, url: str, probe: Probe) -> Fetched:
     if rec.document is None and rec.hosted_url:
         rec = await _complete_hosted(fetcher, rec)
         fetched.recognised = rec
-    elif rec.format == "ob2-hosted" and rec.document is not None:
+    elif rec.format in ("ob2-hosted", "ob1-hosted") and rec.document is not None:
         # The response stands for the hosted copy only if it was requested at the id itself;
         # otherwise verification asks for the id (never cache a body under an id it claims).
-        aid = rec.document.get("id")
+        aid = rec.document.get("id") if rec.format == "ob2-hosted" else rec.hosted_url
         if aid == url:
             fetcher.add_response(aid, Kind.ASSERTION, resp)
     return await _derive(fetcher, fetched, probe)
@@ -147,7 +147,7 @@ async def _complete_hosted(fetcher: Fetcher, rec: Recognised) -> Recognised:
         full = recognise(cached.body_bytes(), url)
     except BadInput:
         raise BadInput(f"baked image points at {url}, which is not an assertion") from None
-    if not full.format.startswith("ob2-"):
+    if not full.format.startswith(("ob2-", "ob1-")):
         raise BadInput(f"baked image points at {url}, which is not an Open Badges assertion")
     full.image, full.image_media_type = rec.image, rec.image_media_type
     return full

@@ -50,8 +50,11 @@ IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif", "image/w
 # A status list credential may be served as JSON or as a VC-JWT (compact JWS).
 ACCEPT_STATUS_LIST = ("application/ld+json, application/vc+ld+json;q=0.95, application/json;q=0.9, "
                       "application/vc+jwt;q=0.9, application/vc;q=0.8, */*;q=0.1")
+# An Open Badges 1.x key: servers answered with whatever they had for a .pem file.
+ACCEPT_PEM = "application/x-pem-file, application/pkix-key+pem;q=0.95, text/plain;q=0.9, */*;q=0.1"
 ACCEPT_HEADERS = {Accept.JSON: ACCEPT_JSON, Accept.DID: ACCEPT_DID,
-                  Accept.STATUS_LIST: ACCEPT_STATUS_LIST, Accept.IMAGE: ACCEPT_IMAGE}
+                  Accept.STATUS_LIST: ACCEPT_STATUS_LIST, Accept.PEM: ACCEPT_PEM,
+                  Accept.IMAGE: ACCEPT_IMAGE}
 
 
 @dataclass
@@ -215,7 +218,9 @@ class Fetcher:
 
 def _unusable(body: bytes, accept: Accept, what: str) -> str | None:
     """Why a 200 body cannot be what was asked for (None when it can): JSON, or for a status
-    list a VC-JWT (compact JWS) too."""
+    list a VC-JWT (compact JWS) too; for a PEM key, PEM text."""
+    if accept is Accept.PEM:
+        return None if body.lstrip().startswith(b"-----BEGIN ") else "not a PEM public key"
     try:
         loads(body, what=what)
         return None

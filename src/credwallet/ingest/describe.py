@@ -12,9 +12,9 @@ from typing import Any
 
 from credwallet.errors import BadInput
 from credwallet.formats import Family, is_known, spec
-from credwallet.ingest import sdjwt
+from credwallet.ingest import ob1, sdjwt
 from credwallet.ingest.jsonutil import loads
-from credwallet.ingest.sniff import as_list, b64url_decode, types_of, with_jwt_claims
+from credwallet.ingest.sniff import as_list, b64url_decode, recognise, types_of, with_jwt_claims
 from credwallet.models.entry import CachedDocument, StoredCredential
 from credwallet.models.view import AchievementView, Alignment, CredentialView, IssuerView
 
@@ -130,7 +130,7 @@ def view_of(fmt: str, document: dict[str, Any], cache: Mapping[str, CachedDocume
         return _sd_jwt_vc_view(fmt, document, wallet_id)
     if fmt.startswith("vp-"):
         return _envelope_view(fmt, document, wallet_id)
-    if fmt.startswith("ob2"):
+    if fmt.startswith(("ob2", "ob1")):
         return _ob2_view(fmt, document, cache, wallet_id)
     subject = document.get("credentialSubject")
     subject = subject[0] if isinstance(subject, list) and subject else subject
@@ -210,19 +210,30 @@ def _sd_jwt_vc_view(fmt: str, document: dict[str, Any], wallet_id: str | None) -
     )
 
 
+def _linked(cache: Mapping[str, CachedDocument], url: str, fmt: str,
+            expected: ob1.Class) -> dict[str, Any]:
+    """A linked BadgeClass / Issuer as cached (an OB 1.x one in the 2.0 model)."""
+    found = _cached_json(cache, url)
+    if found is None:
+        return {"id": url}
+    return ob1.upgrade_linked(found, url, expected) if fmt.startswith("ob1") else found
+
+
 def _ob2_view(fmt: str, doc: dict[str, Any], cache: Mapping[str, CachedDocument],
               wallet_id: str | None) -> CredentialView:
+    """OB 2.0, and OB 1.x read in the 2.0 model (`document` is already upgraded)."""
     badge = doc.get("badge")
     badge_signed = isinstance(badge, dict)  # embedded in the (signed) assertion
     if isinstance(badge, str):
-        badge = _cached_json(cache, badge) or {"id": badge}
+        badge = _linked(cache, badge, fmt, "BadgeClass")
     badge = badge if isinstance(badge, dict) else {}
     issuer = badge.get("issuer")
     issuer_signed = badge_signed and isinstance(issuer, dict)
     if isinstance(issuer, str):
-        issuer = _cached_json(cache, issuer) or {"id": issuer}
-    achievement = _achievement(badge, signed=badge_signed or fmt == "ob2-hosted")
-    issuer_view = _issuer(issuer, signed=issuer_signed or fmt == "ob2-hosted")
+        issuer = _linked(cache, issuer, fmt, "Issuer")
+    hosted = fmt in ("ob2-hosted", "ob1-hosted")  # the issuer's own server vouches for all of it
+    achievement = _achievement(badge, signed=badge_signed or hosted)
+    issuer_view = _issuer(issuer, signed=issuer_signed or hosted)
     recipient = doc.get("recipient") if isinstance(doc.get("recipient"), dict) else None
     evidence = [e if isinstance(e, dict) else {"id": e} for e in as_list(doc.get("evidence"))]
     aid = _id(doc)
@@ -232,7 +243,7 @@ def _ob2_view(fmt: str, doc: dict[str, Any], cache: Mapping[str, CachedDocument]
         recipient=recipient, issued=_text(doc.get("issuedOn")), valid_from=_text(doc.get("issuedOn")),
         expires=_text(doc.get("expires")), evidence=evidence,
         image=_image(doc.get("image")) or achievement.image,
-        public_url=aid if aid and aid.startswith("https://") else None,
+        public_url=aid if aid and aid.startswith("https://") and fmt != "ob1-signed" else None,
         results=[],
     )
 
@@ -245,6 +256,10 @@ def document_of(cred: StoredCredential) -> dict[str, Any]:
             return sdjwt.disclosed_payload(sdjwt.split(cred.raw_bytes().decode("ascii")))
         except (sdjwt.SdJwtError, UnicodeDecodeError) as exc:
             raise BadInput("stored SD-JWT is malformed") from exc
+    if cred.format.startswith("ob1-"):
+        # Stored as issued; shown, matched and exported in the 2.0 model it upgrades to.
+        recognised = recognise(cred.raw_bytes(), cred.source or "")
+        return recognised.document if isinstance(recognised.document, dict) else {}
     if cred.format.endswith("-jwt") or cred.format == "ob2-signed":
         raw = cred.raw_bytes()
         try:

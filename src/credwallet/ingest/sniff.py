@@ -22,7 +22,7 @@ from typing import Any
 
 from credwallet.errors import BadInput, InputTooLarge, UnsupportedFormat
 from credwallet.formats import Family, spec
-from credwallet.ingest import sdjwt
+from credwallet.ingest import ob1, sdjwt
 from credwallet.ingest.jsonutil import dumps_compact, loads
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -136,7 +136,8 @@ def recognise_json(doc: Any, *, raw: bytes | None = None) -> Recognised:
                                                    "EndorsementCredential"}:
         fmt = "ob3-ldp" if _is_ob3(doc) else "vc-ldp"
         return Recognised(fmt, raw_bytes, "application/vc+ld+json", document=doc)
-    refuse_ob1(doc)
+    if ob1_evidence(doc) is not None:
+        return _ob1_hosted(doc, raw_bytes)
     if "Assertion" in types or (OB2_CONTEXT in contexts_of(doc) and "recipient" in doc):
         vtype = doc.get("verification", {}).get("type") if isinstance(doc.get("verification"), dict) \
             else None
@@ -160,6 +161,8 @@ def ob1_evidence(doc: dict[str, Any]) -> str | None:
     """
     contexts = [c.rstrip("/") for c in contexts_of(doc)]
     if OB1_CONTEXT in contexts and OB2_CONTEXT not in contexts:
+        if "recipient" not in doc and "Assertion" not in types_of(doc):
+            return None  # a 1.1 BadgeClass or Issuer: not a credential
         return f"it names the Open Badges 1.1 context {OB1_CONTEXT}"
     if OB2_CONTEXT in contexts or "verification" in doc:
         return None
@@ -173,16 +176,27 @@ def ob1_evidence(doc: dict[str, Any]) -> str | None:
     return None
 
 
-def refuse_ob1(doc: dict[str, Any], *, signed: bool = False) -> None:
-    """Raise UnsupportedFormat (exit 3) for an Open Badges 1.0 / 1.1 assertion."""
-    why = ob1_evidence(doc)
-    if why is not None:
-        kind = "signed (JWS) " if signed else ""
-        raise UnsupportedFormat(
-            f"Open Badges 1.x {kind}assertions are not supported ({why}); credwallet verifies "
-            "Open Badges 2.0 and 3.0",
-            hint="ask the issuer for an Open Badges 2.0 or 3.0 copy of this badge (most "
-                 "platforms re-issue old badges on request)")
+def _ob1_document(doc: dict[str, Any], *, signed: bool) -> dict[str, Any]:
+    """The assertion in the 2.0 model (`ingest.ob1`); 0.5 and unreadable ones are refused."""
+    if isinstance(doc.get("recipient"), str):
+        raise UnsupportedFormat("Open Badges 0.5 assertions (the recipient as a bare string) are "
+                                "not supported; credwallet reads Open Badges 1.0 and later")
+    vtype, _url = ob1.verify_object(doc)
+    if vtype is not None and vtype != ("signed" if signed else "hosted"):
+        how = "a signed (JWS)" if signed else "an unsigned"
+        raise BadInput(f"Open Badges 1.x assertion declares verify.type {vtype!r} but came as "
+                       f"{how} document")
+    try:
+        return ob1.upgrade_assertion(doc)
+    except ob1.UpgradeError as exc:
+        raise BadInput(f"Open Badges 1.x assertion cannot be read in the 2.0 model: {exc}") from None
+
+
+def _ob1_hosted(doc: dict[str, Any], raw: bytes) -> Recognised:
+    upgraded = _ob1_document(doc, signed=False)
+    _vtype, url = ob1.verify_object(doc)
+    hosted = url or (upgraded.get("id") if isinstance(upgraded.get("id"), str) else None)
+    return Recognised("ob1-hosted", raw, "application/json", document=upgraded, hosted_url=hosted)
 
 
 def _children(items: list[Any]) -> list[Recognised]:
@@ -341,7 +355,10 @@ def recognise_jws(token: str) -> Recognised:
         fmt = "ob3-jwt" if _is_ob3(cred) else "vc-jwt"
         return Recognised(fmt, raw, "application/vc+jwt", document=cred, jwt_header=header,
                           jwt_payload=payload)
-    refuse_ob1(payload, signed=True)
+    if ob1_evidence(payload) is not None:
+        return Recognised("ob1-signed", raw, "application/jws",
+                          document=_ob1_document(payload, signed=True), jwt_header=header,
+                          jwt_payload=payload)
     if "badge" in payload and "recipient" in payload:
         return Recognised("ob2-signed", raw, "application/jws", document=payload, jwt_header=header,
                           jwt_payload=payload)

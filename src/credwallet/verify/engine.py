@@ -25,6 +25,7 @@ from credwallet.verify.env import Env, Outcome, doc_of
 from credwallet.verify.families import (
     container,
     data_integrity,
+    ob1,
     ob2_hosted,
     ob2_signed,
     presentation,
@@ -128,6 +129,8 @@ def _family_outcome(rec: Recognised, env: Env) -> Outcome:
             return ob2_hosted.verify_hosted(doc_of(rec), env, fmt)
         case Family.SD_JWT_VC:
             return sd_jwt_vc.verify_sd_jwt_vc(rec, env)
+        case Family.OB1:
+            return ob1.verify_ob1(rec, env)
         case _:
             assert_never(family)
 
