@@ -46,7 +46,7 @@ def _version(value: bool) -> None:
 
 def build_app() -> typer.Typer:
     app = typer.Typer(
-        name="credwallet", help=HELP, no_args_is_help=True, add_completion=False,
+        name="credwallet", help=HELP, no_args_is_help=True, add_completion=True,
         context_settings=CONTEXT,
         pretty_exceptions_enable=False,  # never print locals (they may hold secrets)
         rich_markup_mode=None,
