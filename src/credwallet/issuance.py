@@ -178,7 +178,16 @@ def import_offer(wallet: WalletData, link: str, opts: Options,
 
     `typed`: the learner typed or pasted the link, so the host it names (the offer URI of an
     offer by reference, else the credential issuer) counts as the source they gave and may be
-    local; an offer read from an image (`typed=False`) has no such host."""
+    local; an offer read from an image (`typed=False`) has no such host. Codes and tokens
+    met on the way are withheld from any issuer text shown (`oid4vci.errors.secret_scope`)."""
+    from credwallet.oid4vci.errors import secret_scope
+
+    with secret_scope():
+        return _import_offer(wallet, link, opts, interaction, typed)
+
+
+def _import_offer(wallet: WalletData, link: str, opts: Options,
+                  interaction: flow.Interaction, typed: bool) -> list[ImportItem]:
     from credwallet.fetch.oid4vci_http import with_http
     from credwallet.fetch.oid4vci_loopback import LoopbackListener
     from credwallet.wallet.holder import holder_seed
@@ -228,7 +237,20 @@ def _pending_item(label: str, pending: PendingIssuance, now: datetime) -> Import
 def _store(wallet: WalletData, received: Sequence[flow.Received], seed: bytes, issuer: str,
            label: str, opts: Options) -> tuple[list[ImportItem], dict[int, tuple[str, str]]]:
     """Verify, bind-check and store what was received, one credential response at a time
-    (all or nothing); the notification event of each response."""
+    (all or nothing); the notification event of each response. Interrupted anywhere after
+    the credentials arrived (fetching their material, verifying, storing): nothing is kept
+    and every response is reported `credential_deleted` (_Stopped)."""
+    snapshot = wallet.model_copy(deep=True)
+    try:
+        return _store_all(wallet, received, seed, issuer, label, opts)
+    except KeyboardInterrupt:
+        _restore(wallet, snapshot)
+        raise _Stopped({g: (DELETED, "the holder stopped the import")
+                        for g in {r.group for r in received}}) from None
+
+
+def _store_all(wallet: WalletData, received: Sequence[flow.Received], seed: bytes, issuer: str,
+               label: str, opts: Options) -> tuple[list[ImportItem], dict[int, tuple[str, str]]]:
     from dataclasses import replace
     from datetime import UTC
 
@@ -254,14 +276,9 @@ def _store(wallet: WalletData, received: Sequence[flow.Received], seed: bytes, i
         members = [n for n, r in enumerate(received) if r.group == group]
         snapshot = wallet.model_copy(deep=True)
         group_items: list[ImportItem] = []
-        try:
-            for n in members:
-                key = received[n].key or ed25519_key(seed)
-                group_items.append(_one(wallet, outcomes[n], key, label, opts, verifier))
-        except KeyboardInterrupt:
-            _restore(wallet, snapshot)
-            raise _Stopped({g: (DELETED, "the holder stopped the import")
-                            for g in {r.group for r in received}}) from None
+        for n in members:
+            key = received[n].key or ed25519_key(seed)
+            group_items.append(_one(wallet, outcomes[n], key, label, opts, verifier))
         failed = [i for i in group_items if i.status == "failed"]
         if failed:
             _restore(wallet, snapshot)
@@ -350,7 +367,10 @@ def resume_pending(wallet: WalletData, *, now: datetime, due_only: bool,
         if due_only and pending.next_attempt_at is not None and pending.next_attempt_at > now:
             continue
         opts = Options(now, keep_invalid, insecure_http, pending.tags, allow_hosts)
-        items += _resume_one(wallet, pending, opts)
+        from credwallet.oid4vci.errors import secret_scope
+
+        with secret_scope(pending.access_token, pending.transaction_id):
+            items += _resume_one(wallet, pending, opts)
     return items
 
 

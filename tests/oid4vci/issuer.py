@@ -88,6 +88,9 @@ def configurations() -> dict[str, Any]:
     }
 
 
+LIVE: list[Issuer] = []  # every issuer of the running test (tests/oid4vci/conftest.py)
+
+
 @dataclass
 class Transaction:
     config: str
@@ -117,6 +120,8 @@ class Issuer:
     # RFC 9207: "" = not advertised, no iss; "good" = advertised and sent; "missing" =
     # advertised, not sent; any other value = advertised, sent as that (a mix-up)
     iss_mode: str = ""
+    echo_secrets: bool = False  # error_descriptions repeat the code / access token they got
+    sd_jwt_binding: str = "cnf"  # cnf | sub (no cnf: only a sub naming the holder DID)
     # state
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     auth_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -129,6 +134,7 @@ class Issuer:
     secrets_seen: list[str] = field(default_factory=list)  # every code/token/tx_code handed out
 
     def __post_init__(self) -> None:
+        LIVE.append(self)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
@@ -238,6 +244,9 @@ class Issuer:
                                    {"kid": self.bind_to})
             claims = {"iss": self.did, "iat": now, "vct": "https://credentials.example/learner",
                       "cnf": cnf, "_sd": [digest], "_sd_alg": "sha-256"}
+            if self.sd_jwt_binding == "sub":  # not cryptographically bound: a name only
+                del claims["cnf"]
+                claims["sub"] = holder["did"]
             jwt = sign_jwt({"alg": "EdDSA", "typ": "dc+sd-jwt", "kid": self.vm}, claims,
                            ISSUER_SEED)
             return f"{jwt}~{disclosure}~"
@@ -448,8 +457,9 @@ def _handler(iss: Issuer) -> type[BaseHTTPRequestHandler]:
             if form.get("grant_type") == PRE:
                 entry = iss.codes.get(form.get("pre-authorized_code", ""))
                 if entry is None or entry["used"]:
+                    said = form.get("pre-authorized_code") if iss.echo_secrets else "code"
                     self.send(400, {"error": "invalid_grant",
-                                    "error_description": "unknown or expired code"})
+                                    "error_description": f"unknown or expired {said}"})
                     return
                 if entry["tx_code"] is not None and "tx_code" not in form:
                     self.send(400, {"error": "invalid_request",
@@ -491,7 +501,9 @@ def _handler(iss: Issuer) -> type[BaseHTTPRequestHandler]:
                 self.send(400, {"error": "unknown_credential_configuration"})
                 return
             if iss.fail_with:
-                self.send(400, {"error": iss.fail_with, "error_description": "as configured"})
+                said = (self.headers.get("Authorization", "") if iss.echo_secrets
+                        else "as configured")
+                self.send(400, {"error": iss.fail_with, "error_description": f"refused: {said}"})
                 return
             proofs = body.get("proofs", {}).get("jwt")
             if not isinstance(proofs, list) or len(proofs) != 1:

@@ -4,8 +4,9 @@ The proof of possession told the issuer which key to bind to; the credential mus
 that key's DID as its subject, or carry that key in `cnf`:
 - W3C VC (JSON-LD or JWT), Open Badges 3.0, CLR: a `credentialSubject.id` (or the JWT `sub`)
   is the holder DID, and no subject names anybody else;
-- SD-JWT VC: `cnf.jwk` is the holder's public key (same RFC 7638 thumbprint), `cnf.kid` is the
-  holder's key, or `sub` is the holder DID.
+- SD-JWT VC: `cnf.jwk` is the holder's public key (same RFC 7638 thumbprint) or `cnf.kid` is
+  the holder's key (its DID URL). A `sub` alone is a name, not a binding: without `cnf` no
+  key binding JWT can ever be made for it, so it is refused.
 A credential the issuer bound to someone else is refused, whatever else it proves.
 """
 
@@ -59,6 +60,4 @@ def _sd_jwt(rec: Recognised, key: HolderKey) -> str | None:
             return None
         if isinstance(jwk, dict) or "kid" in cnf:
             return f"its cnf key is not your key {key.did}"
-    if payload.get("sub") == key.did:
-        return None
-    return f"it carries no cnf key or subject of yours ({key.did})"
+    return f"it carries no cnf key (SD-JWT key binding), so it is not bound to your key {key.did}"

@@ -9,7 +9,17 @@ description only.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
 from credwallet.errors import BadInput, NetworkError
+
+# The codes and tokens of the issuance under way: issuer-supplied text that repeats one of
+# them (an error_description echoing the access token, say) is never shown.
+_SECRETS: ContextVar[set[str] | None] = ContextVar("oid4vci_secrets", default=None)
+WINDOW = 12  # a run this long of a secret in issuer text is enough to withhold the text
+WITHHELD = "(withheld: the issuer's text repeated a code or token)"
 
 # What each error code means for the learner (the issuer's error_description follows it).
 _MEANING = {
@@ -46,9 +56,37 @@ class IssuanceError(BadInput):
         self.code = code
 
 
+@contextlib.contextmanager
+def secret_scope(*known: str) -> Iterator[None]:
+    """Within it, `remember`ed secrets (and `known`) are withheld from issuer-supplied text."""
+    token = _SECRETS.set({k for k in known if k})
+    try:
+        yield
+    finally:
+        _SECRETS.reset(token)
+
+
+def remember(secret: str | None) -> None:
+    """A code or token of this issuance: `printable` withholds text that repeats it."""
+    scope = _SECRETS.get()
+    if scope is not None and secret:
+        scope.add(secret)
+
+
+def _repeats_secret(text: str) -> bool:
+    for secret in _SECRETS.get() or ():
+        width = min(len(secret), WINDOW)
+        if any(secret[i:i + width] in text for i in range(len(secret) - width + 1)):
+            return True
+    return False
+
+
 def printable(text: object, limit: int = 200) -> str:
-    """Issuer-supplied text made safe for one line: printable ASCII only, bounded."""
+    """Issuer-supplied text made safe for one line: printable ASCII only, bounded, and never
+    repeating a code or token of the issuance under way (checked before cutting it short)."""
     s = str(text)
+    if _repeats_secret(s):
+        return WITHHELD
     return "".join(c if 0x20 <= ord(c) < 0x7F else "?" for c in s)[:limit]
 
 

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from credwallet.errors import BadInput
-from credwallet.oid4vci.errors import IssuanceError, printable, protocol_error
+from credwallet.oid4vci.errors import IssuanceError, printable, protocol_error, remember
 from credwallet.oid4vci.http import Http, Reply, json_object
 from credwallet.oid4vci.metadata import AuthServer, Configuration
 from credwallet.oid4vci.offer import PRE_AUTHORIZED
@@ -61,6 +61,8 @@ class Pkce:
 
 async def pre_authorized(http: Http, server: AuthServer, *, code: str, tx_code: str | None,
                          now: datetime) -> Token:
+    remember(code)
+    remember(tx_code)
     form = {"grant_type": PRE_AUTHORIZED, "pre-authorized_code": code}
     if tx_code is not None:
         form["tx_code"] = tx_code
@@ -117,11 +119,14 @@ def code_from_redirect(params: dict[str, str], state: str, server: AuthServer) -
     code = params.get("code")
     if not code:
         raise IssuanceError("the authorization response has no code")
+    remember(code)
     return code
 
 
 async def authorization_code(http: Http, server: AuthServer, *, code: str, pkce: Pkce,
                              redirect_uri: str, now: datetime) -> Token:
+    remember(code)
+    remember(pkce.verifier)
     form = {"grant_type": "authorization_code", "code": code, "code_verifier": pkce.verifier,
             "redirect_uri": redirect_uri, "client_id": CLIENT_ID}
     return _token(await http.post(server.token_endpoint, form=form), now)
@@ -134,6 +139,9 @@ def _token(reply: Reply, now: datetime) -> Token:
     access = doc.get("access_token")
     if not isinstance(access, str) or not access:
         raise BadInput("token response: no access_token")
+    remember(access)
+    refresh = doc.get("refresh_token")
+    remember(refresh if isinstance(refresh, str) else None)
     token_type = doc.get("token_type", "Bearer")
     if not isinstance(token_type, str) or token_type.lower() not in ("bearer", "dpop"):
         raise IssuanceError(f"token response: token_type {printable(token_type, 40)!r} is not "

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from credwallet.errors import BadInput
-from credwallet.oid4vci.errors import printable
+from credwallet.oid4vci.errors import printable, remember
 
 PRE_AUTHORIZED = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 AUTHORIZATION_CODE = "authorization_code"
@@ -159,6 +159,7 @@ def _pre_authorized(grant: Any) -> PreAuthorized | None:
                          length if isinstance(length, int) and 0 < length <= 64 else None,
                          printable(desc, 300) if isinstance(desc, str) else None)
     server = grant.get("authorization_server")
+    remember(grant["pre-authorized_code"])
     return PreAuthorized(grant["pre-authorized_code"], tx_code,
                          server if isinstance(server, str) else None)
 
