@@ -251,3 +251,84 @@ def test_signed_with_a_key_on_another_origin_is_not_bound(ob1_site: Ob1Site) -> 
     assert got["proof"] == "passed"  # a valid signature by the attacker's own key
     assert got["key_binding"] == "failed", item
     assert item.verification is not None and not item.verification.verified
+
+
+# --- the whole journey through the command line -------------------------------------------------
+
+PATHWAY = """schema = "credwallet.pathway/1"
+name = "legacy-robotics"
+title = "Legacy robotics"
+
+[[requirements]]
+id = "robots"
+type = "all"
+title = "Both robotics badges"
+
+  [[requirements.of]]
+  id = "ob10"
+  title = "Legacy Robotics (OB 1.0)"
+  achievement_id = "{badge10}"
+  issuer_id = "{issuer10}"
+
+  [[requirements.of]]
+  id = "ob11"
+  title = "Linked Robotics (OB 1.1)"
+  achievement_id = "{badge11}"
+  issuer_id = "{issuer11}"
+"""
+
+
+def test_cli_import_list_show_verify_export_progress(ob1_site: Ob1Site, wallet_home: Path,
+                                                     cw: Any, tmp_path: Path) -> None:
+    site, urls = ob1_site.site, ob1_site.urls
+    assert cw("identity", "add", "learner@example.com", "--json").code == 0
+    res = cw("import", urls["hosted"], urls["signed"], urls["hosted11"], "--json")
+    assert res.code == 0, res
+    items = res.json()["items"]
+    assert [i["format"] for i in items] == ["ob1-hosted", "ob1-signed", "ob1-hosted"]
+    assert all(i["verification"]["verified"] for i in items), items
+
+    listed = cw("list", "--json")
+    assert listed.code == 0, listed
+    creds = listed.json()["credentials"]
+    assert sorted(c["format"] for c in creds) == ["ob1-hosted", "ob1-hosted", "ob1-signed"]
+    assert {c["issuer"] for c in creds} == {"Legacy Academy", "Linked Data College"}
+    shown = cw("show", items[0]["id"], "--json")
+    assert shown.code == 0, shown
+    cred = shown.json()["credential"]
+    # Shown in the 2.0 model it upgrades to: id from verify.url, ISO date, fetched BadgeClass.
+    assert cred["document"]["id"] == urls["hosted"]
+    assert cred["document"]["issuedOn"] == "2014-05-13T16:53:20+00:00"
+    assert cred["view"]["issuer"]["id"] == site.url("/ob1/issuer.json")
+    assert cred["view"]["achievement"]["alignments"][0]["target_name"] == "Robots 101"
+    human = cw("show", items[0]["id"])
+    assert "Open Badges 1.x hosted assertion (upgraded to 2.0)" in human.stdout
+
+    verified = cw("verify", "--all", "--json")
+    assert verified.code == 0, verified
+
+    out = tmp_path / "vp.json"
+    exported = cw("export", "--format", "vp", "-o", str(out), "--include-identity", "--json")
+    assert exported.code == 0, exported
+    assert sorted(exported.json()["credentials"]) == sorted(i["id"] for i in items)
+    vp = json.loads(out.read_text())
+    embedded = vp["openBadges2Assertions"]["assertions"]
+    # Embedded like OB 2.0 originals: the bytes as issued, labelled as upgraded.
+    assert {e["format"] for e in embedded} == {
+        "Open Badges 1.x hosted assertion (upgraded to 2.0)",
+        "Open Badges 1.x signed assertion (JWS, upgraded to 2.0)"}
+    assert site.routes["/ob1/s/s1.jws"].body.decode() in [e["original"] for e in embedded]
+    checked = cw("verify", "--file", str(out), "--offline", "--json")
+    assert checked.code == 0, checked
+
+    pathway = tmp_path / "legacy.toml"
+    pathway.write_text(PATHWAY.format(
+        badge10=site.url("/ob1/badge.json"), issuer10=site.url("/ob1/issuer.json"),
+        badge11=site.url("/ob11/badge.json"), issuer11=site.url("/ob11/issuer.json")))
+    assert cw("pathway", "add", str(pathway), "--json").code == 0
+    progress = cw("progress", "--json")
+    assert progress.code == 0, progress
+    [legacy] = progress.json()["pathways"]
+    assert legacy["complete"] is True, legacy
+    matched = {r["id"]: r["matched_by"] for r in legacy["requirements"][0]["requirements"]}
+    assert matched == {"ob10": [items[0]["id"]], "ob11": [items[2]["id"]]}

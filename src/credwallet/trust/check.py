@@ -193,7 +193,7 @@ def _proven(result: VerificationResult) -> bool:
 def issuer_of(rec: Recognised, material: MaterialSource | None = None) -> str | None:
     """The issuer id a recognised credential claims (OB 2.0: via its BadgeClass)."""
     doc = rec.document if isinstance(rec.document, dict) else {}
-    if not rec.format.startswith("ob2"):
+    if not rec.format.startswith(("ob2", "ob1")):
         # A JWT may name its issuer only in `iss` (VCDM 1.1 mapping, SD-JWT VC).
         payload = rec.jwt_payload if isinstance(rec.jwt_payload, dict) else {}
         return _id(doc.get("issuer")) or _id(doc.get("iss")) or _id(payload.get("iss"))
