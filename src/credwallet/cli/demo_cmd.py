@@ -82,6 +82,11 @@ def _human(report: Any) -> None:
                   "Open Badges 2.0 profiles and keys).")
     console.print(Rule("2. Import from the issuers' URLs"))
     render_import(report.imported)
+    for item in report.imported:  # the demo site offers one badge over OpenID4VCI
+        if item.source.startswith("openid-credential-offer:") and item.status == "imported":
+            console.print(f"[dim]{escape(item.name or 'One badge')} came through an OpenID4VCI "
+                          "credential offer: issued to this wallet's key (pre-authorized code, "
+                          "proof of possession), then verified like the others.[/dim]")
     console.print("[dim]The tampered copy was refused: its signature does not match its content.[/dim]")
     console.print(Rule("3. Verify offline (the issuer site is shut down now)"))
     table = Table(show_lines=False)
