@@ -121,6 +121,7 @@ class Issuer:
     # advertised, not sent; any other value = advertised, sent as that (a mix-up)
     iss_mode: str = ""
     echo_secrets: bool = False  # error_descriptions repeat the code / access token they got
+    oversize: int = 0  # pad the nonce answer with this many bytes
     sd_jwt_binding: str = "cnf"  # cnf | sub (no cnf: only a sub naming the holder DID)
     # state
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -436,7 +437,7 @@ def _handler(iss: Issuer) -> type[BaseHTTPRequestHandler]:
             if path == "/oid4vci/token":
                 self.token(dict(urllib.parse.parse_qsl(raw.decode())))
             elif path == "/oid4vci/nonce":
-                self.send(200, {"c_nonce": iss.new_nonce()})
+                self.send(200, {"c_nonce": iss.new_nonce(), "pad": "x" * iss.oversize})
             elif path in ("/oid4vci/credential", "/oid4vci/deferred", "/oid4vci/notification"):
                 token = self.bearer()
                 if token is None:

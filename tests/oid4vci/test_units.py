@@ -191,3 +191,92 @@ def test_proofs_credwallet_cannot_sign_are_refused_before_anything(
 
     with pytest.raises(UnsupportedFormat):
         plan_for(Configuration("C", "jwt_vc_json", None, methods, algs, None, types), bytes(32))
+
+
+def _reply(doc: Any, status: int = 200) -> Any:
+    from credwallet.oid4vci.http import Reply
+
+    return Reply("https://issuer.example/credential", status, "application/json",
+                 json.dumps(doc).encode())
+
+
+def test_credential_responses_1_0_and_the_legacy_single_credential() -> None:
+    from credwallet.oid4vci.credential import parse_response
+
+    new = parse_response(_reply({"credentials": [{"credential": "a.b.c"}, {"credential": "d.e.f"}],
+                                 "notification_id": "n-1"}), "credential response", "jwt_vc_json")
+    assert new.credentials == [b"a.b.c", b"d.e.f"] and new.notification_id == "n-1"
+    old = parse_response(_reply({"credential": "a.b.c", "notification_id": 7}),
+                         "credential response", "jwt_vc_json")
+    assert old.credentials == [b"a.b.c"] and old.notification_id is None  # not a string
+    ldp = parse_response(_reply({"credentials": [{"credential": {"@context": []}}]}),
+                         "credential response", "ldp_vc")
+    assert json.loads(ldp.credentials[0]) == {"@context": []}
+
+
+@pytest.mark.parametrize("doc", [
+    {"credentials": [{"credential": "a.b.c"}], "transaction_id": "t"},  # both
+    {"credentials": []},
+    {"credentials": [{"credential": "x.y.z"}] * 33},  # more than MAX_CREDENTIALS
+    {"credentials": [{"credential": {"@context": []}}]},  # an object for a JWT format
+    {"transaction_id": 5},
+    {},
+])
+def test_malformed_credential_responses_are_refused(doc: dict[str, Any]) -> None:
+    from credwallet.oid4vci.credential import parse_response
+
+    with pytest.raises(BadInput):
+        parse_response(_reply(doc), "credential response", "jwt_vc_json")
+
+
+@pytest.mark.parametrize(("interval", "expected"), [(60, 60.0), (0, None), (-5, None),
+                                                    ("60", None), (None, None)])
+def test_deferral_interval(interval: Any, expected: float | None) -> None:
+    from credwallet.oid4vci.credential import parse_response
+
+    doc = {"transaction_id": "t-1"} | ({} if interval is None else {"interval": interval})
+    issued = parse_response(_reply(doc, 202), "credential response", "jwt_vc_json")
+    assert issued.transaction_id == "t-1" and issued.interval == expected
+    assert issued.credentials == []
+
+
+def test_a_very_long_deferral_is_capped_at_a_year() -> None:
+    from datetime import timedelta
+
+    from credwallet.oid4vci import flow
+    from credwallet.oid4vci.grants import Token
+    from credwallet.oid4vci.metadata import Configuration, IssuerMetadata
+    from credwallet.oid4vci.offer import Offer
+
+    config = Configuration("C", "jwt_vc_json", None, (), (), None)
+    meta = IssuerMetadata("https://issuer.example", "https://issuer.example/credential",
+                          {"C": config}, deferred_endpoint="https://issuer.example/deferred")
+    session = flow.Session(Offer("https://issuer.example", ("C",)), meta,
+                           Token("at", "Bearer", None))
+    now = datetime.now(UTC)
+    pending = flow._pending(session, config, None, "t-1", 1e12, now)
+    assert pending.next_attempt_at is not None
+    assert pending.next_attempt_at - now == timedelta(days=366)
+
+
+def test_protocol_answers_are_capped_while_streaming() -> None:
+    """A POST answer larger than the policy's cap stops at the cap (InputTooLarge, exit 3)."""
+    from credwallet.errors import InputTooLarge
+    from credwallet.fetch.oid4vci_http import with_http
+    from credwallet.fetch.policy import FetchPolicy
+    from tests.oid4vci.issuer import Issuer
+
+    issuer = Issuer()
+    try:
+        issuer.oversize = 200_000
+
+        async def work(http: Any) -> None:
+            with pytest.raises(InputTooLarge, match="larger than 65536 bytes"):
+                await http.post(f"{issuer.issuer}/nonce")
+            issuer.oversize = 10
+            assert (await http.post(f"{issuer.issuer}/nonce")).status == 200
+
+        with_http(work, origin_url=issuer.issuer,
+                  policy=FetchPolicy(max_source_bytes=65536))
+    finally:
+        issuer.stop()
