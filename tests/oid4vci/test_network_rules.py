@@ -105,3 +105,24 @@ def test_metadata_redirected_to_another_server_is_refused(cw: Any, wallet: Path,
         assert ("POST", "/oid4vci/token") not in other.requests
     finally:
         other.stop()
+
+
+def test_qr_https_link_to_an_allowed_host_is_imported(cw: Any, wallet: Path, issuer: Issuer,
+                                                      tmp_path: Path, monkeypatch: Any) -> None:
+    from tests.issuer_site import IssuerSite, self_signed_cert
+
+    cert, key = self_signed_cert(str(tmp_path))
+    site = IssuerSite(tls=(cert, key)).start()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", cert)
+        jwt = issuer.credential("OB3_JWT", {"did": "did:example:learner"})
+        site.raw("/badge.jwt", jwt.encode(), "application/jwt")
+        image = qr(tmp_path / "link.png", site.url("/badge.jwt"))
+        refused_local(cw("import", image, "--json"))
+        res = cw("import", image, "--allow-host", f"127.0.0.1:{site.port}", "--json")
+        assert res.code == 0, res.stdout + res.stderr
+        [item] = res.json()["items"]
+        assert item["status"] == "imported" and item["format"] == "ob3-jwt"
+        assert item["source"] == image
+    finally:
+        site.stop()
