@@ -9,8 +9,8 @@ of one file per credential (eddsa-rdfc-2022 credentials issued by the Node refer
 tests/interop/, else by credwallet's own signer), and the three bundled example pathways.
 Reported (medians; peak RSS is the largest of the runs, from os.wait4 of each child):
 
-  * import of every file in one command (time, peak RSS), beside the figure measured before
-    the work on issue 15 on this machine (docs/benchmarks.md);
+  * import of every file in one command (time, peak RSS), beside the same import by
+    credwallet as it was before the work on issue 15 (BEFORE_REV, from git), in the same run;
   * `show ID`, `list --json`, `list` (human, piped, 120 columns), `progress --json` on both
     wallets, each beside its target's baseline: show/list --json at the small size, human list
     and progress beside list --json at the large size;
@@ -35,9 +35,8 @@ from benchmarks.common import Row, emit_rows, median
 
 REPO = Path(__file__).resolve().parent.parent
 PW = "benchmark passphrase"
-# Measured on this machine before the work on issue 15 (docs/benchmarks.md, "Baseline"):
-# import of 10,000 files in one command.
-BEFORE_IMPORT_10K_S = 0.0
+# The last commit before the work on issue 15: its import is timed in the same run (below).
+BEFORE_REV = "dd121f4"
 
 
 def credentials(count: int) -> list[bytes]:
@@ -66,24 +65,47 @@ def run(args: list[str], env: dict[str, str], *, stdout: int | None = subprocess
     return wall, usage.ru_maxrss / 1024
 
 
+def write_files(docs: list[bytes], n: int, root: Path) -> list[str]:
+    files = root / f"files-{n}"
+    files.mkdir(exist_ok=True)
+    paths = []
+    for i, doc in enumerate(docs[:n]):
+        p = files / f"c{i:05d}.json"
+        p.write_bytes(doc)
+        paths.append(str(p))
+    return paths
+
+
+def env_for(home: Path, src: Path | None = None) -> dict[str, str]:
+    env = dict(os.environ, CREDWALLET_HOME=str(home), CREDWALLET_PASSPHRASE=PW, COLUMNS="120")
+    env.pop("CREDWALLET_INSECURE_TEST_KDF", None)  # the real KDF parameters
+    if src is not None:  # another credwallet's source tree first on the path
+        env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
+    return env
+
+
+def import_before(paths: list[str], root: Path) -> tuple[float, float]:
+    """(seconds, peak MiB) of the same import by credwallet as it was at BEFORE_REV."""
+    src = root / "before"
+    src.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", BEFORE_REV, "src"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+    env = env_for(root / "home-before", src / "src")
+    run(["init", "--allow-weak-passphrase"], env)
+    return run(["import", *paths], env)
+
+
 class Wallet:
     """A wallet home made by the real CLI, holding `n` imported credentials."""
 
     def __init__(self, n: int, docs: list[bytes], root: Path) -> None:
         self.n = n
         self.home = root / f"home-{n}"
-        files = root / f"files-{n}"
-        files.mkdir()
-        paths = []
-        for i, doc in enumerate(docs[:n]):
-            p = files / f"c{i:05d}.json"
-            p.write_bytes(doc)
-            paths.append(str(p))
-        self.env = dict(os.environ, CREDWALLET_HOME=str(self.home), CREDWALLET_PASSPHRASE=PW,
-                        COLUMNS="120")
-        self.env.pop("CREDWALLET_INSECURE_TEST_KDF", None)  # the real KDF parameters
+        self.paths = write_files(docs, n, root)
+        self.env = env_for(self.home)
         run(["init", "--allow-weak-passphrase"], self.env)
-        self.import_s, self.import_mib = run(["import", *paths], self.env)
+        self.import_s, self.import_mib = run(["import", *self.paths], self.env)
         for example in sorted((REPO / "examples" / "pathways").iterdir()):
             run(["pathway", "add", str(example)], self.env)
         out = subprocess.run([sys.executable, "-m", "credwallet", "list", "--json"],
@@ -114,11 +136,11 @@ def rows(size: int, runs: int, with_verify: bool) -> list[Row]:
     out: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="cw-scale-") as tmp:
         small, big = Wallet(10, docs, Path(tmp)), Wallet(size, docs, Path(tmp))
-        before = BEFORE_IMPORT_10K_S if size == 10_000 and BEFORE_IMPORT_10K_S else None
+        before_s, before_mib = import_before(big.paths, Path(tmp))
         out.append(Row("scale", f"import {size:,} files, one command", big.import_s, "s",
-                       "before #15 (docs/benchmarks.md)" if before else None, before,
-                       "ratio <= 0.5 (2x faster)"))
-        out.append(Row("scale", f"import {size:,} files: peak RSS", big.import_mib, "MiB"))
+                       f"the same import at {BEFORE_REV}", before_s, "ratio <= 0.5 (2x faster)"))
+        out.append(Row("scale", f"import {size:,} files: peak RSS", big.import_mib, "MiB",
+                       f"the same import at {BEFORE_REV}", before_mib))
         figures: dict[tuple[str, int], tuple[float, float]] = {}
         for name, argv in COMMANDS.items():
             for w in (small, big):

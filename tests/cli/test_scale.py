@@ -145,3 +145,19 @@ def test_urls_and_commands_are_not_broken_when_piped_at_60_columns(wallet_home: 
     assert any(ident in line for line in shown.splitlines()), shown
     listed = json.loads(cw("list", "--json").stdout)["credentials"]
     assert listed[0]["id"].startswith("0867")
+
+
+def test_list_json_rows_are_already_in_output_form(isolated_home: Path, cw: Cli) -> None:
+    """`list --json` skips the emitter's json_ready pass: its rows must need none."""
+    from credwallet.cli.common import json_ready
+    from credwallet.cli.list_cmd import row
+
+    _big_wallet(isolated_home, 3)
+    cw("verify", "--all", "--json")
+    wallet = WalletStore(isolated_home / "wallet.cwlt").load(PASSPHRASE)
+    rows = [row(r) for r in wallet.rows()]
+    assert all(r["last_verified_at"] for r in rows)
+    assert json_ready(rows) == rows
+    printed = cw("list", "--json").json()
+    assert printed["credentials"] == json_ready(rows)
+    assert list(printed) == ["schema", "ok", "credentials"]

@@ -34,11 +34,12 @@ def _held(row: CredentialRow, view: CredentialView, now: datetime) -> HeldCreden
 def held_from_rows(data: WalletData, now: datetime) -> list[HeldCredential]:
     from credwallet.wallet.views import counts_for_pathways, derive, read_views, valid_entry
 
+    rows = data.rows()
     stored = read_views(data.stored_views_json())
     cache: Mapping[str, CachedDocument] = data.cache_lookup()
     cache_sha = data.cache_digests()
     out = []
-    for at, row in enumerate(data.rows()):
+    for at, row in enumerate(rows):
         if not counts_for_pathways(row):
             continue
         entry = stored.get(row.id)

@@ -51,30 +51,47 @@ def _damage(what: str) -> str:
 class LaidOut:
     """The entries of a version 2 payload, read one by one when used (models.entry.EntrySource)."""
 
-    def __init__(self, data: bytes, index: _RawIndex, views: tuple[int, int],
+    def __init__(self, data: bytes, index: tuple[int, int], views: tuple[int, int],
                  creds: list[tuple[int, int]], cache: list[tuple[int, int]]) -> None:
         self.data = data
-        self._raw_index = index
+        self._index_span = index
+        self._raw: _RawIndex | None = None
         self._index: PayloadIndex | None = None
+        self._keys: tuple[list[str], dict[str, int]] | None = None
         self._views_span = views
         self._cred_spans = creds
         self._cache_spans = cache
-        self._keys = [k for k, _sha in index.cache]
-        self._key_at = {k: i for i, k in enumerate(self._keys)}
         self._creds: dict[int, StoredCredential] = {}
         self._docs: dict[int, CachedDocument] = {}
         self.origin: dict[int, int] = {}  # id() of a credential read here -> its position
 
+    def _index_text(self) -> bytes:
+        start, end = self._index_span
+        return self.data[start + len(_INDEX):end - 1]
+
+    def _check_counts(self, creds: int, cache: int) -> None:
+        if (creds, cache) != (len(self._cred_spans), len(self._cache_spans)):
+            raise WalletCorrupted("wallet payload does not match its index")
+
+    @property
+    def _raw_index(self) -> _RawIndex:
+        """The index as plain JSON (ids and cache keys: what finding an entry needs)."""
+        if self._raw is None:
+            self._raw = _RawIndex.parse(self._index_text())
+            self._check_counts(len(self._raw.ids), len(self._raw.cache))
+        return self._raw
+
     @property
     def index(self) -> PayloadIndex:
-        """The index as models, validated on first use (`list`, progress, a save); `show`
-        and `find` do with the plain parse."""
+        """The index as models, parsed and validated in one pass on first use (`list`,
+        progress, a save); `show` and `find` make do with the plain parse."""
         if self._index is None:
             try:
-                self._index = PayloadIndex.model_validate(self._raw_index.data)
+                self._index = PayloadIndex.model_validate_json(self._index_text())
             except ValidationError:
                 raise WalletCorrupted("wallet payload index does not match the expected "
                                       "structure") from None
+            self._check_counts(len(self._index.credentials), len(self._index.cache))
         return self._index
 
     def ids(self) -> list[tuple[str, str | None]]:
@@ -143,14 +160,22 @@ class LaidOut:
     def credentials(self) -> list[StoredCredential]:
         return [self.credential_at(i) for i in range(len(self._cred_spans))]
 
-    def cache_keys(self) -> list[str]:
+    def _key_index(self) -> tuple[list[str], dict[str, int]]:
+        if self._keys is None:  # from whichever parse of the index is at hand
+            pairs = self._index.cache if self._index is not None else self._raw_index.cache
+            keys = [k for k, _sha in pairs]
+            self._keys = keys, {k: i for i, k in enumerate(keys)}
         return self._keys
 
+    def cache_keys(self) -> list[str]:
+        return self._key_index()[0]
+
     def cache_digests(self) -> dict[str, str]:
-        return dict(self._raw_index.cache)
+        # Whichever parse of the index is at hand (progress has the models already).
+        return dict(self._index.cache if self._index is not None else self._raw_index.cache)
 
     def cache_doc(self, key: str) -> CachedDocument | None:
-        at = self._key_at.get(key)
+        at = self._key_index()[1].get(key)
         if at is None:
             return None
         doc = self._docs.get(at)
@@ -176,7 +201,7 @@ class LaidOut:
 
     def cache(self) -> dict[str, CachedDocument]:
         out: dict[str, CachedDocument] = {}
-        for key in self._keys:
+        for key in self.cache_keys():
             doc = self.cache_doc(key)
             if doc is not None:
                 out[key] = doc
@@ -189,9 +214,8 @@ class _RawIndex:
     """`index` parsed as plain JSON: enough to find entries (ids, cache keys) without making
     10,000 row models; the rows are validated when first asked for (LaidOut.index)."""
 
-    def __init__(self, data: dict[str, Any], ids: list[tuple[str, str | None]],
-                 cache: list[tuple[str, str]]) -> None:
-        self.data, self.ids, self.cache = data, ids, cache
+    def __init__(self, ids: list[tuple[str, str | None]], cache: list[tuple[str, str]]) -> None:
+        self.ids, self.cache = ids, cache
 
     @classmethod
     def parse(cls, text: bytes) -> _RawIndex:
@@ -206,7 +230,7 @@ class _RawIndex:
         if not all(isinstance(i, str) and (c is None or isinstance(c, str)) for i, c in ids) \
                 or not all(isinstance(k, str) and isinstance(h, str) for k, h in pairs):
             raise WalletCorrupted("wallet payload index does not match the expected structure")
-        return cls(data, ids, pairs)
+        return cls(ids, pairs)
 
 
 def _spans(data: bytes, start: int, count: int) -> tuple[list[tuple[int, int]], int]:
@@ -242,21 +266,37 @@ def decode(data: bytes) -> WalletData:
             LAYOUT_MEMBERS & set(head):
         return _whole(data)
     (index_span, views_span, creds_open), pos = _spans(data, data.find(b"\n") + 1, 3)
-    index_line = data[index_span[0]:index_span[1]]
-    if not (index_line.startswith(_INDEX) and index_line.endswith(b",")
+    index_line = data[index_span[0]:index_span[0] + len(_INDEX)]
+    if not (index_line == _INDEX and data[index_span[1] - 1:index_span[1]] == b","
             and data[views_span[0]:views_span[1]].startswith(_VIEWS)
             and data[creds_open[0]:creds_open[1]] == _CREDS):
         raise WalletCorrupted("wallet payload is not laid out as its version says")
-    index = _RawIndex.parse(index_line[len(_INDEX):-1])
-    creds, pos = _spans(data, pos, len(index.ids))
-    (cache_open,), pos = _spans(data, pos, 1)
-    cache, pos = _spans(data, pos, len(index.cache))
-    if data[cache_open[0]:cache_open[1]] != _CACHE or data[pos:].strip() != _END:
+    # The entry lines are found by their newlines alone: the index (what they are) is read
+    # only when a command needs it.
+    creds, pos = _lines_until(data, pos, _CACHE)
+    cache, pos = _lines_until(data, pos, _END)
+    if data[pos:].strip():
         raise WalletCorrupted("wallet payload does not match its index")
     wallet = WalletData.model_validate({**head, "credentials": [], "cache": {}})
     del wallet.__dict__["credentials"], wallet.__dict__["cache"]
-    wallet._source = LaidOut(data, index, views_span, creds, cache)
+    wallet._source = LaidOut(data, index_span, views_span, creds, cache)
     return wallet
+
+
+def _lines_until(data: bytes, start: int, marker: bytes) -> tuple[list[tuple[int, int]], int]:
+    """The lines from `start` up to the line that is exactly `marker`, and where the line
+    after it starts. An entry line never equals a marker: it starts with `{` or `"`."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    while True:
+        end = data.find(b"\n", pos)
+        stop = len(data) if end < 0 else end
+        if stop - pos <= len(marker) + 2 and data[pos:stop].rstrip() == marker:
+            return out, stop + 1
+        if end < 0:
+            raise WalletCorrupted("wallet payload is not laid out as its version says")
+        out.append((pos, end))
+        pos = end + 1
 
 
 def _whole(data: bytes) -> WalletData:
