@@ -182,6 +182,10 @@ def _scenario(s: Scenario) -> None:
     s("pathway add, exists", "pathway", "add", str(EXAMPLES / "data-analytics-certificate.toml"),
       expect=None)
     s("pathway add --from-clr", "pathway", "add", "--from-clr", ids[3], "--name", "from-clr")
+    s("pathway examples", "pathway", "examples")
+    s("pathway add --example", "pathway", "add", "--example", "data-analytics-certificate",
+      "--name", "from-example")
+    s("pathway add --example, unknown", "pathway", "add", "--example", "nope", expect=6)
     s("pathway list", "pathway", "list")
     s("pathway show", "pathway", "show", "loopback-url")
     s("pathway show, absent", "pathway", "show", "nope", expect=6)

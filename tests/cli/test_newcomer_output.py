@@ -84,7 +84,7 @@ def test_every_help_has_examples_kept_verbatim(path: list[str]) -> None:
 def test_help_at_60_columns_breaks_no_word() -> None:
     text = _help(["pathway", "add"], "--help")[1]
     assert "JSON-LD" in text  # textwrap would split it at the hyphen
-    assert "examples/pathways/data-analytics-certificate.toml" in text
+    assert "https://example.edu/pathways/data-analytics-certificate.json" in text
     text = _help(["init"], "--help", "40")[1]
     assert "--allow-weak-passphrase" in text
 

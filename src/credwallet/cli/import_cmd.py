@@ -119,10 +119,7 @@ def register(app: typer.Typer) -> None:
         Examples:
           credwallet import https://badges.example.org/assertions/42
           credwallet import badge.png transcript-clr.json --tag work
-          credwallet import --from-file links.txt
-          credwallet import 'openid-credential-offer://?credential_offer_uri=https://...'
-          credwallet import offer-qr.png --tx-code 493536
-          credwallet import --resume
+          credwallet import offer-qr.png --tx-code 493536   # an OpenID4VCI offer (docs/oid4vci.md)
         """
         ctx = Ctx("import", json_out, home, passphrase_file)
 

@@ -26,7 +26,8 @@ def register(app: typer.Typer) -> None:
     group = typer.Typer(name="pathway", help="Manage stacking pathways (goals made of "
                         "credentials)."
                         "\n\n\b\nExamples:"
-                        "\n  credwallet pathway add examples/pathways/data-analytics-certificate.toml"
+                        "\n  credwallet pathway examples"
+                        "\n  credwallet pathway add --example data-analytics-certificate"
                         "\n  credwallet progress", no_args_is_help=True)
     app.add_typer(group, name="pathway")
 
@@ -38,17 +39,21 @@ def register(app: typer.Typer) -> None:
         from_clr: Annotated[str | None, typer.Option(
             "--from-clr", metavar="ID", help="Derive the pathway from a stored CLR's "
             "association graph.")] = None,
+        example: Annotated[str | None, typer.Option(
+            "--example", metavar="NAME", help="Add one of the example pathways bundled with "
+            "credwallet (see `credwallet pathway examples`).")] = None,
         name: Annotated[str | None, typer.Option("--name", help="Store under this name.")] = None,
         replace: Annotated[bool, typer.Option(
             "--replace", help="Overwrite a pathway of the same name.")] = False,
         json_out: JsonOpt = False, home: HomeOpt = None, passphrase_file: PassFileOpt = None,
     ) -> None:
-        """Add a pathway from a file, a URL, or a stored CLR (--from-clr ID).
+        """Add a pathway from a file, a URL, a stored CLR (--from-clr ID) or a bundled
+        example (--example NAME).
 
         \b
         Examples:
-          credwallet pathway add examples/pathways/data-analytics-certificate.toml
-          credwallet pathway add https://example.edu/pathways/data.json --name data
+          credwallet pathway add --example data-analytics-certificate
+          credwallet pathway add https://example.edu/pathways/data-analytics-certificate.json
           credwallet pathway add --from-clr 3f2a
         """
         ctx = Ctx("pathway.add", json_out, home, passphrase_file)
@@ -62,10 +67,14 @@ def register(app: typer.Typer) -> None:
                 renamed,
             )
 
-            if (source is None) == (from_clr is None):
-                raise UsageError("give either FILE|URL or --from-clr ID")
+            if [source, from_clr, example].count(None) != 2:
+                raise UsageError("give one of FILE|URL, --from-clr ID or --example NAME")
             loaded = (renamed(load_source(source, stdin=sys.stdin.buffer), name)
                       if source is not None else None)
+            if example is not None:
+                from credwallet.pathways.examples import find_example
+
+                loaded = renamed(find_example(example)[1], name)
             with ctx.transaction() as wallet:
                 if loaded is None:
                     assert from_clr is not None
@@ -114,6 +123,29 @@ def register(app: typer.Typer) -> None:
             refuse_name_only(pathway)  # as `pathway add` would
             emit(ctx, {"action": "checked", "pathway": pathway.stored()},
                  lambda: _human_show(pathway))
+            return 0
+
+        run_command(ctx, body)
+
+    @group.command("examples")
+    def examples(json_out: JsonOpt = False, home: HomeOpt = None) -> None:
+        """List the example pathways bundled with credwallet (no wallet needed).
+
+        \b
+        Examples:
+          credwallet pathway examples
+          credwallet pathway add --example aas-information-technology
+        """
+        ctx = Ctx("pathway.examples", json_out, home)
+
+        def body() -> int:
+            from credwallet.pathways.examples import example_files
+            from credwallet.pathways.loader import load_pathway_file
+
+            found = [(path.name, load_pathway_file(path)) for path in example_files()]
+            emit(ctx, {"action": "examples",
+                       "examples": [{"file": f, "pathway": summary(p)} for f, p in found]},
+                 lambda: _human_examples(found))
             return 0
 
         run_command(ctx, body)
@@ -273,3 +305,13 @@ def _human_show(pathway: Pathway) -> None:
     if extras:
         root.add("; ".join(extras))
     stdout_console().print(root)
+
+
+def _human_examples(found: list[tuple[str, Pathway]]) -> None:
+    from credwallet.cli.textsafe import say
+
+    for file, pathway in found:
+        stacks = f" (stacks {', '.join(sorted(pathway.pathway_refs()))})" \
+            if pathway.pathway_refs() else ""
+        say(f"{pathway.name}  {pathway.display_title()}{stacks}  [{file}]")
+    say("add one with: credwallet pathway add --example NAME")
