@@ -8,7 +8,6 @@ named by its `type` and, for DataIntegrityProof, its `cryptosuite`.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -40,19 +39,13 @@ def sign(doc: dict[str, Any], **options: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def far_from_utc() -> Iterator[None]:
+def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The machine's local time zone is UTC+05:30 (the signer must not depend on it)."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "Asia/Kolkata"
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
     time.tzset()
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 # --- what the signer writes ---------------------------------------------------------------
