@@ -118,7 +118,8 @@ def _direct(entry_type: Any, subject_type: str, index: int, set_bit: int | None 
     bits = bytearray(LIST_BITS // 8)
     if set_bit is not None:
         bits[set_bit // 8] |= 0x80 >> (set_bit % 8)
-    lst = {"id": URL, "type": ["VerifiableCredential"], "issuer": "did:example:i",
+    lst = {"id": URL, "type": ["VerifiableCredential", f"{subject_type}Credential"],
+           "issuer": "did:example:i",
            "credentialSubject": {"type": subject_type, "statusPurpose": "revocation",
                                  "encodedList": _encode(bits, subject_type == "BitstringStatusList")}}
     doc = {"id": "urn:uuid:c", "credentialStatus": {
@@ -148,7 +149,8 @@ def test_status_list_2021_entry() -> None:
 
 def test_unbound_list_clear_bit_only_warns() -> None:
     bits = bytearray(LIST_BITS // 8)
-    lst = {"credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation",
+    lst = {"type": "BitstringStatusListCredential",
+           "credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation",
                                  "encodedList": _encode(bits, True)}}
     doc = {"credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
                                 "statusListIndex": "3", "statusListCredential": URL}}
@@ -330,7 +332,8 @@ def test_standard_base64_list_is_read_and_zlib_is_not_gzip() -> None:
 def _direct_list(subject: Any, entry: dict[str, Any] | None = None) -> Check:
     doc = {"credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
                                 "statusListIndex": "3", "statusListCredential": URL, **(entry or {})}}
-    material = DictMaterial({URL: cached(URL, {"credentialSubject": subject})})
+    lst = {"type": "BitstringStatusListCredential", "credentialSubject": subject}
+    material = DictMaterial({URL: cached(URL, lst)})
     return vc_revocation_check(doc, material, lambda _: (True, True, "bound"))
 
 

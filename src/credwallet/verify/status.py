@@ -183,6 +183,10 @@ def _bitstring_entry(
         return EntryResult("failed", f"status list {url} has no credentialSubject")
     if list_type not in types_of(subject):
         return EntryResult("failed", f"status list {url} is not a {list_type}")
+    # The list's own type says what it is (Bitstring Status List 1.0 sec. 2.2, StatusList2021
+    # sec. 2.2, RevocationList2020 sec. 2.2: the credential type MUST include ...Credential).
+    if f"{list_type}Credential" not in types_of(lst):
+        return EntryResult("failed", f"status list {url} is not typed {list_type}Credential")
     # A RevocationList2020 states no purpose: its bits are revocations by definition.
     list_purposes = ["revocation"] if rl2020 else as_list(subject.get("statusPurpose"))
     if not list_purposes:
