@@ -12,6 +12,12 @@ the peer's verdict covers (`scope`):
   agrees on `valid` when its `proof` check passed and `key_binding` did not fail.
 * `presentation`: the peer verified a presentation and the credentials in it (with the
   challenge/domain it asked for). credwallet agrees on `valid` when nothing failed.
+* `credential`: the peer judged the whole credential (signature, validity period, status).
+  credwallet agrees on `valid` when nothing failed (trust in the issuer is a warning, not a
+  verdict, for both: DCC's registry step does not decide validity either).
+* `status`: the peer judged the credential's status only (its status list credential checked
+  and the bit read). credwallet agrees on `valid` when its status check passed; a status it
+  could not establish (a warning) is not a `valid` status.
 
 A credential credwallet refuses to read counts as `invalid`. `mutation` applies the peer's own
 tampering (as its test does) before verifying. Everything is offline: the documents an entry
@@ -40,6 +46,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "tests" / "vectors" / "agreeme
 # A fixed time (inside every entry's validity) so that the figure does not drift with the clock.
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 FETCHED = datetime(2026, 1, 1, tzinfo=UTC)
+STATUS_CHECKS = frozenset({"revocation"})  # suspension is reported by the same check
 
 
 @dataclass(frozen=True)
@@ -122,8 +129,12 @@ def _verdict(result: VerificationResult, scope: str) -> str:
         bound = binding is None or binding.status != "failed"
         ok = proof is not None and proof.status == "passed" and bound
         return "valid" if ok else "invalid"
-    if scope == "presentation":
+    if scope in ("presentation", "credential"):
         return "valid" if result.verified else "invalid"
+    if scope == "status":
+        status = [c for c in result.checks if c.check in STATUS_CHECKS]
+        ok = bool(status) and all(c.status == "passed" for c in status)
+        return "valid" if ok else "invalid"
     raise ValueError(f"unknown scope {scope!r}")
 
 
