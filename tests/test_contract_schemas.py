@@ -71,6 +71,7 @@ def _scenario(s: Scenario) -> None:
     work = s.work
     # Failures before a wallet exists.
     s("list without a wallet", "list", expect=4)
+    s("doctor without a wallet", "doctor", expect=4)
     s("verify nothing", "verify", expect=2)
     s("usage: unknown command", "bogus", expect=2)
     s("usage: unknown option", "list", "--bogus", expect=2)
@@ -183,6 +184,7 @@ def _scenario(s: Scenario) -> None:
       expect=None)
     s("pathway add --from-clr", "pathway", "add", "--from-clr", ids[3], "--name", "from-clr")
     s("pathway examples", "pathway", "examples")
+    s("doctor", "doctor")
     s("pathway add --example", "pathway", "add", "--example", "data-analytics-certificate",
       "--name", "from-example")
     s("pathway add --example, unknown", "pathway", "add", "--example", "nope", expect=6)

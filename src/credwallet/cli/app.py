@@ -12,6 +12,7 @@ from credwallet import __version__
 from credwallet.cli import (
     backup_cmd,
     demo_cmd,
+    doctor_cmd,
     identity_cmd,
     import_cmd,
     init_cmd,
@@ -62,7 +63,7 @@ def build_app() -> typer.Typer:
         set_root_home(home)
 
     for module in (init_cmd, import_cmd, list_cmd, show_cmd, remove_cmd, passwd_cmd, backup_cmd,
-                   identity_cmd, demo_cmd):
+                   identity_cmd, demo_cmd, doctor_cmd):
         module.register(app)
     _register_optional(app)
     return app
