@@ -9,6 +9,7 @@ below stops them well before a user would notice a hang.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -38,9 +39,14 @@ class _Budget:
 class _CappedURDNA2015(URDNA2015):  # type: ignore[misc]
     """pyld's URDNA2015, unchanged except for a work budget on the exponential steps."""
 
-    def __init__(self, budget: _Budget) -> None:
+    def __init__(self, budget: _Budget, hash_name: str = "sha256") -> None:
         super().__init__()
         self._budget = budget
+        self._hash_name = hash_name
+
+    def create_hash(self) -> Any:
+        # RDFC-1.0 names its hash a parameter; ecdsa-rdfc-2019 uses SHA-384 with P-384 keys.
+        return hashlib.new(self._hash_name)
 
     def hash_n_degree_quads(self, id_: Any, issuer: Any) -> Any:
         self._budget.spend()
@@ -98,35 +104,38 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
 
 # Proof configurations recur (the same for every credential an issuer signs in one batch) and
 # canonicalization is a pure function of (JSON, context set): callers may ask to memoize.
-_MEMO: dict[tuple[frozenset[tuple[str, str]], str], str] = {}
+_MEMO: dict[tuple[frozenset[tuple[str, str]], str, str], str] = {}
 _MEMO_MAX_ENTRIES = 512
 _MEMO_MAX_JSON = 4096
 
 
-def canonicalize(doc: dict[str, Any], store: ContextStore, *, memo: bool = False) -> str:
-    """Canonical N-Quads of `doc` (URDNA2015), contexts from `store` only.
+def canonicalize(
+    doc: dict[str, Any], store: ContextStore, *, memo: bool = False, hash_name: str = "sha256"
+) -> str:
+    """Canonical N-Quads of `doc` (URDNA2015, i.e. RDFC-1.0 with `hash_name`), contexts from
+    `store` only.
 
     Raises CanonError for unknown contexts, dropped terms, relative IRIs, too much work.
     """
     if not memo:
-        return _canonicalize(doc, store)
+        return _canonicalize(doc, store, hash_name)
     try:
         text = json.dumps(doc, sort_keys=True, separators=(",", ":"))
     except (TypeError, ValueError, RecursionError) as exc:
         raise CanonError("document is not plain JSON") from exc
     if len(text) > _MEMO_MAX_JSON:
-        return _canonicalize(doc, store)
-    key = (store.cache_key(), text)
+        return _canonicalize(doc, store, hash_name)
+    key = (store.cache_key(), hash_name, text)
     hit = _MEMO.get(key)
     if hit is None:
-        hit = _canonicalize(doc, store)
+        hit = _canonicalize(doc, store, hash_name)
         if len(_MEMO) >= _MEMO_MAX_ENTRIES:
             _MEMO.clear()
         _MEMO[key] = hit
     return hit
 
 
-def _canonicalize(doc: dict[str, Any], store: ContextStore) -> str:
+def _canonicalize(doc: dict[str, Any], store: ContextStore, hash_name: str = "sha256") -> str:
     # Every exception a JSON-LD processor can raise on hostile input (KeyError for
     # `{"@vocab": null}`, TypeError for "@set" as a property, OverflowError for a huge number,
     # ...) becomes a CanonError: a failed check with a one-line reason, never an internal error.
@@ -152,7 +161,7 @@ def _canonicalize(doc: dict[str, Any], store: ContextStore) -> str:
     if quads > MAX_QUADS:
         raise CanonError(f"document has {quads} RDF statements (limit {MAX_QUADS})")
     try:
-        out = _CappedURDNA2015(_Budget(MAX_CANON_WORK)).main(
+        out = _CappedURDNA2015(_Budget(MAX_CANON_WORK), hash_name).main(
             dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"}
         )
     except CanonError:

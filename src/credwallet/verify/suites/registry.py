@@ -36,6 +36,9 @@ class DataIntegritySuite:
     # Properties removed from the proof to form the proof configuration.
     value_keys: tuple[str, ...] = ("proofValue",)
     algorithm: str = "Ed25519"  # or "ECDSA" (P-256 with SHA-256, P-384 with SHA-384)
+    # ecdsa-rdfc-2019 with a P-384 key canonicalizes with SHA-384 as RDFC-1.0's hash (vc-di-ecdsa
+    # sec. 3.3.2 and its P-384 test vectors); None: the one transform for every key.
+    transform_p384: Transform | None = None
 
     def hash_data(
         self,
@@ -43,10 +46,12 @@ class DataIntegritySuite:
         proof_config: dict[str, Any],
         store: ContextStore,
         hash_name: str = "sha256",
+        transform: Transform | None = None,
     ) -> tuple[bytes, bytes]:
         """(proof_hash, document_hash): the hash of each canonical form."""
-        proof_hash = hashlib.new(hash_name, self.transform(proof_config, store, memo=True)).digest()
-        doc_hash = hashlib.new(hash_name, self.transform(unsecured, store)).digest()
+        transform = transform or self.transform
+        proof_hash = hashlib.new(hash_name, transform(proof_config, store, memo=True)).digest()
+        doc_hash = hashlib.new(hash_name, transform(unsecured, store)).digest()
         return proof_hash, doc_hash
 
     def proof_config(self, unsecured: dict[str, Any], proof: dict[str, Any]) -> dict[str, Any]:
@@ -138,15 +143,24 @@ def _verify_ecdsa(
             f"{public_key.curve.name} signature"
         )
     hash_name, algorithm = ("sha384", hashes.SHA384()) if p384 else ("sha256", hashes.SHA256())
-    proof_hash, doc_hash = suite.hash_data(unsecured, suite.proof_config(unsecured, proof), store, hash_name)
     der = encode_dss_signature(
         int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
     )
-    try:
-        public_key.verify(der, proof_hash + doc_hash, ec.ECDSA(algorithm))
-    except InvalidSignature:
-        return False
-    return True
+    # P-384: the specification's canonical form first, then the SHA-256 one that some signers
+    # produce. Both are canonical forms of the same dataset (only blank node labels differ), so
+    # accepting either changes what is signed by no statement.
+    transforms = [suite.transform]
+    if p384 and suite.transform_p384 is not None:
+        transforms.insert(0, suite.transform_p384)
+    config = suite.proof_config(unsecured, proof)
+    for transform in transforms:
+        proof_hash, doc_hash = suite.hash_data(unsecured, config, store, hash_name, transform)
+        try:
+            public_key.verify(der, proof_hash + doc_hash, ec.ECDSA(algorithm))
+        except InvalidSignature:
+            continue
+        return True
+    return False
 
 
 def _as_list(value: Any) -> list[Any]:
