@@ -10,6 +10,9 @@ the peer's verdict covers (`scope`):
 
 * `proof`: the peer checked the proof only (signature with a key of the issuer). credwallet
   agrees on `valid` when its `proof` check passed and `key_binding` did not fail.
+* `signature`: the peer's verdict is on the cryptography alone (a specification's test vector
+  whose issuer is an example URL that names no key). credwallet agrees on `valid` when its
+  `proof` check passed; whether the key is the issuer's is not part of the peer's claim.
 * `presentation`: the peer verified a presentation and the credentials in it (with the
   challenge/domain it asked for). credwallet agrees on `valid` when nothing failed.
 * `credential`: the peer judged the whole credential (signature, validity period, status).
@@ -129,6 +132,9 @@ def _verdict(result: VerificationResult, scope: str) -> str:
         bound = binding is None or binding.status != "failed"
         ok = proof is not None and proof.status == "passed" and bound
         return "valid" if ok else "invalid"
+    if scope == "signature":
+        proof = result.check("proof")
+        return "valid" if proof is not None and proof.status == "passed" else "invalid"
     if scope in ("presentation", "credential"):
         return "valid" if result.verified else "invalid"
     if scope == "status":
