@@ -80,3 +80,18 @@ def test_ctrl_c_in_json_mode_prints_one_interrupted_document(wallet_home: Path) 
 def test_ctrl_c_in_human_mode_says_interrupted(wallet_home: Path) -> None:
     code, out, err = _interrupt_while_waiting(wallet_home)
     assert code == 130 and out == "" and "interrupted" in err and "Traceback" not in err
+
+
+def test_a_missing_tx_code_file_is_exit_3_too(wallet_home: Path, tmp_path: Path) -> None:
+    """--tx-code-file is read only when an issuer's offer asks for a transaction code."""
+    from tests.oid4vci.issuer import Issuer
+
+    missing = str(tmp_path / MISSING)
+    vci = Issuer()
+    try:
+        res = run_inproc("import", vci.link(vci.offer("OB3_JWT", tx_code="493536")),
+                         "--tx-code-file", missing, "--json")
+    finally:
+        vci.stop()
+    assert res.code == 3, res
+    assert missing in res.stdout and res.json()["items"][0]["status"] == "failed"
