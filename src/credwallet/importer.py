@@ -304,10 +304,15 @@ def _unsound(result: VerificationResult) -> bool:
 
 
 def _withdrawn(rec: Recognised, cache: dict[str, CachedDocument]) -> bool:
-    """OB 2.0 hosted assertion whose issuer now answers 410 Gone at its id."""
-    aid = rec.document.get("id") if rec.document is not None else None
-    doc = cache.get(aid) if rec.format == "ob2-hosted" and isinstance(aid, str) else None
-    return doc is not None and doc.http_status == 410
+    """A hosted assertion (OB 2.0, or 1.x at its `verify.url`) whose issuer now answers 410
+    Gone where it is hosted."""
+    doc = rec.document
+    if doc is None or rec.format not in ("ob2-hosted", "ob1-hosted"):
+        return False
+    verify = doc.get("verify") if rec.format == "ob1-hosted" else None
+    urls = [doc.get("id"), verify.get("url") if isinstance(verify, dict) else None]
+    return any(isinstance(u, str) and (c := cache.get(u)) is not None and c.http_status == 410
+               for u in urls)
 
 
 def failed_item(source: str, exc: CredwalletError) -> ImportItem:

@@ -207,6 +207,17 @@ def test_hosted_410_is_revoked(ob1_site: Ob1Site, tmp_path: Path) -> None:
     assert "410" in str(item.verification.check("revocation"))
 
 
+def test_hosted_410_is_kept_and_marked_without_keep_invalid(ob1_site: Ob1Site,
+                                                            tmp_path: Path) -> None:
+    # Withdrawn by its issuer is a revocation, as for OB 2.0: the learner's record is kept.
+    path = tmp_path / "gone.json"
+    path.write_text(ob1_site.urls["gone_doc"])
+    allow = [AllowedHost.parse(f"127.0.0.1:{ob1_site.site.port}")]
+    item = one(str(path), allow_hosts=allow)
+    assert item.status == "imported", item
+    assert checks(item)["revocation"] == "failed"
+
+
 def test_expired(ob1_site: Ob1Site) -> None:
     item = one(ob1_site.urls["expired"], keep_invalid=True)
     assert checks(item)["expiry"] == "failed"

@@ -40,10 +40,12 @@ OB2_CONTEXT = {OB2_TERM: {"@id": "urn:credwallet:terms:openBadges2Assertions",
                           "@type": "@json"}}
 NOTES_TERM = "exportNotes"
 NOTES_CONTEXT = {NOTES_TERM: {"@id": "urn:credwallet:terms:exportNotes", "@type": "@json"}}
-OB2_NOTE = ("Open Badges 2.0 assertions are not W3C verifiable credentials. The holder's proof "
-            "on this presentation covers these originals, but each one's authenticity comes from "
-            "Open Badges 2.0 verification: for a hosted assertion, fetch its id URL and compare; "
-            "for a signed assertion, check the JWS against the public key in the issuer's profile.")
+OB2_NOTE = ("Open Badges 2.0 and 1.x assertions are not W3C verifiable credentials. The holder's "
+            "proof on this presentation covers these originals, but each one's authenticity comes "
+            "from Open Badges verification: for a hosted assertion, fetch it from where it is "
+            "hosted (its id URL; for 1.x its verify.url) and compare; for a signed 2.0 assertion, "
+            "check the JWS against the public key in the issuer's profile; for a signed 1.x "
+            "assertion, against the PEM key at its verify.url.")
 
 
 NOT_HOLDER_REASON = ("not issued to the holder ({why}): a presentation signed by the holder "
