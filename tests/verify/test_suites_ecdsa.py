@@ -19,7 +19,7 @@ from credwallet.verify.suites.ecdsa_sd import parse_derived_proof_value, public_
 from credwallet.verify.suites.registry import SuiteError
 
 TV = "w3c-vc-di-ecdsa/TestVectors"
-CITIZENSHIP_V4RC1 = "https://w3id.org/citizenship/v4rc1"  # not bundled: a test-only context
+CITIZENSHIP_V4RC1 = "https://w3id.org/citizenship/v4rc1"  # bundled too; given here explicitly
 SD_SETS = ["employ", "prc"]
 
 
