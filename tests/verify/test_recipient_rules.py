@@ -192,6 +192,19 @@ def test_identifiers_other_than_email_are_exact(mine: str) -> None:
         assert recipient_of(verify_ob3(subject, [mine])) == "warning", other
 
 
+@pytest.mark.parametrize("mine", ["did:example:Alice@Home", "https://example.org/p/Alice@Home"])
+def test_clear_dids_and_urls_with_an_at_are_case_sensitive(mine: str) -> None:
+    subject = {"identifier": [identity_object(mine.lower(), hashed=False, kind="identifier")]}
+    assert recipient_of(verify_ob3(subject, [mine])) == "warning"
+    subject = {"identifier": [identity_object(mine, hashed=False, kind="identifier")]}
+    assert recipient_of(verify_ob3(subject, [mine])) == "passed"
+
+
+def test_clear_email_is_case_insensitive() -> None:
+    subject = {"identifier": [identity_object("Alice@Example.ORG", hashed=False)]}
+    assert recipient_of(verify_ob3(subject, ["alice@example.org"])) == "passed"
+
+
 def test_clear_identifiers_without_at_are_case_sensitive() -> None:
     subject = {"identifier": [identity_object("urn:student:ab12", hashed=False, kind="studentId")]}
     assert recipient_of(verify_ob3(subject, ["urn:student:AB12"])) == "warning"

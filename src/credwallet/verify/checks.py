@@ -159,10 +159,15 @@ def _hash_matches(identity_hash: str, salt: str | None, candidate: str) -> bool:
     return hmac.compare_digest(computed.encode(), _utf8(digest.lower()))
 
 
+def _is_email(value: str) -> bool:
+    """An e-mail address (or mailto: URI); a DID or URL holding an @ is not one."""
+    return "@" in value and not value.startswith(("did:", "http"))
+
+
 def _normalise(kind: str | None, value: str) -> list[str]:
     """Forms an identity may take in a credential: e-mails are matched case-insensitively."""
     forms = [value]
-    if "@" in value and not value.startswith(("did:", "http")):
+    if _is_email(value):
         forms += [value.lower(), f"mailto:{value}", f"mailto:{value.lower()}"]
     return forms
 
@@ -178,7 +183,7 @@ def identity_matches(claimed: str, hashed: bool, salt: str | None, mine: Sequenc
             if hashed:
                 if _hash_matches(claimed, salt, form):
                     return value
-            elif claimed == form or (claimed.lower() == form.lower() and "@" in form):
+            elif claimed == form or (_is_email(form) and claimed.lower() == form.lower()):
                 return value
     return None
 
