@@ -95,3 +95,25 @@ def test_a_missing_tx_code_file_is_exit_3_too(wallet_home: Path, tmp_path: Path)
         vci.stop()
     assert res.code == 3, res
     assert missing in res.stdout and res.json()["items"][0]["status"] == "failed"
+
+
+def test_ctrl_c_during_a_stalled_download_in_json_mode(wallet_home: Path) -> None:
+    """The same through `import`: Ctrl-C while a loopback server holds the download."""
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        proc = subprocess.Popen([sys.executable, "-m", "credwallet", "import",
+                                 f"http://127.0.0.1:{port}/badge.json", "--insecure-http",
+                                 "--json"], cwd=REPO, env=dict(os.environ),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        server.settimeout(60)
+        conn, _ = server.accept()  # the download has started and waits for an answer
+        with conn:
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, (out, err)
+    doc = json.loads(out)
+    assert out.count("\n") == 1 and doc["schema"] == "credwallet.import/1"
+    assert doc["ok"] is False and doc["error"]["kind"] == "interrupted"
