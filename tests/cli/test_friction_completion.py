@@ -51,6 +51,14 @@ def test_bash_completes_a_subcommand_and_an_option() -> None:
         "add", "remove", "show", "list"}
 
 
+def test_clicks_spelling_of_the_protocol_works_too() -> None:
+    """`bash_source` / `bash_complete`, as click documents it (typer swaps the words)."""
+    for shell in ("bash", "zsh"):
+        assert run_cli(env={VAR: f"{shell}_source"}).stdout == \
+            run_cli(env={VAR: f"source_{shell}"}).stdout
+    assert _complete("bash_complete", COMP_WORDS="credwallet doc", COMP_CWORD="1") == ["doctor"]
+
+
 def test_zsh_and_fish_complete_a_subcommand() -> None:
     zsh = "\n".join(_complete("complete_zsh", _TYPER_COMPLETE_ARGS="credwallet pathway "))
     assert '"add":' in zsh and '"check":' in zsh

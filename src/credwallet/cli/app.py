@@ -161,8 +161,23 @@ def _command() -> Any:
     return tidy_help(typer.main.get_command(build_app()))
 
 
+COMPLETE_VAR = "_CREDWALLET_COMPLETE"
+
+
+def _click_completion_order() -> None:
+    """Shell completion answers `_CREDWALLET_COMPLETE=<instruction>`. Typer spells it
+    `source_bash` / `complete_bash`; click's documentation (and habit) spells it `bash_source` /
+    `bash_complete`. Accept both: the typer script each shell gets is the same either way."""
+    import os
+
+    shell, _, instruction = os.environ.get(COMPLETE_VAR, "").partition("_")
+    if shell in ("bash", "zsh", "fish") and instruction in ("source", "complete"):
+        os.environ[COMPLETE_VAR] = f"{instruction}_{shell}"
+
+
 def run(args: list[str]) -> int:
     set_root_home(None)
+    _click_completion_order()
     command = _command()
     try:
         result = command.main(args=args, prog_name="credwallet", standalone_mode=False)
