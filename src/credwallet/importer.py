@@ -31,6 +31,7 @@ class ImportItem:
     format: str | None = None
     name: str | None = None
     error: str | None = None
+    hint: str | None = None  # what to do about `error` (e.g. "--allow-host ...")
     exit_code: int = 0
     verification: VerificationResult | None = None
     children: list[str] = field(default_factory=list)
@@ -39,7 +40,7 @@ class ImportItem:
     def contract_dict(self) -> dict[str, Any]:
         return {
             "source": self.source, "status": self.status, "id": self.id, "format": self.format,
-            "name": self.name, "error": self.error,
+            "name": self.name, "error": self.error, "hint": self.hint,
             "verification": self.verification.contract_dict() if self.verification else None,
             "children": self.children, "warnings": self.warnings,
         }
@@ -316,7 +317,8 @@ def _withdrawn(rec: Recognised, cache: dict[str, CachedDocument]) -> bool:
 
 
 def failed_item(source: str, exc: CredwalletError) -> ImportItem:
-    return ImportItem(source=source, status="failed", error=exc.message, exit_code=exc.exit_code)
+    return ImportItem(source=source, status="failed", error=exc.message, hint=exc.hint,
+                      exit_code=exc.exit_code)
 
 
 def exit_code_of(items: Sequence[ImportItem]) -> int:

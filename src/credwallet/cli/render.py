@@ -36,6 +36,8 @@ def render_import(items: Sequence[ImportItem]) -> None:
         if it.status == "failed":
             console.print(f"[red]failed[/red]     {escape(it.source, oneline=True)}: "
                           f"{escape(it.error or '', oneline=True)}")
+            if it.hint:
+                console.print(f"           hint: {escape(it.hint, oneline=True)}")
             continue
         if it.status == "pending":  # an OID4VCI issuer deferred it (no id yet)
             console.print(f"[yellow]pending[/yellow]    {escape(it.source, oneline=True)}: "
