@@ -123,20 +123,23 @@ def run_inproc(*args: str, input: bytes | None = None, env: dict[str, str] | Non
     os.environ.update(env or {})
     streams = sys.stdin, sys.stdout, sys.stderr
     out, err = io.BytesIO(), io.BytesIO()
-    sys.stdin = io.TextIOWrapper(io.BytesIO(input or b""), encoding="utf-8")
-    sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
-    sys.stderr = io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace",
-                                  write_through=True)
+    ours = (io.TextIOWrapper(io.BytesIO(input or b""), encoding="utf-8"),
+            io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+            io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace", write_through=True))
+    sys.stdin, sys.stdout, sys.stderr = ours
     try:
         code = run(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except SystemExit as exc:  # as the interpreter ends: a message goes to stderr, exit 1
+        if isinstance(exc.code, int) or exc.code is None:
+            code = exc.code or 0
+        else:
+            sys.stderr.write(f"{exc.code}\n")
+            code = 1
     finally:
-        for wrapper in (sys.stdin, sys.stdout, sys.stderr):
-            if isinstance(wrapper, io.TextIOWrapper):
-                wrapper.flush()
-                wrapper.detach()  # else its collection would close the buffer it wraps
         sys.stdin, sys.stdout, sys.stderr = streams
+        for wrapper in ours:
+            wrapper.flush()
+            wrapper.detach()  # else its collection would close the buffer it wraps
         for key, value in saved_env.items():
             if value is None:
                 os.environ.pop(key, None)
