@@ -75,5 +75,6 @@ class PayloadIndex(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    credentials: list[CredentialRow] = Field(default_factory=list)
-    cache: list[tuple[str, str]] = Field(default_factory=list)
+    # Required (no default): always written, also when empty.
+    credentials: list[CredentialRow]
+    cache: list[tuple[str, str]]

@@ -342,7 +342,9 @@ def encode(wallet: WalletData, old_views: dict[str, Any] | None = None) -> bytes
     if old_views is None:
         old_views = source.views() if source is not None else {}
     views = refresh_views(wallet, rows, dict(cache_index), old_views)
-    parts = [head[:-1] + b",", _INDEX + index.model_dump_json().encode("utf-8") + b",",
+    # Members at their default are left out of the rows (a third of the index's size).
+    index_text = index.model_dump_json(exclude_defaults=True).encode("utf-8")
+    parts = [head[:-1] + b",", _INDEX + index_text + b",",
              _VIEWS + json.dumps(views, ensure_ascii=False, separators=(",", ":"))
              .encode("utf-8") + b",", _CREDS, *_joined(cred_lines), _CACHE,
              *_joined(cache_lines), _END]
