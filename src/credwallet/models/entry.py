@@ -271,11 +271,12 @@ class WalletData(BaseModel):
 
     if not TYPE_CHECKING:
         def __getattr__(self, name: str) -> Any:
-            source = (self.__pydantic_private__ or {}).get("_source")
-            if name in _LAZY and source is not None:
-                value = source.credentials() if name == "credentials" else source.cache()
-                self.__dict__[name] = value
-                return value
+            if name in _LAZY:  # (checked first: no lookup that could come back here)
+                source = (self.__pydantic_private__ or {}).get("_source")
+                if source is not None:
+                    value = source.credentials() if name == "credentials" else source.cache()
+                    self.__dict__[name] = value
+                    return value
             return super().__getattr__(name)
 
     def lazy(self, name: str) -> bool:
