@@ -25,6 +25,7 @@ READERS: dict[str, list[str]] = {
     "pathway check FILE": ["pathway", "check", "MISSING"],
     "restore PATH": ["restore", "MISSING", "--yes"],
     "--passphrase-file": ["list", "--passphrase-file", "MISSING"],
+    "doctor --passphrase-file": ["doctor", "--passphrase-file", "MISSING"],
     "passwd --new-passphrase-file": ["passwd", "--new-passphrase-file", "MISSING"],
     "export --merge": ["export", "-f", "jsonresume", "--merge", "MISSING", "--include-unmatched",
                        "--include-unverified"],
