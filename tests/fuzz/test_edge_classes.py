@@ -128,9 +128,9 @@ def test_check_tree_for_other_parsers() -> None:
     bomb = yaml.safe_load("a: &a [x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
         for p, c in zip("abcdefgh", "bcdefghi", strict=True)))
-    start = time.monotonic()
+    start = time.process_time()
     check_tree(bomb, "bomb.yaml")  # shared containers are walked once: 8**9 values, instantly
-    assert time.monotonic() - start < 1
+    assert time.process_time() - start < 1
     loop: list[Any] = []
     loop.append(loop)
     with pytest.raises(BadInput, match="contains itself"):
@@ -378,14 +378,16 @@ def test_random_jose_header_member_types_never_escape(extra: dict[str, Any], kee
 
 
 # --- 5. bounded JSON-LD work ------------------------------------------------------------------
+# Budgets are CPU time of this process (runaway work), not wall time, which on a shared 2-core
+# machine also measures the neighbours.
 
 
 def test_repeated_contexts_are_capped_fast(tmp_path: Path) -> None:
     doc = good()
     doc["@context"] = doc["@context"] * 3000  # the 463 KB report: 25 s before the cap
-    start = time.monotonic()
+    start = time.process_time()
     res = clean(run_inproc("verify", "--json", "--file", write(tmp_path, "r.json", json.dumps(doc))), {1})
-    assert time.monotonic() - start < 5
+    assert time.process_time() - start < 5
     details = " ".join(c["detail"] for c in res["results"][0]["checks"])
     assert f"@context entries (limit {MAX_CONTEXT_ENTRIES}" in details
 
@@ -402,9 +404,9 @@ def test_large_jsonld_inputs_finish_within_budget(shape: str, tmp_path: Path) ->
             for i in range(MAX_CONTEXT_ENTRIES - 2)]
     else:  # just under the value cap, all on one node: pyld's worst case
         doc["credentialSubject"]["achievement"]["tag"] = [f"t{i}" for i in range(MAX_JSONLD_VALUES - 60)]
-    start = time.monotonic()
+    start = time.process_time()
     clean(run_inproc("verify", "--json", "--file", write(tmp_path, "big.json", json.dumps(doc))), {1})
-    assert time.monotonic() - start < 5
+    assert time.process_time() - start < 5
 
 
 def test_blank_node_poisoning_under_the_value_cap_still_hits_the_work_cap() -> None:

@@ -152,10 +152,11 @@ def test_yaml_alias_expansion_is_not_a_bomb() -> None:
     for i in range(1, 9):
         prev = chr(96 + i)
         lines.append(f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{prev}"] * 10) + "]")
-    start = time.monotonic()
+    # CPU time, not wall time: runaway work, not the neighbours on a shared machine.
+    start = time.process_time()
     res = _load(("\n".join(lines) + "\n").encode(), ".yaml")
     assert isinstance(res, PathwayError)
-    assert time.monotonic() - start < 5
+    assert time.process_time() - start < 5
 
 
 @pytest.mark.parametrize(("suffix", "body"), [
@@ -233,7 +234,9 @@ def test_name_regex_backtracking_is_bounded() -> None:
 
 # Was a known bug (optional item inside a counted repetition): now refused at validation.
 def test_name_regex_counted_optional_repetition_is_bounded() -> None:
-    assert _regex_finishes([r"^(a?){30}a{30}$"], "a" * 30 + "!", 2), "progress never finished"
+    # The subprocess's budget includes its start-up; the unbounded form runs for hours, so a
+    # generous budget still tells the two apart on a loaded machine.
+    assert _regex_finishes([r"^(a?){30}a{30}$"], "a" * 30 + "!", 15), "progress never finished"
 
 
 def test_parse_document_sniffs_without_suffix() -> None:
