@@ -37,8 +37,12 @@ class SafeConsole(Console):
 
 def make_console(*, stderr: bool = False, **options: Any) -> Console:
     """A console on stdout (or stderr) that never rewrites or passes through data."""
-    options.setdefault("soft_wrap", False)
-    return SafeConsole(stderr=stderr, emoji=False, highlight=False, markup=True, **options)
+    console = SafeConsole(stderr=stderr, emoji=False, highlight=False, markup=True, **options)
+    if "soft_wrap" not in options:
+        # A pipe gets each line whole (for grep, cut and logs); a terminal gets prose wrapped
+        # at word boundaries for the eye.
+        console.soft_wrap = not console.is_terminal
+    return console
 
 
 # The widest line print_unbroken lays out (a credential field is clipped long before this).
@@ -65,7 +69,7 @@ def print_unbroken(console: Console, renderable: RenderableType) -> None:
     if need <= width:
         console.print(renderable)
         return
-    console.width = need  # print(width=) is capped at the console's width
+    console.width = need  # a width= given to console.print is capped at the console width
     try:
         console.print(renderable, crop=False)
     finally:
