@@ -11,6 +11,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Generator, Iterator
@@ -43,6 +44,14 @@ def missing_dependency(reason: str) -> NoReturn:
     if IN_CI:
         pytest.fail(f"{reason}; CI=true, so this is a failure, not a skip", pytrace=False)
     pytest.skip(reason)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A shell starts a background job with SIGINT ignored, and an ignored signal stays ignored
+    in every child: the tests that press Ctrl-C in a real process would then see it do nothing.
+    Python's own handler here (and in each xdist worker) gives children the default again."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
