@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -32,21 +33,23 @@ def render_import(items: Sequence[ImportItem]) -> None:
     from credwallet.cli.textsafe import clean as escape
 
     console = stdout_console()
+    # One line per fact, never broken: a source is a path or a URL, a hint names a command.
+    line = functools.partial(console.print, soft_wrap=True)
     for it in items:
         if it.status == "failed":
-            console.print(f"[red]failed[/red]     {escape(it.source, oneline=True)}: "
-                          f"{escape(it.error or '', oneline=True)}")
+            line(f"[red]failed[/red]     {escape(it.source, oneline=True)}: "
+                 f"{escape(it.error or '', oneline=True)}")
             if it.hint:
-                console.print(f"           hint: {escape(it.hint, oneline=True)}")
+                line(f"           hint: {escape(it.hint, oneline=True)}")
             continue
         if it.status == "pending":  # an OID4VCI issuer deferred it (no id yet)
-            console.print(f"[yellow]pending[/yellow]    {escape(it.source, oneline=True)}: "
-                          f"{escape(it.name or '(unnamed)', oneline=True)}")
+            line(f"[yellow]pending[/yellow]    {escape(it.source, oneline=True)}: "
+                 f"{escape(it.name or '(unnamed)', oneline=True)}")
             continue
         label = "[green]imported[/green] " if it.status == "imported" else "[yellow]duplicate[/yellow]"
         extra = f" (+{len(it.children)} contained)" if it.children else ""
-        console.print(f"{label}  {it.id}  {escape(it.name or '(unnamed)', oneline=True)}  "
-                      f"{escape('[' + (it.format or '?') + ']')}{extra}")
+        line(f"{label}  {it.id}  {escape(it.name or '(unnamed)', oneline=True)}  "
+             f"{escape('[' + (it.format or '?') + ']')}{extra}")
         if it.verification is not None:
-            console.print(f"           [{verdict_style(it.verification)}]"
-                          f"{escape(verdict_text(it.verification))}[/]")
+            line(f"           [{verdict_style(it.verification)}]"
+                 f"{escape(verdict_text(it.verification))}[/]")
