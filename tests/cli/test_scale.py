@@ -161,3 +161,23 @@ def test_list_json_rows_are_already_in_output_form(isolated_home: Path, cw: Cli)
     printed = cw("list", "--json").json()
     assert printed["credentials"] == json_ready(rows)
     assert list(printed) == ["schema", "ok", "credentials"]
+
+
+@pytest.mark.parametrize("columns", ["60", "120"])
+def test_a_long_issuer_url_in_the_list_table_is_cut_not_broken(isolated_home: Path, cw: Cli,
+                                                               columns: str) -> None:
+    url = "https://issuer.example.org/a/very/long/issuer/identifier/that/keeps/going/on"
+    sample = (DATA / "w3c-signedDataInt.json").read_text()
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    wallet = new_wallet(now)
+    wallet.credentials.append(StoredCredential(
+        id="00aa00aa00aa00aa", format="vc-ldp", raw=sample, source="a.json", imported_at=now,
+        name="A credential", issuer_id=url))
+    WalletStore(isolated_home / "wallet.cwlt").create(PASSPHRASE, wallet)
+    out = cw("list", env={"COLUMNS": columns}).stdout
+    parts = [line for line in out.splitlines() if "issuer.example" in line or "going" in line]
+    assert len(parts) == 1 and "https://issuer.example.org/" in parts[0], out
+    assert url in parts[0] or "…" in parts[0]  # whole when there is room, else cut
+    if columns == "60":
+        assert "…" in parts[0]
+    assert cw("list", "--json").json()["credentials"][0]["issuer"] == url  # all of it there

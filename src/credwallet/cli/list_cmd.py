@@ -207,7 +207,9 @@ def _verdict(c: CredentialRow, now: datetime) -> str:
 
 
 def _narrow(console: Any, creds: list[CredentialRow], title: str, now: datetime) -> None:
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
     from credwallet.cli.clip import clipped as escape
     from credwallet.cli.render import verdict_style
@@ -217,15 +219,26 @@ def _narrow(console: Any, creds: list[CredentialRow], title: str, now: datetime)
     table.add_column("name", overflow="fold", ratio=1)
     table.add_column("status", no_wrap=True)
     for c in creds:
-        cell = ("└ " if c.parent_id else "") + escape(c.name or "(unnamed)")
+        lines: list[Text] = [Text.from_markup(("└ " if c.parent_id else "")
+                                              + escape(c.name or "(unnamed)"), overflow="fold")]
         issuer = c.issuer_name or c.issuer_id
-        if issuer:
-            cell += "\n[dim]" + escape(issuer) + "[/]"
+        if issuer:  # often a URL or a DID: cut with …, never broken across lines
+            lines.append(_one_line(issuer, style="dim"))
         if c.tags:
-            cell += "\n[dim]tags: " + escape(", ".join(c.tags)) + "[/]"
+            lines.append(Text.from_markup("[dim]tags: " + escape(", ".join(c.tags)) + "[/]"))
         style = "red" if c.damage() else verdict_style(c.verification)
-        table.add_row(c.id[:8], cell, f"[{style}]{_word(c, now)}[/]")
+        table.add_row(c.id[:8], Group(*lines), f"[{style}]{_word(c, now)}[/]")
     console.print(table)
+
+
+def _one_line(text: str, *, style: str = "") -> Any:
+    """A cell line that is cut with … at the column's edge, never wrapped or folded."""
+    from rich.text import Text
+
+    from credwallet.cli.clip import clip
+    from credwallet.cli.textsafe import plain
+
+    return Text(plain(clip(text), oneline=True), style=style, no_wrap=True, overflow="ellipsis")
 
 
 def _human(creds: list[CredentialRow], now: datetime, total: int | None = None) -> None:
@@ -253,7 +266,7 @@ def _human(creds: list[CredentialRow], now: datetime, total: int | None = None) 
     table = Table(title=title, title_justify="left")
     table.add_column("id", no_wrap=True)
     table.add_column("name", overflow="fold", ratio=3)
-    table.add_column("issuer", overflow="fold", ratio=2)
+    table.add_column("issuer", no_wrap=True, overflow="ellipsis", ratio=2)  # URLs, DIDs
     table.add_column("issued", no_wrap=True)
     table.add_column("expires", no_wrap=True)
     table.add_column("last verification", overflow="fold", ratio=2)
@@ -263,7 +276,7 @@ def _human(creds: list[CredentialRow], now: datetime, total: int | None = None) 
         cell = escape(name)
         if c.tags:
             cell += "\n[dim]tags: " + escape(", ".join(c.tags)) + "[/]"
-        table.add_row(c.id[:12], cell, escape(c.issuer_name or c.issuer_id or ""),
+        table.add_row(c.id[:12], cell, _one_line(c.issuer_name or c.issuer_id or ""),
                       escape((c.issued or "")[:10]), escape((c.expires or "")[:10]),
                       f"[{style}]{escape(_verdict(c, now))}[/]")
     console.print(table)
