@@ -181,3 +181,16 @@ def test_a_long_issuer_url_in_the_list_table_is_cut_not_broken(isolated_home: Pa
     if columns == "60":
         assert "…" in parts[0]
     assert cw("list", "--json").json()["credentials"][0]["issuer"] == url  # all of it there
+
+
+def test_a_long_list_on_a_terminal_goes_through_the_pager(isolated_home: Path) -> None:
+    from tests.cli.test_friction_passphrase import on_pty
+    from tests.wallet.test_passphrase_strength import tty_env
+
+    _big_wallet(isolated_home, 250)
+    env = tty_env(CREDWALLET_HOME=str(isolated_home), CREDWALLET_PASSPHRASE=PASSPHRASE,
+                  PAGER="sed s/^/PAGED:/", COLUMNS="120")
+    code, shown = on_pty(["list"], [], env)
+    assert code == 0, shown
+    paged = [line for line in shown.splitlines() if line.startswith("PAGED:")]
+    assert paged[0] == "PAGED:250 credential(s)" and len(paged) == 2 + 250, shown[-500:]
