@@ -115,8 +115,13 @@ def register(app: typer.Typer) -> None:
 
             if Path(path).name in ("", ".", ".."):
                 raise UsageError(f"{path!r} is not the path of a backup file")
-            if not Path(path).exists():  # a missing file is bad input, as for every command
-                raise BadInput(f"no such file: {path}")
+            try:  # a missing (or unnameable) file is bad input, as for every command
+                os.stat(path)
+            except FileNotFoundError:
+                raise BadInput(f"no such file: {path}") from None
+            except (OSError, ValueError) as exc:
+                raise BadInput(f"cannot read {str(path)[:200]!r}: "
+                               f"{getattr(exc, 'strerror', None) or exc}") from None
             # Read once (size-capped) and restore exactly the bytes that were checked.
             blob = WalletStore(Path(path)).read_bytes()
             params, salt, _nonce, _aad, _ct = fileformat.parse_header(blob)

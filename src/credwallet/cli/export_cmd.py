@@ -94,9 +94,14 @@ def _write(path: str, data: bytes, *, force: bool) -> str:
     """Write `data` to `path` via a temp file in the same directory and a rename; an existing
     file is replaced only with --force (as `backup` does)."""
     target = Path(path).expanduser()
-    if target.is_dir():
+    try:
+        is_dir, exists = target.is_dir(), target.exists()
+    except (OSError, ValueError) as exc:  # e.g. a name too long for the file system
+        raise UsageError(f"cannot use {str(path)[:200]!r} as the output file: "
+                         f"{getattr(exc, 'strerror', None) or exc}") from None
+    if is_dir:
         raise UsageError(f"{path} is a directory; give a file name")
-    if target.exists() and not force:
+    if exists and not force:
         raise UsageError(f"{path} exists; use --force to overwrite it")
     parent = target.parent if str(target.parent) else Path(".")
     try:
