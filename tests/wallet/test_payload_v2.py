@@ -244,3 +244,20 @@ def test_cached_documents_not_read_are_written_back_as_they_were(isolated_home: 
     assert [loaded.cache[u].body_bytes() for u in urls] == [b'{"k": 1}\n'] * 2
     shown = cw("show", "0123", "--json")
     assert shown.code == 0 and len(shown.json()["credential"]["cached"]) == 2
+
+
+def test_rows_of_another_derivation_are_derived_again(filled: Path, cw: Cli) -> None:
+    fresh = cw("list", "--json").stdout
+    lines = _payload(filled).split(b"\n")
+    index = json.loads(lines[1][len(b'"index":'):-1])
+    assert index["derivation"] == "rows/1"
+    index["derivation"] = "rows/0"
+    index["credentials"][0]["name"] = "a stale row"
+    lines[1] = b'"index":' + json.dumps(index, separators=(",", ":")).encode() + b","
+    _write(filled, b"\n".join(lines))
+    assert cw("list", "--json").stdout == fresh
+    # Control: under the current derivation the row is what list reads.
+    index["derivation"] = "rows/1"
+    lines[1] = b'"index":' + json.dumps(index, separators=(",", ":")).encode() + b","
+    _write(filled, b"\n".join(lines))
+    assert "a stale row" in cw("list", "--json").stdout

@@ -19,6 +19,9 @@ from credwallet.models.entry import DamagedEntry, StoredCredential
 from credwallet.models.results import CheckName, VerificationResult
 
 _KEPT_PASSED = frozenset({CheckName.ISSUER_TRUST.value})
+# Raise when CredentialRow.of or project derive rows differently: rows written under another
+# value are derived again from their entries when read (and rewritten on the next save).
+ROW_DERIVATION = "rows/1"
 
 
 class CredentialRow(BaseModel):
@@ -78,3 +81,4 @@ class PayloadIndex(BaseModel):
     # Required (no default): always written, also when empty.
     credentials: list[CredentialRow]
     cache: list[tuple[str, str]]
+    derivation: str = ""  # ROW_DERIVATION of the code that wrote the rows

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from credwallet.errors import WalletCorrupted
 from credwallet.models.entry import CachedDocument, StoredCredential, WalletData
-from credwallet.models.index import CredentialRow, PayloadIndex
+from credwallet.models.index import ROW_DERIVATION, CredentialRow, PayloadIndex
 
 LAYOUT_VERSION = 2
 LAYOUT_MEMBERS = frozenset({"credentials", "cache", "index", "views"})
@@ -92,6 +92,10 @@ class LaidOut:
                 raise WalletCorrupted("wallet payload index does not match the expected "
                                       "structure") from None
             self._check_counts(len(self._index.credentials), len(self._index.cache))
+            if self._index.derivation != ROW_DERIVATION:  # rows of other code: derive again
+                self._index.credentials = [CredentialRow.of(self.credential_at(i))
+                                           for i in range(len(self._cred_spans))]
+                self._index.derivation = ROW_DERIVATION
         return self._index
 
     def ids(self) -> list[tuple[str, str | None]]:
@@ -338,7 +342,7 @@ def encode(wallet: WalletData, old_views: dict[str, Any] | None = None) -> bytes
                         b'"payload_version":2', 1)
     cred_lines, rows = _credential_lines(wallet, source)
     cache_lines, cache_index = _cache_lines(wallet, source)
-    index = PayloadIndex(credentials=rows, cache=cache_index)
+    index = PayloadIndex(credentials=rows, cache=cache_index, derivation=ROW_DERIVATION)
     if old_views is None:
         old_views = source.views() if source is not None else {}
     views = refresh_views(wallet, rows, dict(cache_index), old_views)
