@@ -110,7 +110,7 @@ def _human(report: Any) -> None:
         "credwallet identity add you@example.org   # so badges issued to you are recognised\n"
         "credwallet import <badge URL, file, PNG or SVG>\n"
         "credwallet verify --all                   # offline\n"
-        "credwallet pathway add examples/pathways/data-analytics-certificate.toml\n"
+        "credwallet pathway add --example data-analytics-certificate  # bundled\n"
         "credwallet progress\n"
         "credwallet export --format html -o portfolio.html\n"
         "credwallet verify --file credwallet-demo/...  # anyone can check what you send them")
