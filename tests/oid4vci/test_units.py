@@ -271,7 +271,7 @@ def test_protocol_answers_are_capped_while_streaming() -> None:
         issuer.oversize = 200_000
 
         async def work(http: Any) -> None:
-            with pytest.raises(InputTooLarge, match="larger than 65536 bytes"):
+            with pytest.raises(InputTooLarge, match="larger than the .* allowed"):
                 await http.post(f"{issuer.issuer}/nonce")
             issuer.oversize = 10
             assert (await http.post(f"{issuer.issuer}/nonce")).status == 200

@@ -335,21 +335,28 @@ class Client:
                 delay = _retry_after(resp.headers.get("retry-after"), self.policy.max_retry_after)
                 raise _Retry(HttpStatusError(f"{url}: HTTP {status} {_reason(status)}", status),
                              delay)
-            media = resp.headers.get("content-type", "").split(";", 1)[0].strip().lower() or None
-            declared = resp.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > cap:
-                raise InputTooLarge(f"{url}: response is {int(declared)} bytes, more than the "
-                                    f"{_size(cap)} allowed")
-            decoder = _Decoder(resp.headers.get("content-encoding", ""))
-            parts: list[bytes] = []
-            size = 0
-            async for chunk in resp.aiter_raw():
-                piece = decoder.feed(chunk, cap - size)
-                size += len(piece)
-                if size > cap:
-                    raise InputTooLarge(f"{url}: response is larger than the {_size(cap)} allowed")
-                parts.append(piece)
-            return status, None, media, b"".join(parts)
+            media, body = await read_capped(resp, url, cap)
+            return status, None, media, body
+
+
+async def read_capped(resp: httpx.Response, url: str, cap: int) -> tuple[str | None, bytes]:
+    """A streamed response's media type and body, decoded, refused as soon as it passes `cap`
+    (declared or actual, after decompression: a small gzip bomb is stopped too)."""
+    media = resp.headers.get("content-type", "").split(";", 1)[0].strip().lower() or None
+    declared = resp.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise InputTooLarge(f"{url}: response is {int(declared)} bytes, more than the "
+                            f"{_size(cap)} allowed")
+    decoder = _Decoder(resp.headers.get("content-encoding", ""))
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in resp.aiter_raw():
+        piece = decoder.feed(chunk, cap - size)
+        size += len(piece)
+        if size > cap:
+            raise InputTooLarge(f"{url}: response is larger than the {_size(cap)} allowed")
+        parts.append(piece)
+    return media, b"".join(parts)
 
 
 def _reason(status: int) -> str:

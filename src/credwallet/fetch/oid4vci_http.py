@@ -35,7 +35,7 @@ from credwallet.fetch.client import (
     Client,
     HttpStatusError,
     Response,
-    _Decoder,
+    read_capped,
 )
 from credwallet.fetch.guard import AllowedHost, Origin, Refused, Resolver
 from credwallet.fetch.policy import FetchPolicy
@@ -92,21 +92,10 @@ class ClientHttp:
 
     async def _stream(self, url: str, content: bytes, headers: dict[str, str],
                       cap: int) -> tuple[int, str | None, bytes]:
-        from credwallet.errors import InputTooLarge
-
         async with self.client._http.stream("POST", url, content=content,
                                             headers=headers) as resp:
-            media = resp.headers.get("content-type", "").split(";", 1)[0].strip().lower() or None
-            decoder = _Decoder(resp.headers.get("content-encoding", ""))
-            parts: list[bytes] = []
-            size = 0
-            async for chunk in resp.aiter_raw():
-                piece = decoder.feed(chunk, cap - size)
-                size += len(piece)
-                if size > cap:
-                    raise InputTooLarge(f"{url}: the answer is larger than {cap} bytes")
-                parts.append(piece)
-            return resp.status_code, media, b"".join(parts)
+            media, data = await read_capped(resp, url, cap)
+            return resp.status_code, media, data
 
 
 def with_http(work: Callable[[ClientHttp], Awaitable[T]], *, origin_url: str,
