@@ -260,7 +260,8 @@ def test_a_very_long_deferral_is_capped_at_a_year() -> None:
 
 
 def test_protocol_answers_are_capped_while_streaming() -> None:
-    """A POST answer larger than the policy's cap stops at the cap (InputTooLarge, exit 3)."""
+    """A POST answer larger than the policy's cap is refused (declared or while streaming:
+    InputTooLarge, exit 3)."""
     from credwallet.errors import InputTooLarge
     from credwallet.fetch.oid4vci_http import with_http
     from credwallet.fetch.policy import FetchPolicy
@@ -271,7 +272,7 @@ def test_protocol_answers_are_capped_while_streaming() -> None:
         issuer.oversize = 200_000
 
         async def work(http: Any) -> None:
-            with pytest.raises(InputTooLarge, match="larger than the .* allowed"):
+            with pytest.raises(InputTooLarge, match="than the 64 KiB allowed"):
                 await http.post(f"{issuer.issuer}/nonce")
             issuer.oversize = 10
             assert (await http.post(f"{issuer.issuer}/nonce")).status == 200
