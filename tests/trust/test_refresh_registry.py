@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +10,6 @@ import pytest
 
 from tests.issuer_site import IssuerSite
 from tests.trust.helpers import ISSUER_SEED, credential, did_of, sign
-
-
-@pytest.fixture
-def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[IssuerSite]:
-    monkeypatch.setenv("CREDWALLET_OFFLINE", "1")  # loopback only
-    monkeypatch.setenv("CREDWALLET_HTTP_TIMEOUT", "5")
-    s = IssuerSite().start()
-    yield s
-    s.stop()
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:

@@ -6,24 +6,12 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tests.conftest import Cli
 from tests.issuer_site import IssuerSite
 from tests.trust.helpers import ISSUER_SEED, credential, did_of, sign
-
-
-@pytest.fixture
-def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[IssuerSite]:
-    monkeypatch.setenv("CREDWALLET_OFFLINE", "1")  # loopback only
-    monkeypatch.setenv("CREDWALLET_HTTP_TIMEOUT", "5")
-    s = IssuerSite().start()
-    yield s
-    s.stop()
 
 
 def _page(cw: Cli, tmp_path: Path, name: str, *ids: str) -> str:
