@@ -111,6 +111,8 @@ class Issuer:
     deferred: bool = False
     batch: int = 1
     metadata_mode: str = "plain"  # plain | signed | signed_bad | jwt | wrong_issuer | garbage
+    metadata_claims: dict[str, Any] = field(default_factory=dict)  # laid over the signed claims
+    metadata_key_purpose: str = "assertionMethod"  # the DID relationship listing the signer
     redirect_state: str | None = None  # authorization: redirect with this state instead
     authorization_error: str | None = None
     # endpoints on another server: authorization_servers | token_endpoint | credential_endpoint
@@ -212,7 +214,7 @@ class Issuer:
     def signed_metadata(self, claims: dict[str, Any], *, bad: bool = False) -> str:
         header = {"alg": "EdDSA", "typ": "openidvci-issuer-metadata+jwt",
                   "kid": f"{self.web_did}#meta-1"}
-        body = {**claims, "sub": self.issuer, "iat": int(time.time()) - 10}
+        body = {**claims, "sub": self.issuer, "iat": int(time.time()) - 10, **self.metadata_claims}
         if bad:
             body["display"] = [{"name": "Forged Academy"}]
             token = sign_jwt(header, {**body, "display": [{"name": "Loopback Academy"}]},
@@ -228,7 +230,7 @@ class Issuer:
                 "id": self.web_did,
                 "verificationMethod": [{"id": vm, "type": "Multikey", "controller": self.web_did,
                                         "publicKeyMultibase": ed25519_multikey(pub)}],
-                "assertionMethod": [vm]}
+                self.metadata_key_purpose: [vm]}
 
     # --- issuing ---------------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.oid4vci.conftest import file_bytes, payload_text
 from tests.oid4vci.issuer import Issuer
 
@@ -278,6 +280,27 @@ def test_signed_metadata_good_and_bad(cw: Any, wallet: Path, issuer: Issuer) -> 
     assert bad.code == 3, bad.stdout
     assert "signed metadata: the signature does not verify" in bad.json()["items"][0]["error"]
     assert len(cw("list", "--json").json()["credentials"]) == 2
+
+
+@pytest.mark.parametrize(("claims", "purpose", "said"), [
+    ({"iat": 1e300}, "assertionMethod", "iat is missing or not a date"),
+    ({"iat": "yesterday"}, "assertionMethod", "iat is missing or not a date"),
+    ({"exp": -1e308}, "assertionMethod", "exp is not a date"),
+    ({"exp": 1}, "assertionMethod", "has expired"),
+    ({}, "keyAgreement", "does not list #meta-1 under assertionMethod"),
+    ({}, "authentication", "does not list #meta-1 under assertionMethod"),
+])
+def test_signed_metadata_refusals(cw: Any, wallet: Path, issuer: Issuer, claims: dict[str, Any],
+                                  purpose: str, said: str) -> None:
+    """Hostile dates are refused, not crashed on; a key the issuer's DID lists for another
+    purpose than assertionMethod does not vouch for the metadata."""
+    issuer.metadata_mode = "jwt"
+    issuer.metadata_claims = claims
+    issuer.metadata_key_purpose = purpose
+    res = cw("import", issuer.link(issuer.offer("OB3_JWT")), "--json")
+    assert res.code == 3, res.stdout + res.stderr
+    assert said in res.json()["items"][0]["error"]
+    assert "Traceback" not in res.stderr
 
 
 def test_deferred_resume_and_refresh(cw: Any, wallet: Path, issuer: Issuer) -> None:

@@ -10,9 +10,9 @@ where its endpoints are.
   `openidvci-issuer-metadata+jwt`, `sub` = the issuer identifier, `iat` not in the future,
   `exp` not past, and a signer the wallet can trust. The specification leaves that trust to
   the wallet; credwallet trusts a key only when the JWS `kid` names a verification method of
-  `did:web` on the issuer's own host (its DID document is then published by the same
-  authority as the metadata). x5c chains and bare `jwk` headers establish nothing here (no
-  trust anchors) and are refused.
+  `did:web` on the issuer's own host, listed under `assertionMethod` (its DID document is then
+  published by the same authority as the metadata). x5c chains and bare `jwk` headers
+  establish nothing here (no trust anchors) and are refused.
 - Authorization server metadata (RFC 8414 `/.well-known/oauth-authorization-server`, then the
   OpenID Connect `/.well-known/openid-configuration`); its `issuer` must be the server's
   identifier.
@@ -258,15 +258,19 @@ async def _signed_claims(http: Http, token: str, issuer: str, now: datetime) -> 
 
 
 def _check_times(claims: dict[str, Any], now: datetime) -> None:
-    iat = claims.get("iat")
-    if not isinstance(iat, int | float) or isinstance(iat, bool):
-        raise IssuanceError("signed metadata: iat is missing or not a number")
-    if datetime.fromtimestamp(iat, now.tzinfo) > now + SKEW:
+    from credwallet.verify.dates import numeric_date
+
+    iat = numeric_date(claims.get("iat"))
+    if iat is None:
+        raise IssuanceError("signed metadata: iat is missing or not a date (NumericDate)")
+    if iat > now + SKEW:
         raise IssuanceError("signed metadata: iat is in the future")
-    exp = claims.get("exp")
-    if exp is not None and (not isinstance(exp, int | float)
-                            or datetime.fromtimestamp(exp, now.tzinfo) <= now):
-        raise IssuanceError("signed metadata has expired (exp)")
+    if "exp" in claims:
+        exp = numeric_date(claims["exp"])
+        if exp is None:
+            raise IssuanceError("signed metadata: exp is not a date (NumericDate)")
+        if exp <= now:
+            raise IssuanceError("signed metadata has expired (exp)")
 
 
 async def _signer_key(http: Http, header: dict[str, Any], issuer: str) -> Any:
@@ -295,14 +299,31 @@ async def _signer_key(http: Http, header: dict[str, Any], issuer: str) -> Any:
     if doc.get("id") != did:
         raise IssuanceError(f"signed metadata: the DID document at {url} is not {did}")
     fragment = "#" + kid.split("#", 1)[1]
+    # Signing statements about the issuer is an assertion: a key the DID lists only for
+    # authentication or key agreement does not speak for it (as for credentials, keys.py).
+    vm = _assertion_method(doc, (kid, fragment))
+    if vm is None:
+        raise IssuanceError(f"signed metadata: {did}'s DID document does not list {fragment} "
+                            "under assertionMethod")
+    try:
+        return key_from_vm_object(vm, kid)
+    except KeyUnavailable as exc:
+        raise IssuanceError(f"signed metadata: {exc}") from None
+
+
+def _assertion_method(doc: dict[str, Any], names: tuple[str, str]) -> dict[str, Any] | None:
+    """The verification method called one of `names` that `assertionMethod` lists (by
+    reference to `verificationMethod`, or embedded), else None."""
+    listed = doc.get("assertionMethod")
     methods = doc.get("verificationMethod")
-    for vm in methods if isinstance(methods, list) else []:
-        if isinstance(vm, dict) and vm.get("id") in (kid, fragment):
-            try:
-                return key_from_vm_object(vm, kid)
-            except KeyUnavailable as exc:
-                raise IssuanceError(f"signed metadata: {exc}") from None
-    raise IssuanceError(f"signed metadata: {did}'s DID document has no key {fragment}")
+    for entry in listed if isinstance(listed, list) else []:
+        if isinstance(entry, dict) and entry.get("id") in names:
+            return entry
+        if isinstance(entry, str) and entry in names:
+            for vm in methods if isinstance(methods, list) else []:
+                if isinstance(vm, dict) and vm.get("id") in names:
+                    return vm
+    return None
 
 
 # --- authorization server ----------------------------------------------------------------

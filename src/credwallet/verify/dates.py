@@ -103,3 +103,14 @@ def parse_at(value: str, *, lenient: bool = False) -> datetime:
     if not lenient:
         raise ValueError("not an ISO-8601 date-time (e.g. 2030-01-01T00:00:00Z)")
     return to_utc(dt)
+
+
+def numeric_date(value: Any) -> datetime | None:
+    """An RFC 7519 NumericDate (seconds since the epoch) as a UTC datetime; None when it is not
+    a number or lies outside the calendar (a hostile `1e300`, NaN or infinity must not raise)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
