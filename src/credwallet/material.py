@@ -37,6 +37,8 @@ class Kind(StrEnum):
 
     CONTEXT = "context"  # a JSON-LD context that is not bundled (pinned by digest)
     STATUS_LIST = "status_list"  # a status list credential (JSON or VC-JWT)
+    # An IETF Token Status List Token (draft-ietf-oauth-status-list), JWT form, for SD-JWT VCs.
+    TOKEN_STATUS_LIST = "token_status_list"
     REVOCATION_LIST = "revocation_list"  # OB 2.0 / 1EdTech revocation list
     ASSERTION = "assertion"  # an OB 2.0 hosted assertion at its own id (410 Gone is an answer)
     DID = "did"  # a did:web document, at the did.json URL the DID names
@@ -54,6 +56,7 @@ class Accept(Enum):
     JSON = "json"
     DID = "did"
     STATUS_LIST = "status_list"  # JSON-LD, JSON or a VC-JWT
+    TOKEN_STATUS_LIST = "token_status_list"  # application/statuslist+jwt
     PEM = "pem"  # a PEM text (an Open Badges 1.x public key)
     IMAGE = "image"
 
@@ -77,6 +80,10 @@ def rule(kind: Kind) -> Rule:
             return Rule(refreshed=False, pinned=True)
         case Kind.STATUS_LIST:
             return Rule(Accept.STATUS_LIST)
+        case Kind.TOKEN_STATUS_LIST:
+            # Refreshed like any status list: `refresh` fetches it again whatever its `ttl`
+            # (the verifier reads `ttl` and `exp` to say when the cached copy is stale).
+            return Rule(Accept.TOKEN_STATUS_LIST)
         case Kind.PEM_KEY:
             return Rule(Accept.PEM)
         case Kind.ASSERTION:

@@ -50,11 +50,13 @@ IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif", "image/w
 # A status list credential may be served as JSON or as a VC-JWT (compact JWS).
 ACCEPT_STATUS_LIST = ("application/ld+json, application/vc+ld+json;q=0.95, application/json;q=0.9, "
                       "application/vc+jwt;q=0.9, application/vc;q=0.8, */*;q=0.1")
+# An IETF Token Status List Token: only the JWT form is verified (the CWT form is refused by name).
+ACCEPT_TOKEN_STATUS_LIST = "application/statuslist+jwt, application/jwt;q=0.5"
 # An Open Badges 1.x key: servers answered with whatever they had for a .pem file.
 ACCEPT_PEM = "application/x-pem-file, application/pkix-key+pem;q=0.95, text/plain;q=0.9, */*;q=0.1"
 ACCEPT_HEADERS = {Accept.JSON: ACCEPT_JSON, Accept.DID: ACCEPT_DID,
                   Accept.STATUS_LIST: ACCEPT_STATUS_LIST, Accept.PEM: ACCEPT_PEM,
-                  Accept.IMAGE: ACCEPT_IMAGE}
+                  Accept.TOKEN_STATUS_LIST: ACCEPT_TOKEN_STATUS_LIST, Accept.IMAGE: ACCEPT_IMAGE}
 
 
 @dataclass
@@ -218,9 +220,12 @@ class Fetcher:
 
 def _unusable(body: bytes, accept: Accept, what: str) -> str | None:
     """Why a 200 body cannot be what was asked for (None when it can): JSON, or for a status
-    list a VC-JWT (compact JWS) too; for a PEM key, PEM text."""
+    list a VC-JWT (compact JWS) too; for a PEM key, PEM text; for a Token Status List, a
+    compact JWS (verification says what else it lacks)."""
     if accept is Accept.PEM:
         return None if body.lstrip().startswith(b"-----BEGIN ") else "not a PEM public key"
+    if accept is Accept.TOKEN_STATUS_LIST:
+        return None if _looks_compact(body) else "not a Status List Token in JWT form"
     try:
         loads(body, what=what)
         return None
@@ -232,6 +237,12 @@ def _unusable(body: bytes, accept: Accept, what: str) -> str | None:
             except (UnicodeDecodeError, CredwalletError):
                 pass
         return exc.message
+
+
+def _looks_compact(body: bytes) -> bool:
+    parts = body.strip().split(b".")
+    return len(parts) == 3 and all(p and p.replace(b"-", b"").replace(b"_", b"").isalnum()
+                                   and p.isascii() for p in parts)
 
 
 def _is_image(resp: Response) -> bool:
