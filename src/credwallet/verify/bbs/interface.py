@@ -18,6 +18,7 @@ octets_to_proof's length floor states and what is parsed here.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ MAX_MESSAGES = 2048
 MAX_HEADER = 64 * 1024  # header and presentation header, bytes
 _MAP_DST = API_ID + b"MAP_MSG_TO_SCALAR_AS_HASH_"
 _H2S_DST = API_ID + b"H2S_"
+_SIGNATURE_LENGTH = OCTET_POINT_LENGTH + OCTET_SCALAR_LENGTH
 _PROOF_FLOOR = 3 * OCTET_POINT_LENGTH + 4 * OCTET_SCALAR_LENGTH
 
 __all__ = [
@@ -106,7 +108,8 @@ def octets_to_proof(data: bytes) -> Proof:
         octets_to_scalar(data[i : i + OCTET_SCALAR_LENGTH])
         for i in range(start, len(data), OCTET_SCALAR_LENGTH)
     ]
-    return Proof(*points, scalars[0], scalars[1], scalars[2], scalars[3:-1], scalars[-1])
+    abar, bbar, d = points
+    return Proof(abar, bbar, d, scalars[0], scalars[1], scalars[2], scalars[3:-1], scalars[-1])
 
 
 def _check_header(header: bytes, ph: bytes = b"") -> None:
@@ -135,7 +138,7 @@ def check_proof(
     indexes = list(disclosed_indexes)
     if any(not isinstance(i, int) or isinstance(i, bool) or i < 0 or i >= length for i in indexes):
         raise BbsInvalid(f"a disclosed index is outside 0..{length - 1}")
-    if any(a >= b for a, b in zip(indexes, indexes[1:], strict=False)):
+    if any(a >= b for a, b in itertools.pairwise(indexes)):
         raise BbsInvalid("disclosed indexes are not strictly ascending")
     generators = create_generators(length + 1)
     q1, hs = generators[0], generators[1:]
@@ -169,8 +172,8 @@ def check_signature(pk: bytes, signature: bytes, header: bytes, messages: Sequen
     _check_header(header)
     if len(messages) > MAX_MESSAGES:
         raise BbsInvalid(f"more than {MAX_MESSAGES} messages")
-    if len(signature) != OCTET_POINT_LENGTH + OCTET_SCALAR_LENGTH:
-        raise BbsInvalid(f"signature is {len(signature)} bytes, not {OCTET_POINT_LENGTH + OCTET_SCALAR_LENGTH}")
+    if len(signature) != _SIGNATURE_LENGTH:
+        raise BbsInvalid(f"signature is {len(signature)} bytes, not {_SIGNATURE_LENGTH}")
     a = octets_to_g1(signature[:OCTET_POINT_LENGTH])
     e = octets_to_scalar(signature[OCTET_POINT_LENGTH:])
     w = octets_to_g2(pk)
