@@ -31,6 +31,7 @@ class ResolvedKey:
     ec: Any = None  # cryptography EllipticCurvePublicKey (P-256 / P-384), for ecdsa-rdfc-2019
     jwk: dict[str, Any] | None = None  # public JWK (JOSE suites)
     pem: str | None = None  # OB 2.0 CryptographicKey
+    bls12381_g2: bytes | None = None  # 96-byte compressed G2 point (bbs-2023); checked by verify/bbs
     controller: str | None = None  # the controller the VM claims
     # The controller proven by offline material (did:key, or a cached controller document that
     # lists this VM for the proof purpose). None = nothing binds the key to anyone.
@@ -59,11 +60,17 @@ def did_web_url(did: str) -> str:
 # Multicodec prefixes (varint) of the public keys Multikey values carry.
 _P256_PREFIX = b"\x80\x24"  # p256-pub 0x1200, 33-byte compressed point
 _P384_PREFIX = b"\x81\x24"  # p384-pub 0x1201, 49-byte compressed point
+_BLS12381_G2_PREFIX = b"\xeb\x01"  # bls12_381-g2-pub 0xeb, 96-byte compressed point
 
 
 def _apply_multikey(key: ResolvedKey, value: str) -> None:
-    """Set `key` from a publicKeyMultibase: Ed25519, or a compressed P-256/P-384 point."""
+    """Set `key` from a publicKeyMultibase: Ed25519, a compressed P-256/P-384 or BLS12-381 G2 point."""
     raw = multibase_decode(value)
+    if raw[:2] == _BLS12381_G2_PREFIX:
+        if len(raw) != 2 + 96:
+            raise MultibaseError("not a compressed BLS12-381 G2 point")
+        key.bls12381_g2 = raw[2:]
+        return
     if raw[:2] in (_P256_PREFIX, _P384_PREFIX):
         from cryptography.hazmat.primitives.asymmetric import ec
 
