@@ -17,9 +17,12 @@
   `cnf.jwk`, `sd_hash` over the presented SD-JWT, `iat` not in the future, `nonce`/`aud`
   compared with the expected values when the caller has them. Absent: skipped (an SD-JWT as
   issued proves no holder).
-* Dates from the processed payload (`nbf`, else `iat`; `exp`); `status` (IETF Token Status
-  List) is not implemented: a warning, never a pass. Type Metadata (`vct` resolution, `vct#integrity`)
-  is not processed.
+* Dates from the processed payload (`nbf`, else `iat`; `exp`).
+* `revocation`: `status.status_list` (IETF Token Status List), read by `verify/token_status.py`
+  from the Status List Token cached at import, which must be signed by a key this module binds
+  to the same `iss` (the same resolution as the credential's own key). Another status mechanism:
+  a warning, never a pass.
+* Type Metadata (`vct` resolution, `vct#integrity`) is not processed.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Any
 
 from credwallet.ingest import Recognised, sdjwt
 from credwallet.models import Check, CheckName
+from credwallet.verify import token_status
 from credwallet.verify.checks import expiry_check, not_before_check, recipient_check
 from credwallet.verify.dates import iso
 from credwallet.verify.did_jwk import did_jwk_of, public_key_from_jwk
@@ -83,7 +87,7 @@ def verify_sd_jwt_vc(rec: Recognised, env: Env) -> Outcome:
                           f"signed digest ({sdjwt.hash_name(sd.payload)})")
     checks += [proof, binding]
     checks += _dates(payload, env)
-    checks.append(_status(payload))
+    checks.append(_status(payload, env))
     checks.append(_recipient(payload, env))
     checks.append(_schema(sd, processed, payload))
     if proof.status == "passed":
@@ -332,18 +336,23 @@ def _dates(payload: dict[str, Any], env: Env) -> list[Check]:
     return out
 
 
-def _status(payload: dict[str, Any]) -> Check:
+def _status(payload: dict[str, Any], env: Env) -> Check:
     status = payload.get("status")
     if status is None:
         return Check(check=CheckName.REVOCATION, status="passed",
                      detail="the credential declares no status: the issuer cannot revoke it")
-    lst = status.get("status_list") if isinstance(status, dict) else None
-    if isinstance(lst, dict):
-        where = f" ({str(lst.get('uri'))[:200]}, index {str(lst.get('idx'))[:20]})"
-        return Check(check=CheckName.REVOCATION, status="warning",
-                     detail=f"IETF Token Status List{where} is not implemented; status not checked")
+    if not isinstance(status, dict):
+        return Check(check=CheckName.REVOCATION, status="failed", detail="the status claim is not an object")
+    if "status_list" in status:
+        iss = payload.get("iss") if isinstance(payload.get("iss"), str) else None
+
+        def issuer_keys(header: dict[str, Any]) -> tuple[list[ResolvedKey], str]:
+            return _issuer_keys(header, iss, env)
+
+        return token_status.status_check(status["status_list"], iss, env.material, env.now, issuer_keys)
+    named = ", ".join(sorted(str(k)[:40] for k in status)[:5]) or "(none)"
     return Check(check=CheckName.REVOCATION, status="warning",
-                 detail="the status mechanism is not supported; status not checked")
+                 detail=f"the status mechanism ({named}) is not supported; status not checked")
 
 
 def _recipient(payload: dict[str, Any], env: Env) -> Check:
