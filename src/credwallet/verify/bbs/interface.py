@@ -1,4 +1,4 @@
-"""Verify and ProofVerify of the BBS Signatures Interface (draft-irtf-cfrg-bbs-signatures-05).
+"""Verify and ProofVerify of the BBS Signatures Interface (draft-irtf-cfrg-bbs-signatures-05/-06).
 
 Sections 3.4.2 / 3.5.2 (CoreVerify), 3.4.4 / 3.5.4 (CoreProofVerify), 3.6.3 (ProofVerifyInit),
 3.6.4 (challenge) and 4.2 (domain, serialization). Two layers:
@@ -14,6 +14,13 @@ deserialization (section 3.5.4, "2 * octet_point_length + 3 * octet_scalar_lengt
 octets_to_proof's loop ("for i in (0, 1)") still describe the older two-point proof; a -05 proof
 has three points (Abar, Bbar, D) and at least four scalars (e^, r1^, r3^, ..., c), which is what
 octets_to_proof's length floor states and what is parsed here.
+
+Revision: W3C vc-di-bbs cites -05, but its published test vectors and Digital Bazaar's bbs-2023
+implementation compute the proof challenge as -06 does (R, then each disclosed index followed by
+its message, then Abar, Bbar, D, T1, T2, domain; -05 puts the points first and the indexes and
+messages in two runs). Nothing else that verification uses differs between -05 and -06 (checked
+against both revisions' fixtures, tests/vectors/bbs/), so `check_proof` takes the revision and
+defaults to -06, the one bbs-2023 credentials are made with.
 """
 
 from __future__ import annotations
@@ -124,8 +131,15 @@ def check_proof(
     ph: bytes,
     disclosed_messages: Sequence[bytes],
     disclosed_indexes: Sequence[int],
+    revision: int = 6,
 ) -> bool:
-    """ProofVerify (section 3.5.4 with CoreProofVerify 3.6.4); malformed input raises BbsInvalid."""
+    """ProofVerify (section 3.5.4 with CoreProofVerify 3.6.4); malformed input raises BbsInvalid.
+
+    `revision`: 5 or 6, the draft whose challenge input order is used (the one difference
+    between the two for verification, see the module docstring).
+    """
+    if revision not in (5, 6):
+        raise BbsInvalid(f"unknown BBS draft revision {revision}")
     _check_header(header, ph)
     w = octets_to_g2(pk)
     parsed = octets_to_proof(proof)
@@ -153,15 +167,14 @@ def check_proof(
         [bv, parsed.d, *(hs[j] for j in undisclosed)], [c, parsed.r3_hat, *parsed.commitments]
     )
     # ProofChallengeCalculate (section 3.6.4)
-    c_octs = (
-        _serialize_points([parsed.abar, parsed.bbar, parsed.d, t1, t2])
-        + i2osp(r, 8)
-        + b"".join(i2osp(i, 8) for i in indexes)
-        + b"".join(scalar_to_octets(s) for s in scalars)
-        + scalar_to_octets(domain)
-        + i2osp(len(ph), 8)
-        + ph
-    )
+    points = _serialize_points([parsed.abar, parsed.bbar, parsed.d, t1, t2])
+    if revision == 5:
+        disclosed = b"".join(i2osp(i, 8) for i in indexes) + b"".join(map(scalar_to_octets, scalars))
+        c_arr = points + i2osp(r, 8) + disclosed
+    else:  # -06: R, then each index followed by its message, then the points
+        disclosed = b"".join(i2osp(i, 8) + scalar_to_octets(m) for i, m in zip(indexes, scalars, strict=True))
+        c_arr = i2osp(r, 8) + disclosed + points
+    c_octs = c_arr + scalar_to_octets(domain) + i2osp(len(ph), 8) + ph
     if hash_to_scalar(c_octs, _H2S_DST) != c:
         return False
     return GT.pairing_check([parsed.abar, parsed.bbar], [w, -BP2])
@@ -190,10 +203,11 @@ def proof_verify(
     ph: bytes = b"",
     disclosed_messages: Sequence[bytes] = (),
     disclosed_indexes: Sequence[int] = (),
+    revision: int = 6,
 ) -> bool:
     """ProofVerify: VALID (True) or INVALID (False) for any input."""
     try:
-        return check_proof(pk, proof, header, ph, disclosed_messages, disclosed_indexes)
+        return check_proof(pk, proof, header, ph, disclosed_messages, disclosed_indexes, revision)
     except BbsInvalid:
         return False
 

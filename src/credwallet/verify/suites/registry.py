@@ -35,7 +35,7 @@ class DataIntegritySuite:
     transform: Transform  # canonical bytes of a JSON-LD document (RDFC N-Quads or JCS)
     # Properties removed from the proof to form the proof configuration.
     value_keys: tuple[str, ...] = ("proofValue",)
-    algorithm: str = "Ed25519"  # or "ECDSA" (P-256 with SHA-256, P-384 with SHA-384)
+    algorithm: str = "Ed25519"  # or "ECDSA" (P-256 with SHA-256, P-384 with SHA-384), "BBS"
     # ecdsa-rdfc-2019 with a P-384 key canonicalizes with SHA-384 as RDFC-1.0's hash (vc-di-ecdsa
     # sec. 3.3.2 and its P-384 test vectors); None: the one transform for every key.
     transform_p384: Transform | None = None
@@ -176,9 +176,7 @@ def register(suite: DataIntegritySuite) -> DataIntegritySuite:
 
 
 # Known suites we deliberately do not implement: named in reports as unsupported.
-UNSUPPORTED = {
-    "bbs-2023": "bbs-2023 is not supported: no maintained Python implementation",
-}
+UNSUPPORTED: dict[str, str] = {}
 
 
 def find_suite(proof_type: Any, cryptosuite: Any) -> DataIntegritySuite | None:
@@ -196,6 +194,7 @@ def registered() -> list[DataIntegritySuite]:
 def _load() -> None:
     # Import for the side effect of registration (kept lazy to avoid import cycles).
     from credwallet.verify.suites import (  # noqa: F401
+        bbs_2023,
         ecdsa_jcs,
         ecdsa_rdfc,
         ecdsa_sd,
