@@ -2,8 +2,9 @@
 
 Verification only: `verify` (a signature over all messages) and `proof_verify` (a proof that
 discloses some of them). Revision -05 is the one W3C vc-di-bbs (the bbs-2023 cryptosuite)
-references; its vectors use -06's proof challenge (see interface.py), so both are implemented. The pairing group comes from py-arkworks-bls12381; everything above it (hashing to
-scalars, generators, domain, challenge, serialization and every input check) is here.
+references; its vectors use -06's proof challenge (see interface.py), so both are implemented.
+The pairing group comes from py-arkworks-bls12381; everything above it (hashing to scalars,
+generators, domain, challenge, serialization and every input check) is here.
 """
 
 from credwallet.verify.bbs.interface import (
