@@ -504,3 +504,67 @@ def self_signed_cert(directory: str, names: tuple[str, ...] = ()) -> tuple[str, 
                                    serialization.PrivateFormat.PKCS8,
                                    serialization.NoEncryption()))
     return certfile, keyfile
+
+
+# --- real-world issuer behaviour (tests/fetch/test_real_sites*.py) --------------------------
+# What issuer hosts seen in the wild do that a well-behaved site does not: content negotiation,
+# HTML badge pages, odd types and encodings, partial bodies. Each helper adds routes; none
+# changes the routes above.
+
+
+def send(h: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str | None = None, *,
+         headers: dict[str, str] | None = None, length: int | None = None,
+         chunked: bool = False) -> None:
+    """One response: `length` overrides Content-Length (a lie), `chunked` sends it in
+    Transfer-Encoding: chunked pieces with no Content-Length."""
+    h.send_response(status)
+    if ctype is not None:
+        h.send_header("Content-Type", ctype)
+    for k, v in (headers or {}).items():
+        h.send_header(k, v)
+    if chunked:
+        h.send_header("Transfer-Encoding", "chunked")
+        h.end_headers()
+        for at in range(0, len(body), 7):
+            piece = body[at:at + 7]
+            h.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+        h.wfile.write(b"0\r\n\r\n")
+        return
+    h.send_header("Content-Length", str(len(body) if length is None else length))
+    if length is not None and length != len(body):
+        h.send_header("Connection", "close")
+        h.close_connection = True
+    h.end_headers()
+    h.wfile.write(body)
+
+
+def badge_page(title: str, *, head: str = "", body: str = "") -> bytes:
+    """An issuer's HTML badge page (what the e-mail links to)."""
+    return (f"<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n<title>{title}</title>\n"
+            f"{head}</head><body><h1>{title}</h1>{body}"
+            "<script>document.write('no script is ever run')</script></body></html>").encode()
+
+
+def negotiated(site: IssuerSite, path: str, doc: bytes, page: bytes, *, by: str,
+               ctype: str = "application/ld+json") -> str:
+    """`path` answers `page` (HTML) unless asked for JSON the way `by` says:
+    "accept": an Accept naming application/json or application/ld+json (Badgr / Canvas
+    Credentials), "accept-exact": only an Accept that is exactly application/json,
+    "format": only `?format=json`, "suffix": only `<path>.json`, "never": always HTML."""
+    def handler(h: BaseHTTPRequestHandler) -> None:
+        accept = h.headers.get("Accept", "")
+        query = h.path.partition("?")[2]
+        wants = {"accept": "application/json" in accept or "application/ld+json" in accept,
+                 "accept-exact": accept.strip() == "application/json",
+                 "format": "format=json" in query.split("&"),
+                 "suffix": h.path.split("?", 1)[0].endswith(".json"),
+                 "never": False}[by]
+        if wants:
+            send(h, 200, doc, ctype)
+        else:
+            send(h, 200, page, "text/html; charset=utf-8")
+
+    site.custom(path, handler)
+    if by == "suffix":
+        site.custom(path + ".json", handler)
+    return site.url(path)

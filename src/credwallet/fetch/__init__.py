@@ -22,6 +22,7 @@ from credwallet.errors import BadInput, CredwalletError
 from credwallet.fetch.client import ACCEPT_CREDENTIAL, Client, HttpStatusError, Response
 from credwallet.fetch.documents import Fetcher, Session
 from credwallet.fetch.guard import AllowedHost, Origin, Resolver
+from credwallet.fetch.pages import credential_of
 from credwallet.fetch.policy import FetchPolicy
 from credwallet.fetch.rounds import derive, offline_verification
 from credwallet.ingest.sniff import Recognised, recognise
@@ -95,18 +96,21 @@ async def fetch_source(session: Session, url: str, probe: Probe) -> Fetched:
     if resp.status == 410:
         raise BadInput(f"{url}: HTTP 410 Gone: the issuer has withdrawn (revoked) this "
                        "credential; nothing to import")
-    rec = _recognise_response(resp)
+    # An HTML badge page leads to the credential it embeds or links (fetch/pages.py).
+    found = await credential_of(session, resp, origin, _recognise_response)
+    rec, resp = found.rec, found.resp
     fetched = Fetched(rec, url)
     fetched.warnings += resp.warnings
     fetcher = Fetcher(session, origin)
     if rec.document is None and rec.hosted_url:
         rec = await _complete_hosted(fetcher, rec)
         fetched.recognised = rec
-    elif rec.format in ("ob2-hosted", "ob1-hosted") and rec.document is not None:
+    elif rec.format in ("ob2-hosted", "ob1-hosted") and rec.document is not None \
+            and not found.embedded:
         # The response stands for the hosted copy only if it was requested at the id itself;
         # otherwise verification asks for the id (never cache a body under an id it claims).
         aid = rec.document.get("id") if rec.format == "ob2-hosted" else rec.hosted_url
-        if aid == url:
+        if aid == resp.url:
             fetcher.add_response(aid, Kind.ASSERTION, resp)
     return await _derive(fetcher, fetched, probe)
 

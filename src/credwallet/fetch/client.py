@@ -55,6 +55,17 @@ class Response:
     body: bytes
     fetched_at: datetime
     warnings: list[str] = field(default_factory=list)
+    charset: str | None = None  # the Content-Type charset parameter, as sent
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """One HTTP exchange: a redirect (`location`) or a body."""
+    status: int
+    location: str | None = None
+    media: str | None = None
+    charset: str | None = None
+    body: bytes = b""
 
 
 class HttpStatusError(NetworkError):
@@ -275,7 +286,8 @@ class Client:
             seen.add(current)
             warnings += await self.guard.check(current, origin, user_given=user_given and
                                                current == url)
-            status, location, media, body = await self._attempts(current, accept, cap)
+            answer = await self._attempts(current, accept, cap)
+            status, location = answer.status, answer.location
             if status in REDIRECTS:
                 if not location:
                     raise NetworkError(f"{current}: HTTP {status} redirect without a Location")
@@ -286,12 +298,12 @@ class Client:
                 continue
             if not 200 <= status < 300 and status not in allow_status:
                 raise HttpStatusError(f"{current}: HTTP {status} {_reason(status)}", status)
-            return Response(url=url, final_url=current, status=status, media_type=media,
-                            body=body, fetched_at=datetime.now(UTC), warnings=warnings)
+            return Response(url=url, final_url=current, status=status, media_type=answer.media,
+                            body=answer.body, fetched_at=datetime.now(UTC), warnings=warnings,
+                            charset=answer.charset)
         raise NetworkError(f"{url}: more than {self.policy.max_redirects} redirects")
 
-    async def _attempts(self, url: str, accept: str, cap: int
-                        ) -> tuple[int, str | None, str | None, bytes]:
+    async def _attempts(self, url: str, accept: str, cap: int) -> _Answer:
         attempt = 0
         while True:
             try:
@@ -305,8 +317,7 @@ class Client:
                 attempt += 1
                 await asyncio.sleep(delay)
 
-    async def _once(self, url: str, accept: str, cap: int
-                    ) -> tuple[int, str | None, str | None, bytes]:
+    async def _once(self, url: str, accept: str, cap: int) -> _Answer:
         try:
             async with asyncio.timeout(self.policy.total_timeout):
                 return await self._stream(url, accept, cap)
@@ -325,18 +336,17 @@ class Client:
         except httpx.HTTPError as exc:  # TransportError, DecodingError, ...
             raise NetworkError(f"{url}: network error ({_short(exc)})") from None
 
-    async def _stream(self, url: str, accept: str, cap: int
-                      ) -> tuple[int, str | None, str | None, bytes]:
+    async def _stream(self, url: str, accept: str, cap: int) -> _Answer:
         async with self._http.stream("GET", url, headers={"Accept": accept}) as resp:
             status = resp.status_code
             if status in REDIRECTS:
-                return status, resp.headers.get("location"), None, b""
+                return _Answer(status, location=resp.headers.get("location"))
             if status in RETRY_STATUS:
                 delay = _retry_after(resp.headers.get("retry-after"), self.policy.max_retry_after)
                 raise _Retry(HttpStatusError(f"{url}: HTTP {status} {_reason(status)}", status),
                              delay)
             media, body = await read_capped(resp, url, cap)
-            return status, None, media, body
+            return _Answer(status, media=media, charset=charset_of(resp.headers), body=body)
 
 
 async def read_capped(resp: httpx.Response, url: str, cap: int) -> tuple[str | None, bytes]:
@@ -357,6 +367,15 @@ async def read_capped(resp: httpx.Response, url: str, cap: int) -> tuple[str | N
             raise InputTooLarge(f"{url}: response is larger than the {_size(cap)} allowed")
         parts.append(piece)
     return media, b"".join(parts)
+
+
+def charset_of(headers: httpx.Headers) -> str | None:
+    """The charset parameter of Content-Type (lower-cased, unquoted), or None."""
+    for param in headers.get("content-type", "").split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower() or None
+    return None
 
 
 def _reason(status: int) -> str:
