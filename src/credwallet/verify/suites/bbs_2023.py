@@ -28,7 +28,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from credwallet.verify.bbs import BbsInvalid, check_proof
+from credwallet.verify.bbs import BbsInvalid, check_proof, public_key_from_octets
 from credwallet.verify.contexts import ContextStore
 from credwallet.verify.keys import ResolvedKey
 from credwallet.verify.suites.registry import DataIntegritySuite, SuiteError, register
@@ -128,6 +128,10 @@ class Bbs2023Suite(DataIntegritySuite):
     def accepts(self, key: ResolvedKey) -> str | None:
         if key.bls12381_g2 is None:
             return "the verification method is not a BLS12-381 G2 key (Multikey 0xeb)"
+        try:
+            public_key_from_octets(key.bls12381_g2)  # KeyValidate: canonical, subgroup, not identity
+        except BbsInvalid as exc:
+            return f"the verification method's BLS12-381 key is unusable: {exc}"
         return None
 
     def verify(
