@@ -64,6 +64,11 @@ class TokenStatusError(Exception):
     """The Status List cannot answer (one line, said in the check's detail)."""
 
 
+def _show(value: Any) -> str:
+    """A claim value as the detail quotes it: strings quoted (cut at 200), others at 40 characters."""
+    return repr(value[:200]) if isinstance(value, str) else repr(value)[:40]
+
+
 @dataclass(frozen=True)
 class Reference:
     """A Referenced Token's `status.status_list`."""
@@ -79,7 +84,7 @@ def reference(claim: Any) -> Reference:
         raise TokenStatusError("status.status_list is not an object")
     idx, uri = claim.get("idx"), claim.get("uri")
     if isinstance(idx, bool) or not isinstance(idx, int):
-        raise TokenStatusError(f"status_list idx {str(idx)[:40]!r} is not an integer")
+        raise TokenStatusError(f"status_list idx {_show(idx)} is not an integer")
     if idx < 0:
         raise TokenStatusError(f"status_list idx {idx} is negative")
     if idx >= MAX_INDEX:
@@ -127,7 +132,7 @@ def decode(status_list: Any) -> tuple[int, bytes]:
         raise TokenStatusError("the status_list claim is missing or not an object")
     bits, lst = status_list.get("bits"), status_list.get("lst")
     if isinstance(bits, bool) or bits not in BITS:
-        raise TokenStatusError(f"bits {str(bits)[:20]!r} is not one of 1, 2, 4, 8")
+        raise TokenStatusError(f"bits {_show(bits)} is not one of 1, 2, 4, 8")
     if not isinstance(lst, str) or not lst:
         raise TokenStatusError("lst is missing or not a string")
     try:
@@ -194,7 +199,7 @@ def _token(doc: CachedDocument) -> jose.CompactJws:
     typ = parsed.header.get("typ")
     shown = typ.strip().lower().removeprefix("application/") if isinstance(typ, str) else None
     if shown != JWT_TYP:
-        raise TokenStatusError(f"has typ {str(typ)[:40]!r}, not {JWT_TYP}")
+        raise TokenStatusError(f"has typ {_show(typ)}, not {JWT_TYP}")
     return parsed
 
 
@@ -221,7 +226,7 @@ def _signed_by_issuer(parsed: jose.CompactJws, iss: str | None, keys: KeyFinder)
             why = "; ".join(key.notes) or "nothing binds it to the issuer"
             problems.append(f"it is signed by {key.vm_id}, a key not bound to the issuer {iss} ({why})")
         else:
-            return f"{key.vm_id} ({key.how})"
+            return key.vm_id
     raise TokenStatusError("is not signed by the credential's issuer: " + "; ".join(problems[:4]))
 
 
@@ -235,16 +240,16 @@ def _date(claims: dict[str, Any], name: str) -> datetime | None:
             raise TypeError
         return datetime.fromtimestamp(value, tz=UTC)
     except (TypeError, OverflowError, OSError, ValueError) as exc:
-        raise TokenStatusError(f"has {name} {str(value)[:40]!r}, not a NumericDate") from exc
+        raise TokenStatusError(f"has {name} {_show(value)}, not a NumericDate") from exc
 
 
 def _claims(claims: dict[str, Any], ref: Reference, iss: str | None, now: datetime,
             key: str) -> Answer:
     if claims.get("sub") != ref.uri:
-        raise TokenStatusError(f"has sub {str(claims.get('sub'))[:200]!r}, not the uri the credential "
+        raise TokenStatusError(f"has sub {_show(claims.get('sub'))}, not the uri the credential "
                                f"names ({ref.uri[:200]})")
     if "iss" in claims and claims["iss"] != iss:
-        raise TokenStatusError(f"is issued by {str(claims['iss'])[:200]!r}, not the credential's "
+        raise TokenStatusError(f"is issued by {_show(claims['iss'])}, not the credential's "
                                f"issuer {iss}")
     iat, nbf, exp = (_date(claims, n) for n in ("iat", "nbf", "exp"))
     if iat is None:
@@ -258,8 +263,11 @@ def _claims(claims: dict[str, Any], ref: Reference, iss: str | None, now: dateti
                                "longer be relied upon; `credwallet refresh` fetches a current one")
     ttl = claims.get("ttl")
     if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not ttl > 0):
-        raise TokenStatusError(f"has ttl {str(ttl)[:40]!r}, not a positive number of seconds")
-    bits, raw = decode(claims.get("status_list"))
+        raise TokenStatusError(f"has ttl {_show(ttl)}, not a positive number of seconds")
+    try:
+        bits, raw = decode(claims.get("status_list"))
+    except TokenStatusError as exc:
+        raise TokenStatusError(f"has an unusable status_list: {exc}") from exc
     return Answer(bits, raw, iat, exp, float(ttl) if ttl is not None else None, key)
 
 
