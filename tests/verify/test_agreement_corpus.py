@@ -13,8 +13,10 @@ from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[2]
-# Measured 2026-12-01: 156 of 167 measurable entries (174 in all); every miss but one is BBS.
-RECORDED_AGREEING, RECORDED_MEASURED = 156, 167
+# Measured 2026-12-01: 218 of 259 measurable entries (267 in all). The misses are BBS (10), issuers
+# whose key nothing binds to them (1EdTech, walt.id, credo: credwallet's verdict), did:pkh (Spruce)
+# and two OB 2.0 details; each is recorded in the manifest.
+RECORDED_AGREEING, RECORDED_MEASURED = 218, 259
 
 
 def _tool() -> ModuleType:
