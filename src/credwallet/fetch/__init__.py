@@ -92,7 +92,7 @@ async def fetch_source(session: Session, url: str, probe: Probe) -> Fetched:
                                         max_bytes=session.client.policy.max_source_bytes,
                                         user_given=True, allow_status=(410,))
     except HttpStatusError as exc:
-        raise type(exc)(f"{exc.message}: nothing to import", exc.status) from None
+        raise type(exc)(f"{exc.message}: nothing to import", exc.status, hint=exc.hint) from None
     if resp.status == 410:
         raise BadInput(f"{url}: HTTP 410 Gone: the issuer has withdrawn (revoked) this "
                        "credential; nothing to import")

@@ -73,8 +73,8 @@ class HttpStatusError(NetworkError):
 
     kind = "http_status"
 
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, status: int, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
         self.status = status
 
 
@@ -85,7 +85,9 @@ class _Retry(Exception):
         self.delay = delay
 
 
-def _retry_after(value: str | None, limit: float) -> float | None:
+def _asked_wait(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks for (delta or HTTP date); None when absent or
+    unreadable (then our own backoff applies)."""
     if not value:
         return None
     try:
@@ -97,10 +99,62 @@ def _retry_after(value: str | None, limit: float) -> float | None:
                 when = when.replace(tzinfo=UTC)
             seconds = (when - datetime.now(UTC)).total_seconds()
         except (TypeError, ValueError, IndexError):
-            return None  # unparseable: fall back to our own backoff
+            return None
     if seconds != seconds:  # NaN
         return None
-    return max(0.0, seconds) if seconds <= limit else None
+    return max(0.0, seconds)
+
+
+def _retry_after(value: str | None, limit: float) -> float | None:
+    seconds = _asked_wait(value)
+    return seconds if seconds is not None and seconds <= limit else None
+
+
+def _busy(url: str, status: int, asked: float | None, limit: float) -> CredwalletError | _Retry:
+    """A 429/5xx answer: retried (after the Retry-After asked for, when it is short), or, when
+    the server asks for a longer wait than `limit`, an error now: retrying sooner than asked
+    is impolite and useless."""
+    error = HttpStatusError(f"{url}: HTTP {status} {_reason(status)}", status,
+                            hint="the issuer's server is busy or limiting requests; "
+                                 "try again later")
+    if asked is not None and asked > limit:
+        wait = f"{asked:.0f} s" if asked < 1e7 else "a very long time"
+        return HttpStatusError(f"{error.message} (the server asks to wait {wait} before "
+                               "trying again)", status, hint=error.hint)
+    return _Retry(error, asked)
+
+
+def as_utf8(body: bytes, charset: str | None) -> bytes:
+    """A JSON text in UTF-16 or UTF-32 (byte-order mark or charset), or in a declared
+    single-byte charset that is not valid UTF-8, re-encoded as UTF-8, the one encoding JSON
+    readers must accept (RFC 8259 8.1); anything else is returned as it came."""
+    encoding = _text_encoding(body, charset)
+    if encoding is None:
+        return body
+    try:
+        text = body.decode(encoding).removeprefix("\ufeff")
+    except (UnicodeDecodeError, LookupError):
+        return body
+    return text.encode("utf-8") if text.lstrip()[:1] in ("{", "[") else body
+
+
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _text_encoding(body: bytes, charset: str | None) -> str | None:
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name
+    if charset is None or charset.replace("-", "").replace("_", "") in ("utf8", "usascii"):
+        return None
+    if charset.startswith(("utf-16", "utf-32", "utf16", "utf32")):
+        return charset
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return charset  # not UTF-8 at all: believe the declared charset
+    return None  # valid UTF-8 whatever the header says (a wrong default charset)
 
 
 class _Decoder:
@@ -108,16 +162,23 @@ class _Decoder:
 
     def __init__(self, encoding: str) -> None:
         enc = encoding.strip().lower()
-        if enc in ("", "identity"):
-            self._z = None
-        elif enc in ("gzip", "x-gzip"):
+        self._z: zlib._Decompress | None = None
+        self._head = b""  # deflate: zlib-wrapped (RFC 9110) or raw (what many servers send)
+        if enc in ("gzip", "x-gzip"):
             self._z = zlib.decompressobj(wbits=47)
-        elif enc == "deflate":
-            self._z = zlib.decompressobj()
-        else:
-            raise BadInput(f"unsupported Content-Encoding {encoding!r}")
+        elif enc not in ("", "identity", "deflate"):
+            raise BadInput(f"unsupported Content-Encoding {encoding!r} (credwallet asks for "
+                           "gzip or deflate only)")
+        self._deflate = enc == "deflate"
 
     def feed(self, chunk: bytes, room: int) -> bytes:
+        if self._deflate and self._z is None:
+            self._head += chunk
+            if len(self._head) < 2:
+                return b""
+            chunk, self._head = self._head, b""
+            zlib_header = chunk[0] & 0x0F == 8 and (chunk[0] << 8 | chunk[1]) % 31 == 0
+            self._z = zlib.decompressobj() if zlib_header else zlib.decompressobj(wbits=-15)
         if self._z is None:
             return chunk[:room + 1]
         try:
@@ -299,7 +360,8 @@ class Client:
             if not 200 <= status < 300 and status not in allow_status:
                 raise HttpStatusError(f"{current}: HTTP {status} {_reason(status)}", status)
             return Response(url=url, final_url=current, status=status, media_type=answer.media,
-                            body=answer.body, fetched_at=datetime.now(UTC), warnings=warnings,
+                            body=as_utf8(answer.body, answer.charset),
+                            fetched_at=datetime.now(UTC), warnings=warnings,
                             charset=answer.charset)
         raise NetworkError(f"{url}: more than {self.policy.max_redirects} redirects")
 
@@ -326,7 +388,13 @@ class Client:
         except httpx.TimeoutException:
             raise NetworkError(f"{url}: timed out (no data for "
                                f"{self.policy.read_timeout:g} s)") from None
-        except (httpx.ConnectError, httpx.RemoteProtocolError) as exc:
+        except httpx.RemoteProtocolError as exc:
+            # The server broke HTTP: closed early (may pass: retried), or sent what will not
+            # change on a second try (oversized headers, a malformed answer).
+            why, transient = _broken(exc)
+            error = NetworkError(f"{url}: {why}")
+            raise (_Retry(error) if transient else error) from None
+        except httpx.ConnectError as exc:
             error = NetworkError(f"{url}: cannot connect ({_short(exc)})")
             if "CERTIFICATE" in str(exc) or "SSL" in str(exc):
                 raise error from None  # TLS trust does not get better by retrying
@@ -342,9 +410,8 @@ class Client:
             if status in REDIRECTS:
                 return _Answer(status, location=resp.headers.get("location"))
             if status in RETRY_STATUS:
-                delay = _retry_after(resp.headers.get("retry-after"), self.policy.max_retry_after)
-                raise _Retry(HttpStatusError(f"{url}: HTTP {status} {_reason(status)}", status),
-                             delay)
+                raise _busy(url, status, _asked_wait(resp.headers.get("retry-after")),
+                            self.policy.max_retry_after)
             media, body = await read_capped(resp, url, cap)
             return _Answer(status, media=media, charset=charset_of(resp.headers), body=body)
 
@@ -385,6 +452,20 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
+
+
+def _broken(exc: Exception) -> tuple[str, bool]:
+    """What a protocol error from the HTTP layer means for the person reading it, and whether
+    it may pass (a connection closed early) or not (the server's answer is malformed)."""
+    text = str(exc)
+    if "without sending complete message body" in text or "incomplete chunked" in text.lower():
+        return ("the server closed the connection before the whole response arrived "
+                f"({_short(exc)})"), True
+    if "disconnected without sending a response" in text:
+        return "the server closed the connection without answering", True
+    if "too long" in text.lower() or "too large" in text.lower():
+        return "the server's response headers are too large to accept", False
+    return f"the server's answer is not valid HTTP ({_short(exc)})", False
 
 
 def _short(exc: Exception) -> str:
