@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from joserfc import jws
 from joserfc.jwk import ECKey, OKPKey
 from tests.verify.vutil import FETCHED
@@ -435,3 +437,38 @@ def test_x5c_list_counts_only_when_the_metadata_lists_its_key(key: ECKey) -> Non
     unanchored = revocation(credential(key, 0), issuer_material([key], token))[0]
     assert unanchored.status == "failed" and "not bound to the issuer" in unanchored.detail
     assert "no trust anchor" in unanchored.detail
+
+
+# --- hostile input never escapes as an exception ------------------------------------------------
+
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
+JSONISH = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
+                       | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bits=JSONISH, lst_text=st.one_of(st.text(max_size=60), st.binary(max_size=60).map(b64)),
+       idx=st.integers(0, 600))
+def test_any_status_list_is_an_answer_or_a_reason(bits: Any, lst_text: str, idx: int) -> None:
+    try:
+        got_bits, raw = ts.decode({"bits": bits, "lst": lst_text})
+    except ts.TokenStatusError:
+        return
+    try:
+        assert 0 <= ts.value_at(raw, idx, got_bits) < (1 << got_bits)
+    except ts.TokenStatusError as exc:
+        assert "beyond the list" in str(exc)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(claim=JSONISH, claims=st.dictionaries(st.sampled_from(["sub", "iss", "iat", "exp", "nbf", "ttl",
+                                                              "status_list"]), JSONISH, max_size=7))
+def test_any_reference_and_token_claims_give_a_check(key: ECKey, claim: Any, claims: dict[str, Any]) -> None:
+    from credwallet.verify.did_jwk import public_key_from_jwk
+
+    bound = public_key_from_jwk(key.as_dict(private=False), "the issuer's key")
+    bound.bound_controller = ISS
+    material = issuer_material([key], sign({"sub": LIST_URI, **claims}, key))
+    for reference in (claim, {"idx": 0, "uri": LIST_URI}):
+        check = ts.status_check(reference, ISS, material, NOW, lambda header: ([bound], ""))
+        assert check.status in ("passed", "failed", "warning") and check.detail, check
