@@ -191,3 +191,39 @@ def test_ob2_context_page_is_not_a_badge_page(sites: Sites) -> None:
     w = new_wallet()
     _imported(w, one(w, url))
     assert OB2
+
+
+def test_linked_documents_behind_exact_accept_negotiation(sites: Sites) -> None:
+    """BadgeClass and issuer profile on a host that answers HTML unless Accept is exactly
+    application/json: asked again that way at the same URL (still fetched from their ids)."""
+    site = sites.site
+    issuer = json.loads(site.routes["/ob2/issuer.json"].body)
+    issuer.update(id=site.url("/real/ln/issuer"))
+    issuer.pop("revocationList")
+    negotiated(site, "/real/ln/issuer", json.dumps(issuer).encode(),
+               badge_page("Issuer home"), by="accept-exact")
+    badge = json.loads(site.routes["/ob2/badge.json"].body)
+    badge.update(id=site.url("/real/ln/badge"), issuer=site.url("/real/ln/issuer"))
+    negotiated(site, "/real/ln/badge", json.dumps(badge).encode(), badge_page("Badge"),
+               by="accept-exact")
+    url = site.json("/real/ln/a", ob2_assertion(site, "/real/ln/a", site.url("/real/ln/badge")))
+    w = new_wallet()
+    item = one(w, url)
+    _imported(w, item)
+    assert checks(item)["key_binding"] == "passed"
+    assert w.cache[site.url("/real/ln/issuer")].kind == "issuer"
+
+
+def test_linked_document_that_is_only_a_page_is_named_as_such(sites: Sites) -> None:
+    site = sites.site
+    negotiated(site, "/real/ln/page-badge", b"", badge_page("Badge page", head=(
+        '<link rel="alternate" type="application/json" href="/ob2/badge.json">')), by="never")
+    url = site.json("/real/ln/a2", ob2_assertion(site, "/real/ln/a2",
+                                                   site.url("/real/ln/page-badge")))
+    w = new_wallet()
+    item = one(w, url)
+    # A page at the BadgeClass's id is not the BadgeClass, whatever it links to: the id's own
+    # document is what counts (trust-model.md), so the link is not followed.
+    assert site.hits["/real/ln/page-badge"] >= 1
+    assert any("HTML page, not JSON" in warning for warning in item.warnings), item.warnings
+    assert item.verification is not None and not item.verification.verified

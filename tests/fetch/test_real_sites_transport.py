@@ -283,3 +283,34 @@ def test_ob2_whose_linked_documents_misbehave(sites: Sites) -> None:
     assert w.cache[site.url("/real/t/m/issuer")].kind == "issuer"
     assert w.cache[site.url("/real/t/m/badge")].kind == "badgeclass"
     assert item.name == "Loopback Robotics"
+
+
+def test_a_redirect_to_plain_http_elsewhere_is_refused(sites: Sites) -> None:
+    """Each hop is judged by its own scheme: a redirect (from https or http) to plain http on
+    a public host is refused unless --insecure-http, before any connection is made."""
+    import asyncio
+    import ipaddress
+
+    from credwallet.errors import CredwalletError
+    from credwallet.fetch.client import Client
+    from credwallet.fetch.guard import IPAddress, Origin, Refused
+
+    async def resolver(host: str, port: int) -> list[IPAddress]:
+        if host == "issuer.example":
+            return [ipaddress.ip_address("93.184.216.34")]
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    url = sites.site.raw("/real/t/downgrade", b"", "text/plain", status=301,
+                         headers={"Location": "http://issuer.example/assertion.json"})
+
+    async def fetch() -> CredwalletError:
+        async with Client(None, resolver=resolver) as client:
+            try:
+                await client.get(url, origin=Origin.of(url), user_given=True)
+            except CredwalletError as exc:
+                return exc
+        raise AssertionError("fetched")
+
+    err = asyncio.run(fetch())
+    assert isinstance(err, Refused) and "plain http" in err.message, err
+    assert "--insecure-http" in (err.hint or "")

@@ -32,6 +32,7 @@ from credwallet.fetch.client import (
     Response,
 )
 from credwallet.fetch.guard import Origin
+from credwallet.ingest.html import looks_like_html
 from credwallet.ingest.jsonutil import loads
 from credwallet.ingest.sniff import recognise_jws
 from credwallet.material import (
@@ -162,6 +163,8 @@ class Fetcher:
         except CredwalletError as exc:
             self._failed(f"{kind} {url}", exc)
             return False
+        if not image and how.accept is not Accept.PEM:
+            resp = await self._plain_json(fetch_url, resp)
         self.out.warnings += [w for w in resp.warnings if w not in self.out.warnings]
         if not self._usable(resp, kind, url):
             return False
@@ -177,6 +180,18 @@ class Fetcher:
                 f"{kind} {url} is not bundled with credwallet: cached from the network "
                 f"and pinned (sha256 {doc.sha256[:16]}...)")
         return True
+
+    async def _plain_json(self, url: str, resp: Response) -> Response:
+        """A host that answers HTML unless Accept is exactly application/json is asked once
+        more that way, at the same URL (so the document still comes from its own id)."""
+        if resp.status != 200 or not looks_like_html(resp.body, resp.media_type):
+            return resp
+        try:
+            again = await self.s.get(url, self.origin, accept="application/json",
+                                     max_bytes=self.s.client.policy.max_document_bytes)
+        except CredwalletError:
+            return resp
+        return resp if looks_like_html(again.body, again.media_type) else again
 
     async def _where(self, url: str, how: Rule) -> str:
         """The URL to ask: did:web implies https, but a loopback host is asked over http."""
@@ -226,6 +241,8 @@ def _unusable(body: bytes, accept: Accept, what: str) -> str | None:
         return None if body.lstrip().startswith(b"-----BEGIN ") else "not a PEM public key"
     if accept is Accept.TOKEN_STATUS_LIST:
         return None if _looks_compact(body) else "not a Status List Token in JWT form"
+    if looks_like_html(body):
+        return "the server answered with an HTML page, not JSON"
     try:
         loads(body, what=what)
         return None
