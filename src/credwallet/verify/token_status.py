@@ -147,7 +147,8 @@ def inflate(compressed: bytes) -> bytes:
     inflater = zlib.decompressobj(wbits=15)
     try:
         raw = inflater.decompress(compressed, MAX_LIST_BYTES)
-        if inflater.unconsumed_tail or (not inflater.eof and inflater.decompress(b"", 1)):
+        # At the cap: one more byte out of what is left means the list is larger than allowed.
+        if not inflater.eof and inflater.decompress(inflater.unconsumed_tail, 1):
             raise TokenStatusError(f"lst inflates to more than {MAX_LIST_BYTES // (1024 * 1024)} MiB "
                                    "(refused: a decompression bomb or an oversized list)")
     except zlib.error as exc:
