@@ -58,7 +58,9 @@ def read_page(body: bytes, base: str, charset: str | None = None) -> Page:
     try:
         parser.feed(_text(body[:MAX_PAGE_BYTES], charset))
         parser.close()
-    except _Stop:
+    except (_Stop, AssertionError, ValueError):
+        # A cap, or markup the tokenizer gives up on (`<![foo[` raises AssertionError in
+        # _markupbase): what was read so far is the page.
         pass
     page = parser.page
     if page.title is not None:
@@ -124,7 +126,10 @@ class _Reader(HTMLParser):
         self._in, self._buf = what, []
 
     def _useful(self, a: dict[str, str]) -> bool:
-        path = urllib.parse.urlsplit(a.get("href", "")).path.lower()
+        try:
+            path = urllib.parse.urlsplit(a.get("href", "")).path.lower()
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            return False
         return "download" in a or path.endswith((".json", ".jsonld", ".png", ".svg", ".jwt"))
 
     def _add(self, into: list[str], href: str) -> None:
