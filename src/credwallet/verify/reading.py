@@ -93,6 +93,18 @@ def _term_iris() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def _foreign_type(literal: Any, reading: Any) -> bool:
+    """A type name that no bundled context defines, read as an IRI no bundled term names: a type
+    the issuer's own (inline or fetched) context adds, e.g. `ExampleAchievementCredential` for
+    `urn:example:...`. Nothing credwallet decides reads it, so its spelling is the issuer's
+    business. A bundled type name read as anything else, or another name read as a bundled
+    type, still differs: that is the relabelling the rule exists to stop."""
+    if not isinstance(literal, str) or not isinstance(reading, str):
+        return False
+    iris = _term_iris()
+    return literal not in iris and reading not in iris and ":" in reading
+
+
 def _synonyms(a: Any, b: Any) -> bool:
     """Two type names the bundled contexts map to one IRI (OB 3.0's `Criteria`/`criteria`)."""
     if not isinstance(a, str) or not isinstance(b, str):
@@ -242,14 +254,14 @@ def _diff(literal: Any, reading: Any, path: str, budget: list[int], store: Conte
         if len(lits) != len(reads):
             return f"{path or 'the document'} holds {len(lits)} value(s) but reads as {len(reads)}"
         for i, (a, b) in enumerate(zip(lits, reads, strict=True)):
-            if _is_type(path) and _synonyms(a, b):
+            if _is_type(path) and (_synonyms(a, b) or _foreign_type(_scalar(a), _scalar(b))):
                 continue
             found = _diff(a, b, f"{path}[{i}]", budget, store)
             if found:
                 return found
         return None
     literal, reading = _ref(_scalar(literal)), _ref(_scalar(reading))
-    if _is_type(path) and _synonyms(literal, reading):
+    if _is_type(path) and (_synonyms(literal, reading) or _foreign_type(literal, reading)):
         return None
     if isinstance(literal, dict) and isinstance(reading, dict):
         return _diff_node(literal, reading, path, budget, store)
