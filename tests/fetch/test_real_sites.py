@@ -227,3 +227,41 @@ def test_linked_document_that_is_only_a_page_is_named_as_such(sites: Sites) -> N
     assert site.hits["/real/ln/page-badge"] >= 1
     assert any("HTML page, not JSON" in warning for warning in item.warnings), item.warnings
     assert item.verification is not None and not item.verification.verified
+
+
+def test_what_a_page_leads_to_shares_one_deadline(sites: Sites) -> None:
+    """A page whose every guess trickles: the whole search stops at one request's deadline."""
+    import time
+    from http.server import BaseHTTPRequestHandler
+
+    page = badge_page("Slow host")
+
+    def slow_json(h: BaseHTTPRequestHandler) -> None:
+        wants_json = "format=json" in h.path or h.path.endswith(".json") or \
+            h.headers.get("Accept") == "application/json"
+        if not wants_json:
+            h.send_response(200)
+            h.send_header("Content-Type", "text/html")
+            h.send_header("Content-Length", str(len(page)))
+            h.end_headers()
+            h.wfile.write(page)
+            return
+        h.send_response(200)
+        h.send_header("Content-Length", "1000")
+        h.end_headers()
+        try:
+            for _ in range(40):
+                h.wfile.write(b" ")
+                h.wfile.flush()
+                time.sleep(0.25)
+        except OSError:
+            pass
+
+    url = sites.site.custom("/real/page/slow", slow_json)
+    sites.site.custom("/real/page/slow.json", slow_json)
+    w = new_wallet()
+    start = time.monotonic()
+    item = one(w, url)
+    assert item.status == "failed" and item.exit_code == 5, item
+    assert "did not arrive" in (item.error or ""), item
+    assert time.monotonic() - start < 2.5 * 2 + 1  # the page, then one shared deadline

@@ -19,10 +19,11 @@ on page layout. The error names the page's title and the first download-like lin
 
 from __future__ import annotations
 
+import asyncio
 import urllib.parse
 from collections.abc import Callable
 
-from credwallet.errors import BadInput, CredwalletError, UnsupportedFormat
+from credwallet.errors import BadInput, CredwalletError, NetworkError, UnsupportedFormat
 from credwallet.fetch.client import ACCEPT_CREDENTIAL, Response
 from credwallet.fetch.documents import Session
 from credwallet.fetch.guard import Origin
@@ -52,10 +53,16 @@ async def credential_of(session: Session, resp: Response, origin: Origin,
         first = exc
     page = read_page(resp.body, resp.final_url, resp.charset)
     found = _embedded(page, resp)
-    if found is None and page.alternates:
-        found = await _alternates(session, page, origin)
-    elif found is None:
-        found = await _guesses(session, resp.url, origin)
+    if found is None:
+        # One deadline for everything the page leads to, as for a single request.
+        limit = session.client.policy.total_timeout
+        try:
+            async with asyncio.timeout(limit):
+                found = await (_alternates(session, page, origin) if page.alternates else
+                               _guesses(session, resp, origin))
+        except TimeoutError:
+            raise NetworkError(f"{resp.url}: the credential behind this web page did not "
+                               f"arrive within {limit:g} s") from None
     if found is None:
         raise _no_credential(resp, page) from first
     return found
@@ -97,11 +104,14 @@ async def _alternates(session: Session, page: Page, origin: Origin) -> Found:
     raise problem
 
 
-async def _guesses(session: Session, url: str, origin: Origin) -> Found | None:
-    base = url.split("#", 1)[0]
-    parts = urllib.parse.urlsplit(base)
+async def _guesses(session: Session, resp: Response, origin: Origin) -> Found | None:
+    """The URL the user gave asked for plain JSON (a host negotiating on that exact Accept
+    may redirect to the page otherwise), then the page's own URL with `?format=json` and
+    `.json` (the spellings Badgr-style hosts accept)."""
+    parts = urllib.parse.urlsplit(resp.final_url.split("#", 1)[0])
     query = f"{parts.query}&format=json" if parts.query else "format=json"
-    tries = [(base, ACCEPT_PLAIN_JSON), (parts._replace(query=query).geturl(), None)]
+    tries = [(resp.url.split("#", 1)[0], ACCEPT_PLAIN_JSON),
+             (parts._replace(query=query).geturl(), None)]
     if parts.path and not parts.path.endswith("/") and "." not in parts.path.rsplit("/", 1)[-1]:
         tries.append((parts._replace(path=parts.path + ".json").geturl(), None))
     for guess, accept in tries:
