@@ -8,7 +8,7 @@ command -v npm >/dev/null 2>&1 || { echo "interop: npm not found" >&2; exit 1; }
 installed() {
   for pkg in @digitalbazaar/vc @digitalbazaar/ed25519-signature-2018 \
       @digitalbazaar/ecdsa-sd-2023-cryptosuite @transmute/json-web-signature jose \
-      @sd-jwt/sd-jwt-vc; do
+      @sd-jwt/sd-jwt-vc @sd-jwt/jwt-status-list @digitalbazaar/bbs-2023-cryptosuite; do
     test -d "node_modules/$pkg" || return 1
   done
 }
