@@ -1506,6 +1506,22 @@ TARGETS: dict[str, Target] = {t.name: t for t in [
 ]}
 
 
+def _more_targets() -> list[Target]:
+    """Targets written in their own modules (imported here, at the end: they use the above)."""
+    from tests.fuzz import oid4vci_targets as oid
+
+    return [
+        Target("oid4vci", "a whole OID4VCI issuance (import LINK, then --resume) against an "
+               "in-memory issuer whose every answer is mutated", oid.run_oid4vci, oid.oid4vci_seeds,
+               oid.mutate_oid4vci, ("oid4vci",)),
+        Target("offer", "credential offer links, offer JSON and QR code images",
+               oid.run_offer, oid.offer_seeds, oid.mutate_offer, ("offer",)),
+    ]
+
+
+TARGETS.update((t.name, t) for t in _more_targets())
+
+
 def target_corpus(target: Target) -> list[Path]:
     """Committed inputs replayed through `target`: tests/fuzz/corpus/<target>/ and the shared
     directories it reads."""

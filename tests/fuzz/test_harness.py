@@ -26,7 +26,8 @@ SCALE = float(os.environ.get("CREDWALLET_FUZZ_SCALE", "1"))
 # Inputs per target in one CI run (measured on the shared 2-core machine: 2-4 s per target,
 # about 35 s for all of them, the replay of the corpus included).
 BUDGET = {"json-ld": 500, "jwt": 800, "png": 800, "svg": 800, "resigned-di": 400, "resigned-jwt": 700,
-          "pathway": 500, "wallet-file": 1000, "wallet-payload": 350, "fetch": 350, "artifact": 350}
+          "pathway": 500, "wallet-file": 1000, "wallet-payload": 350, "fetch": 350, "artifact": 350,
+          "oid4vci": 100, "offer": 300}
 # Directories of tests/fuzz/corpus/ shared with older tests, and the target that reads them.
 SHARED = {"credential": "json-ld", "pathway": "pathway", "wallet": "wallet-file"}
 

@@ -84,10 +84,12 @@ def _repeats_secret(text: str) -> bool:
 def printable(text: object, limit: int = 200) -> str:
     """Issuer-supplied text made safe for one line: printable ASCII only, bounded, and never
     repeating a code or token of the issuance under way (checked before cutting it short)."""
-    s = str(text)
+    # Only what is shown (and a window past its end, so a secret cut short there is still
+    # seen) is searched: issuer text may be megabytes, searched once per window of a secret.
+    s = str(text)[:limit + WINDOW - 1]
     if _repeats_secret(s):
         return WITHHELD
-    return "".join(c if 0x20 <= ord(c) < 0x7F else "?" for c in s)[:limit]
+    return "".join(c if 0x20 <= ord(c) < 0x7F else "?" for c in s[:limit])
 
 
 def protocol_error(step: str, code: str, description: object = None) -> IssuanceError:

@@ -30,6 +30,7 @@ from credwallet.oid4vci.metadata import AuthServer, Configuration
 from credwallet.oid4vci.offer import PRE_AUTHORIZED
 
 CLIENT_ID = "credwallet"  # a public client (RFC 6749 2.1); sent only in the authorization code flow
+MAX_TOKEN = 16 * 1024  # characters of an access token (JWT access tokens are a few hundred)
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,14 @@ def _token(reply: Reply, now: datetime) -> Token:
     access = doc.get("access_token")
     if not isinstance(access, str) or not access:
         raise BadInput("token response: no access_token")
+    if len(access) > MAX_TOKEN or not all(" " <= c <= "~" for c in access):
+        # It goes into an Authorization header (ASCII only) and is looked for in every issuer
+        # text shown: RFC 6749 A.12 allows visible ASCII only, and nothing needs 16 KiB.
+        raise IssuanceError(f"token response: the access_token is not 1 to {MAX_TOKEN} visible "
+                            "ASCII characters (RFC 6749 appendix A.12)")
     remember(access)
     refresh = doc.get("refresh_token")
-    remember(refresh if isinstance(refresh, str) else None)
+    remember(refresh[:MAX_TOKEN] if isinstance(refresh, str) else None)
     token_type = doc.get("token_type", "Bearer")
     if not isinstance(token_type, str) or token_type.lower() not in ("bearer", "dpop"):
         raise IssuanceError(f"token response: token_type {printable(token_type, 40)!r} is not "
