@@ -267,6 +267,7 @@ def _refuse(item: ImportItem, reason: str, network_errors: Sequence[str]) -> Non
         # The proof could not be checked because material was lost to the network.
         item.error += f" (network: {network_errors[0]})"
         item.exit_code = 5
+        item.hint = "a document the proof needs could not be fetched; try the import again later"
 
 
 def _sound_contents(item: ImportItem,

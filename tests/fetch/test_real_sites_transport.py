@@ -314,3 +314,28 @@ def test_a_redirect_to_plain_http_elsewhere_is_refused(sites: Sites) -> None:
     err = asyncio.run(fetch())
     assert isinstance(err, Refused) and "plain http" in err.message, err
     assert "--insecure-http" in (err.hint or "")
+
+
+def test_a_rate_limited_key_document_is_a_network_failure(sites: Sites, cw: Cli,
+                                                          wallet_home: Any) -> None:
+    """The DID document answers 429 with a long Retry-After: the proof cannot be checked
+    because of the network, so the import says so (exit 5, try later), not "invalid" (exit 1)."""
+    from credwallet.verify import sign_data_integrity
+    from tests.issuer_site import OB3, SIGNED_AT, VC2
+
+    site = sites.site
+    did = f"did:web:127.0.0.1%3A{site.port}:real:busy"
+    site.raw("/real/busy/did.json", b"slow down", "text/plain", status=429,
+             headers={"Retry-After": "3600"})
+    doc = json.loads(site.routes["/ob3/cred/1.json"].body)
+    doc.pop("proof")
+    doc.pop("credentialStatus")
+    doc.update({"@context": [VC2, OB3], "id": "urn:uuid:0b3b3b3b-0000-4000-8000-0000000000b5",
+                "issuer": {"id": did, "type": ["Profile"], "name": "Busy issuer"}})
+    signed = sign_data_integrity(doc, seed=sites.ob3_seed, verification_method=did + "#key-1",
+                                 proof_purpose="assertionMethod", created=SIGNED_AT)
+    url = site.json("/real/busy/cred.json", signed)
+    res = cw("import", url, "--json")
+    assert res.code == 5, res
+    item = res.json()["items"][0]
+    assert "HTTP 429" in item["error"] and "later" in item["hint"], item

@@ -146,7 +146,8 @@ class Fetcher:
     def _failed(self, what: str, exc: CredwalletError) -> None:
         self.out.warnings.append(f"{what} not cached: {exc.message}")
         self.out.failures.append(exc.message)
-        transient = not isinstance(exc, HttpStatusError) or exc.status >= 500
+        # 429 is the server asking for time, like a 5xx: the document may come later.
+        transient = not isinstance(exc, HttpStatusError) or exc.status >= 500 or exc.status == 429
         if isinstance(exc, NetworkError) and transient:
             self.out.network_errors.append(exc.message)
 
