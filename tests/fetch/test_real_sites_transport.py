@@ -339,3 +339,26 @@ def test_a_rate_limited_key_document_is_a_network_failure(sites: Sites, cw: Cli,
     assert res.code == 5, res
     item = res.json()["items"][0]
     assert "HTTP 429" in item["error"] and "later" in item["hint"], item
+
+
+def test_a_copy_at_a_claiming_an_id_on_another_origin(sites: Sites) -> None:
+    """Served at A with no redirect, claiming id B on another origin: B is a link (the
+    source's endpoint is A's), so B on a local address is refused and, with nothing fetched
+    from its own id, the hosted proof fails: not imported. Allowed, B's copy is the one
+    checked, and B is outside the issuer's scope: kept, not verified (trust-model.md)."""
+    other = IssuerSite().start()
+    try:
+        path = "/real/t/b-elsewhere.json"
+        body = json.dumps(ob2_assertion(other, path, sites.site.url("/ob2/badge.json"))).encode()
+        other.raw(path, body, "application/json")
+        a = sites.site.raw("/real/t/a-claims-b", body, "application/json")
+        w = new_wallet()
+        item = one(w, a)
+        assert item.status == "failed" and item.exit_code == 1, item
+        assert "proof" in (item.error or "") and not w.credentials
+        assert other.hits[path] == 0
+        item = one(w, a, allow_hosts=[AllowedHost("127.0.0.1", other.port)])
+        assert item.status == "imported" and other.hits[path] == 1, item
+        assert checks(item)["proof"] == "passed" and checks(item)["key_binding"] == "failed"
+    finally:
+        other.stop()
