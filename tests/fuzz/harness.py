@@ -787,14 +787,65 @@ def _material_docs() -> dict[str, bytes]:
         "credentialSubject": {"id": STATUS_URL + "#list", "type": "BitstringStatusList",
                               "statusPurpose": "revocation", "encodedList": _encoded_list({5})}},
         seed=k.ed_seed, verification_method=k.ed_vm, proof_purpose="assertionMethod", created=CREATED)
-    return {WEB_DID_URL: json.dumps(did_doc).encode(), STATUS_URL: json.dumps(status).encode()}
+    return {WEB_DID_URL: json.dumps(did_doc).encode(), STATUS_URL: json.dumps(status).encode(),
+            **{url: body for url, (_kind, body) in _ob1_docs().items()}}
+
+
+# Open Badges 1.0 / 1.1: a hosted graph (assertion, BadgeClass, issuer, revocation list) and the
+# PEM key of signed 1.x assertions, shaped after the 1EdTech validator's 1.x fixtures
+# (tests/ingest/vectors/ob1).
+OB1_SITE = "https://ob1.example"
+OB1_ASSERTION = f"{OB1_SITE}/assertions/1.json"
+OB1_ASSERTION_11 = f"{OB1_SITE}/assertions/11.json"
+OB1_BADGE = f"{OB1_SITE}/badge.json"
+OB1_ISSUER = f"{OB1_SITE}/issuer.json"
+OB1_REVOKED = f"{OB1_SITE}/revoked.json"
+OB1_KEY = f"{OB1_SITE}/key.pem"
+OB1_CONTEXT = "https://w3id.org/openbadges/v1"
+
+
+def ob1_assertion(version: str = "1.0", *, signed: bool = False, uid: str = "a1") -> dict[str, Any]:
+    """A 1.0 (no context, no id) or 1.1 assertion, hosted at its URL or signed (verify.url: the key)."""
+    url = OB1_ASSERTION if version == "1.0" else OB1_ASSERTION_11
+    doc: dict[str, Any] = {
+        "uid": uid, "recipient": {"type": "email", "hashed": False, "identity": "learner@example.org"},
+        "badge": OB1_BADGE, "issuedOn": 1400000000, "expires": "2030-01-01",
+        "evidence": f"{OB1_SITE}/work.html", "image": f"{OB1_SITE}/badge.png",
+        "verify": {"type": "signed", "url": OB1_KEY} if signed else {"type": "hosted", "url": url}}
+    if version == "1.1":
+        doc = {"@context": OB1_CONTEXT, "type": "Assertion", "id": url if not signed else f"urn:uuid:{uid}",
+               **doc, "issuedOn": "2016-12-31T23:59:59Z"}
+        doc["recipient"] = {"type": "email", "hashed": True, "salt": "deadsea", "identity":
+                            "sha256$" + hashlib.sha256(b"learner@example.orgdeadsea").hexdigest()}
+    return doc
+
+
+@cache
+def _ob1_docs() -> dict[str, tuple[str, bytes]]:
+    from cryptography.hazmat.primitives import serialization
+
+    pem = keys().rsa.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    badge = {"name": "Legacy Robotics", "description": "Built a robot in 2014.",
+             "image": f"{OB1_SITE}/badge.png", "criteria": f"{OB1_SITE}/criteria.html",
+             "issuer": OB1_ISSUER, "alignment": [{"name": "Robots 101", "url": "https://std.example/r101"}]}
+    issuer = {"name": "Legacy Academy", "url": OB1_SITE, "email": "badges@ob1.example",
+              "revocationList": OB1_REVOKED}
+    docs: dict[str, tuple[str, Any]] = {
+        OB1_ASSERTION: ("assertion", ob1_assertion("1.0")),
+        OB1_ASSERTION_11: ("assertion", ob1_assertion("1.1")),
+        OB1_BADGE: ("badgeclass", badge), OB1_ISSUER: ("issuer", issuer),
+        OB1_REVOKED: ("revocation_list", {"revoked-1": "Issued in error"}), OB1_KEY: ("pem_key", pem)}
+    return {url: (kind, body if isinstance(body, bytes) else json.dumps(body).encode())
+            for url, (kind, body) in docs.items()}
 
 
 def material() -> Any:
     from credwallet.models import CachedDocument
     from credwallet.verify import DictMaterial
 
-    kinds = {WEB_DID_URL: "did", STATUS_URL: "status_list"}
+    kinds = {WEB_DID_URL: "did", STATUS_URL: "status_list",
+             **{url: kind for url, (kind, _body) in _ob1_docs().items()}}
     return DictMaterial({url: CachedDocument.make(url, kinds[url], body, CREATED)
                          for url, body in _material_docs().items()})
 
@@ -887,6 +938,9 @@ def _json_seeds() -> list[bytes]:
         if isinstance(value, dict) and ("type" in value or "@type" in value) and (
                 "issuer" in value or "badge" in value or "verifiableCredential" in value):
             out.append(p.read_bytes())
+    # Open Badges 1.0 and 1.1 hosted assertions, their graph in the cached material.
+    out += [json.dumps(ob1_assertion("1.0")).encode(), json.dumps(ob1_assertion("1.1")).encode(),
+            json.dumps(ob1_assertion("1.0", uid="revoked-1")).encode()]
     return out
 
 
@@ -900,6 +954,7 @@ def _jwt_seeds() -> list[bytes]:
     for body in resigned_jwt_inputs()[:3]:
         out.append(_build_jwt(body).encode())
     out.append(_build_sd_jwt(resigned_sd_jwt_inputs()[0]).encode())
+    out += [_build_jwt(body).encode() for body in resigned_ob1_inputs()]  # signed OB 1.x
     return out
 
 
@@ -1153,7 +1208,13 @@ def resigned_jwt_inputs() -> list[bytes]:
     out.append(b"EdDSA\n" + json.dumps({"header": {"kid": f"{PLACEHOLDER}#key", "typ": "JWT"},
                                          "payload": {"iss": PLACEHOLDER, "vp": vp, "nonce": "fuzz-nonce",
                                                      "aud": "verifier.example"}}).encode())
-    return [*out, *resigned_sd_jwt_inputs()]
+    return [*out, *resigned_sd_jwt_inputs(), *resigned_ob1_inputs()]
+
+
+def resigned_ob1_inputs() -> list[bytes]:
+    """Signed Open Badges 1.0 / 1.1 assertions (RS256, the key a PEM at verify.url)."""
+    return [b"RS256\n" + json.dumps({"header": {"alg": "RS256"}, "payload": ob1_assertion(v, signed=True)}
+                                    ).encode() for v in ("1.0", "1.1")]
 
 
 @cache
@@ -1427,6 +1488,18 @@ def _fetch_seeds() -> list[bytes]:
         "https://issuer.example/img.png": {"status": 200, "headers": {"content-type": "image/png"},
                                            "body": "base64:" + base64.b64encode(PNG_SIG + b"x").decode()},
     }}).encode())
+    # Open Badges 1.x graphs: a hosted 1.0 assertion (its BadgeClass and issuer take the URLs they
+    # come from, the issuer names a revocation list) and a signed 1.1 one (the key at verify.url).
+    ob1: dict[str, Any] = {url: {"status": 200, "headers": {"content-type": "application/x-pem-file"
+                                                            if kind == "pem_key" else "application/json"},
+                                 "body": body.decode()} for url, (kind, body) in _ob1_docs().items()}
+    ob1[f"{OB1_SITE}/badge.png"] = {"status": 200, "headers": {"content-type": "image/png"},
+                                    "body": "base64:" + base64.b64encode(PNG_SIG + b"x").decode()}
+    out.append(json.dumps({"source": OB1_ASSERTION, "responses": ob1}).encode())
+    signed = _build_jwt(resigned_ob1_inputs()[1])
+    out.append(json.dumps({"source": f"{OB1_SITE}/signed.jws", "responses": {
+        **ob1, f"{OB1_SITE}/signed.jws": {"status": 200, "headers": {"content-type": "text/plain"},
+                                          "body": signed}}}).encode())
     return out
 
 

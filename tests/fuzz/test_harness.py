@@ -121,3 +121,17 @@ def test_corpus_replay(name: str, path: Path) -> None:
     target = TARGETS[name]
     finding = check(target, target.replay(path), seconds=harness.TIME_BUDGET_S * 2, memory_cap=MEMORY_CAP)
     assert finding is None, finding.summary
+
+
+def test_open_badges_1x_seeds_verify() -> None:
+    """The OB 1.0 / 1.1 seeds (hosted in the cached material, signed with the PEM key) verify, so
+    the json-ld, jwt and resigned-jwt targets reach the 1.x checks, and the fetch target walks a
+    1.x graph to the end."""
+    hosted = [json.dumps(harness.ob1_assertion(v)).encode() for v in ("1.0", "1.1")]
+    signed = [harness._build_jwt(body).encode() for body in harness.resigned_ob1_inputs()]
+    for data in hosted + signed:
+        result = TARGETS["json-ld"].run(data)
+        assert result.verified and result.format.startswith("ob1-"), result.checks
+    for data in harness._fetch_seeds()[-2:]:
+        item = TARGETS["fetch"].run(data)
+        assert item.status == "imported" and item.verification.verified, item
