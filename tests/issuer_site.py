@@ -548,13 +548,15 @@ def badge_page(title: str, *, head: str = "", body: str = "") -> bytes:
 def negotiated(site: IssuerSite, path: str, doc: bytes, page: bytes, *, by: str,
                ctype: str = "application/ld+json") -> str:
     """`path` answers `page` (HTML) unless asked for JSON the way `by` says:
-    "accept": an Accept naming application/json or application/ld+json (Badgr / Canvas
-    Credentials), "accept-exact": only an Accept that is exactly application/json,
+    "accept": an Accept naming application/json or application/ld+json, "badgr": any Accept
+    that does not name text/html (Badgr / Canvas Credentials serve their page to anything that
+    does), "accept-exact": only an Accept that is exactly application/json,
     "format": only `?format=json`, "suffix": only `<path>.json`, "never": always HTML."""
     def handler(h: BaseHTTPRequestHandler) -> None:
         accept = h.headers.get("Accept", "")
         query = h.path.partition("?")[2]
         wants = {"accept": "application/json" in accept or "application/ld+json" in accept,
+                 "badgr": "text/html" not in accept,  # Badgr's is_requesting_html()
                  "accept-exact": accept.strip() == "application/json",
                  "format": "format=json" in query.split("&"),
                  "suffix": h.path.split("?", 1)[0].endswith(".json"),

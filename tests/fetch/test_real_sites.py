@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from credwallet.models.entry import WalletData
 from tests.conftest import Cli
 from tests.importing.test_import_sites import checks, new_wallet, one
@@ -37,12 +39,15 @@ def _imported(w: WalletData, item: Any, fmt: str = "ob2-hosted") -> None:
     assert checks(item)["proof"] == "passed"
 
 
-def test_accept_negotiation_badgr_style(sites: Sites) -> None:
+@pytest.mark.parametrize("by", ["accept", "badgr"])
+def test_accept_negotiation_badgr_style(sites: Sites, by: str) -> None:
     page = badge_page("Robotics | Loopback Academy")
-    url = negotiated(sites.site, "/real/neg/a1", _assertion(sites, "/real/neg/a1"), page,
-                     by="accept")
+    path = f"/real/neg/a1-{by}"
+    url = negotiated(sites.site, path, _assertion(sites, path), page, by=by)
     w = new_wallet()
-    _imported(w, one(w, url))
+    item = one(w, url)
+    _imported(w, item)
+    assert w.cache[url].kind == "assertion"  # asked for JSON at its id: the hosted copy
 
 
 def test_only_a_plain_application_json_accept_gets_json(sites: Sites) -> None:
