@@ -223,8 +223,10 @@ class _RawIndex:
 
     @classmethod
     def parse(cls, text: bytes) -> _RawIndex:
+        from pydantic_core import from_json
+
         try:
-            data = json.loads(text)
+            data = from_json(text)  # no lone surrogates, like every reader of the payload
             rows, cache = data["credentials"], data["cache"]
             ids = [(r["id"], r.get("credential_id")) for r in rows]
             pairs = [(k, sha) for k, sha in cache]
@@ -256,9 +258,13 @@ def head_of(data: bytes) -> dict[str, Any] | None:
     end = data.find(b"\n")
     if not data.startswith(b"{") or end < 2 or data[end - 1:end] != b",":
         return None
+    from pydantic_core import from_json
+
     try:
-        head = json.loads(data[:end - 1] + b"}")
-    except (ValueError, RecursionError):
+        # pydantic-core's parser, as for the whole payload: no lone surrogates (json.loads
+        # takes them, and the wallet could then never be saved again).
+        head = from_json(data[:end - 1] + b"}")
+    except ValueError:
         return None
     return head if isinstance(head, dict) else None
 
@@ -323,9 +329,13 @@ def views_json(data: bytes) -> bytes:
 
 def views_of(data: bytes) -> dict[str, Any]:
     """The `views` member of a laid-out payload as an object ({} when there is none)."""
+    from pydantic_core import from_json
+
     try:
-        views = json.loads(views_json(data) or b"{}")
-    except (ValueError, RecursionError):
+        # pydantic-core's parser, like every other reader of the payload: it refuses lone
+        # surrogates (which json.loads accepts and no save could then write back).
+        views = from_json(views_json(data) or b"{}")
+    except ValueError:
         return {}
     return views if isinstance(views, dict) else {}
 
