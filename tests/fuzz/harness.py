@@ -1303,6 +1303,45 @@ def _wallet_plaintext() -> bytes:
     return wallet.model_dump_json().encode()
 
 
+@cache
+def _wallet_payload_seeds() -> list[bytes]:
+    """Version 1 (one JSON object) and version 2 (an index line, a views line, one line per
+    entry: wallet/layout.py) of the same wallet."""
+    from credwallet.models.entry import WalletData
+    from credwallet.wallet import layout
+
+    v1 = _wallet_plaintext()
+    return [v1, layout.encode(WalletData.model_validate_json(v1))]
+
+
+def mutate_payload(data: bytes, rng: random.Random) -> bytes:
+    """Payload v2: one line (an entry, the index, the views) mutated as JSON, or lines dropped,
+    repeated or swapped, keeping the layout; else JSON structure (which writes v1)."""
+    lines = data.split(b"\n")
+    if len(lines) < 4 or rng.random() < 0.3:
+        return json_mutator()(data, rng)
+    i = rng.randrange(len(lines))
+    op = rng.randrange(5)
+    if op < 2:
+        line = lines[i]
+        comma = line.endswith(b",")
+        body = line[:-1] if comma else line
+        key, sep, value = body.partition(b":") if body.startswith(b'"') and not body.startswith(
+            (b'"index"', b'"views"')) else (b"", b"", body)
+        if value.startswith((b'"index":', b'"views":')):
+            key, sep, value = value.partition(b":")
+        new = json_mutator()(value, rng) if value[:1] in b"{[" else mutate_bytes(value, rng)
+        lines[i] = key + sep + new + (b"," if comma else b"")
+    elif op == 2:
+        del lines[i]
+    elif op == 3:
+        lines.insert(i, lines[i])
+    else:
+        j = rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    return b"\n".join(lines)
+
+
 def _weak_kdf() -> Any:
     from credwallet.wallet import fileformat
 
@@ -1370,7 +1409,12 @@ def run_wallet_payload(data: bytes) -> Any:
     from credwallet.pathways.loader import pathway_from_dict
     from credwallet.pathways.store import held_credentials
     from credwallet.verify import verify_stored
+    from credwallet.wallet import layout
 
+    # `list` reads the index rows (payload v2: without parsing an entry); a save writes the
+    # layout back, damaged entries byte for byte.
+    json.dumps([row.model_dump(mode="json") for row in wallet.rows()])
+    layout.encode(wallet)
     for cred in wallet.credentials[:5]:
         with contextlib.suppress(CredwalletError):
             json.dumps(credential_view(cred, wallet.cache).model_dump(mode="json"))
@@ -1570,8 +1614,9 @@ TARGETS: dict[str, Target] = {t.name: t for t in [
            run_pathway, _pathway_seeds, mutate_pathway, ("pathway",), _pathway_replay),
     Target("wallet-file", "restore a wallet/backup file: header, KDF cost, decryption, payload",
            run_wallet_file, _wallet_file_seeds, mutate_wallet_file, ("wallet",)),
-    Target("wallet-payload", "open a decrypted wallet, then list / show / verify --all / progress",
-           run_wallet_payload, lambda: [_wallet_plaintext()], json_mutator()),
+    Target("wallet-payload", "open a decrypted wallet (payload v1 and v2 layout), then list / "
+           "show / verify --all / progress / save", run_wallet_payload, _wallet_payload_seeds,
+           mutate_payload),
     Target("fetch", "import a URL: responses (status, headers, body) from an in-memory server, "
            "walk the issuer graph, store and verify", run_fetch, _fetch_seeds, json_mutator()),
     Target("artifact", "verify --file of a bundle zip or a portfolio page",

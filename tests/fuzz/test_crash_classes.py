@@ -511,3 +511,36 @@ def test_stored_deep_json_credential_is_left_out_not_a_crash(isolated_home: Path
     for cmd in (["show", bad], ["verify", bad], ["verify", "--all"], ["list"], ["progress"]):
         clean(run_inproc(*cmd, "--json"), {0, 1, 3, 4})
         clean(run_inproc(*cmd), {0, 1, 3, 4})
+
+
+# --- payload v2: every line of a validly encrypted payload is read like outside input ----------
+
+def _v2_payload() -> bytes:
+    from tests.fuzz.harness import TARGETS
+
+    return TARGETS["wallet-payload"].seeds()[1]
+
+
+def test_views_line_with_a_lone_surrogate_is_rebuilt_not_a_crash() -> None:
+    # The stored views (a derived cache) were read with json.loads, which accepts "\udfff";
+    # the next save could not write them back (UnicodeEncodeError, exit 70).
+    from tests.fuzz.harness import TARGETS, check
+
+    lines = _v2_payload().split(b"\n")
+    assert lines[2].startswith(b'"views":') and b'"name":"Fuzz Badge"' in lines[2]
+    lines[2] = lines[2].replace(b'"name":"Fuzz Badge"', b'"name":"\\udfff"')
+    assert check(TARGETS["wallet-payload"], b"\n".join(lines)) is None
+
+
+@given(line=st.integers(min_value=0, max_value=8), escape=st.sampled_from(
+    ["\\ud800", "\\udfff", "\\udbff\\udbff", "\\u0000", "\\ud83d\\ude00", "\\uffff"]))
+@fuzz_settings(30)
+def test_any_payload_line_with_escapes_is_clean(line: int, escape: str) -> None:
+    from tests.fuzz.harness import TARGETS, check
+
+    lines = _v2_payload().split(b"\n")
+    i = line % len(lines)
+    lines[i] = lines[i].replace(b'"Fuzz Badge"', f'"{escape}"'.encode(), 1).replace(
+        b'"Fuzz Issuer"', f'"x{escape}"'.encode(), 1)
+    finding = check(TARGETS["wallet-payload"], b"\n".join(lines))
+    assert finding is None, finding.summary
