@@ -78,12 +78,15 @@ def verify_proofs(
     store: ContextStore,
     now: datetime,
     purpose: str = "assertionMethod",
+    domain: str | None = None,
 ) -> ProofReport:
+    """`domain`: the verifier's own (env.domain), for proofs addressed to a verifier."""
     report = ProofReport()
     proofs = proofs_of(doc)
     unsecured = {k: v for k, v in doc.items() if k != "proof"}
     for i, proof in enumerate(proofs[:MAX_PROOFS]):
-        report.outcomes.append(_verify_one(i, proof, proofs, unsecured, material, store, now, purpose))
+        outcome = _verify_one(i, proof, proofs, unsecured, material, store, now, purpose, domain)
+        report.outcomes.append(outcome)
     if len(proofs) > MAX_PROOFS:
         report.outcomes.append(
             ProofOutcome(
@@ -105,6 +108,7 @@ def _verify_one(
     store: ContextStore,
     now: datetime,
     purpose: str,
+    domain: str | None = None,
 ) -> ProofOutcome:
     if not isinstance(proof, dict):
         return ProofOutcome(i, "proof", "invalid", "proof is not a JSON object")
@@ -151,7 +155,7 @@ def _verify_one(
         document["proof"] = secured_part if len(secured_part) > 1 else secured_part[0]
     note = ""
     try:
-        ok = suite.verify(document, proof, key, store)
+        ok, shown = suite.check(document, proof, key, store, domain=domain)
     except SuiteError as exc:
         # Two published copies of OB 3.0.3 exist; the 1EdTech one defines `jti` and
         # `endorsementJwt`. A document using them can only have been signed with that copy.
@@ -159,7 +163,7 @@ def _verify_one(
         if alternative is None:
             return ProofOutcome(i, suite.name, "error", f"cannot be checked: {exc}", key=key, vm_id=vm)
         try:
-            ok = suite.verify(document, proof, key, alternative)
+            ok, shown = suite.check(document, proof, key, alternative, domain=domain)
         except SuiteError:
             return ProofOutcome(i, suite.name, "error", f"cannot be checked: {exc}", key=key, vm_id=vm)
         note = " with the 1EdTech validator's copy of the OB 3.0.3 context"
@@ -172,7 +176,8 @@ def _verify_one(
             key=key,
             vm_id=vm,
         )
-    return ProofOutcome(i, suite.name, "valid", f"valid signature{note} ({key.how})", key=key, vm_id=vm)
+    detail = f"valid signature{note} ({key.how})" + (f"; {shown}" if shown else "")
+    return ProofOutcome(i, suite.name, "valid", detail, key=key, vm_id=vm)
 
 
 def _variant_store(store: ContextStore, doc: dict[str, Any], reason: str) -> ContextStore | None:

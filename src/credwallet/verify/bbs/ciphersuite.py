@@ -120,14 +120,29 @@ class _Generators:
             return self._points[:count]
 
 
-_API_GENERATORS = _Generators(
-    API_ID + b"SIG_GENERATOR_SEED_", API_ID + b"SIG_GENERATOR_DST_", API_ID + b"MESSAGE_GENERATOR_SEED"
-)
+_GENERATORS: dict[bytes, _Generators] = {}
+_GENERATORS_LOCK = threading.Lock()
 
 
-def create_generators(count: int) -> list[G1Point]:
-    """(Q_1, H_1, ..., H_{count-1}) for the BBS Signatures Interface api_id."""
-    return _API_GENERATORS.first(count)
+def create_generators(count: int, api_id: bytes = API_ID) -> list[G1Point]:
+    """(Q_1, H_1, ..., H_{count-1}) for an interface's api_id (section 4.1.1 with that api_id).
+
+    The companion drafts reuse create_generators with their own api_id (Blind BBS's blind
+    generators use "BLIND_" || api_id); each api_id's sequence is cached on its own."""
+    with _GENERATORS_LOCK:
+        gens = _GENERATORS.get(api_id)
+        if gens is None:
+            seeds = (b"SIG_GENERATOR_SEED_", b"SIG_GENERATOR_DST_", b"MESSAGE_GENERATOR_SEED")
+            gens = _Generators(*(api_id + seed for seed in seeds))
+            _GENERATORS[api_id] = gens
+    return gens.first(count)
+
+
+def hash_to_curve_g1(msg: bytes, dst: bytes) -> G1Point:
+    """hash_to_curve (RFC 9380, BLS12381G1_XMD:SHA-256_SSWU_RO_) with the given DST."""
+    if len(dst) > 255:
+        raise BbsInvalid("hash_to_curve: DST longer than 255 bytes")
+    return G1Point.hash_to_curve(msg, dst)
 
 
 def _p1() -> G1Point:

@@ -50,10 +50,8 @@ from credwallet.verify.bbs.ciphersuite import (
 # Caps (docs/limits.md): generators are derived per message, so the message count bounds work.
 MAX_MESSAGES = 2048
 MAX_HEADER = 64 * 1024  # header and presentation header, bytes
-_MAP_DST = API_ID + b"MAP_MSG_TO_SCALAR_AS_HASH_"
-_H2S_DST = API_ID + b"H2S_"
 _SIGNATURE_LENGTH = OCTET_POINT_LENGTH + OCTET_SCALAR_LENGTH
-_PROOF_FLOOR = 3 * OCTET_POINT_LENGTH + 4 * OCTET_SCALAR_LENGTH
+PROOF_FLOOR = 3 * OCTET_POINT_LENGTH + 4 * OCTET_SCALAR_LENGTH
 
 __all__ = [
     "MAX_MESSAGES",
@@ -83,33 +81,34 @@ def public_key_from_octets(pk: bytes) -> G2Point:
     return octets_to_g2(pk)
 
 
-def messages_to_scalars(messages: Sequence[bytes]) -> list[Scalar]:
-    """Section 4.1.2 (MAP_TO_SCALAR_ID "HM2S_")."""
-    return [hash_to_scalar(m, _MAP_DST) for m in messages]
+def messages_to_scalars(messages: Sequence[bytes], api_id: bytes = API_ID) -> list[Scalar]:
+    """Section 4.1.2 (MAP_TO_SCALAR_ID "HM2S_") under an interface's api_id."""
+    dst = api_id + b"MAP_MSG_TO_SCALAR_AS_HASH_"
+    return [hash_to_scalar(m, dst) for m in messages]
 
 
 def _serialize_points(points: Sequence[G1Point]) -> bytes:
     return b"".join(p.to_compressed_bytes() for p in points)
 
 
-def calculate_domain(pk: bytes, generators: Sequence[G1Point], header: bytes) -> Scalar:
+def calculate_domain(
+    pk: bytes, generators: Sequence[G1Point], header: bytes, api_id: bytes = API_ID
+) -> Scalar:
     """Section 4.2.3: generators is (Q_1, H_1, ..., H_L)."""
-    dom_octs = i2osp(len(generators) - 1, 8) + _serialize_points(generators) + API_ID
-    return hash_to_scalar(pk + dom_octs + i2osp(len(header), 8) + header, _H2S_DST)
+    dom_octs = i2osp(len(generators) - 1, 8) + _serialize_points(generators) + api_id
+    return hash_to_scalar(pk + dom_octs + i2osp(len(header), 8) + header, api_id + b"H2S_")
 
 
 def octets_to_proof(data: bytes) -> Proof:
     """Section 4.2.4.5, with the three points of a -05 proof."""
-    if len(data) < _PROOF_FLOOR:
-        raise BbsInvalid(f"proof is {len(data)} bytes, shorter than the {_PROOF_FLOOR}-byte minimum")
+    if len(data) < PROOF_FLOOR:
+        raise BbsInvalid(f"proof is {len(data)} bytes, shorter than the {PROOF_FLOOR}-byte minimum")
     body = len(data) - 3 * OCTET_POINT_LENGTH
     if body % OCTET_SCALAR_LENGTH:
         raise BbsInvalid("proof length is not three points and a whole number of scalars")
     if body // OCTET_SCALAR_LENGTH - 4 > MAX_MESSAGES:
         raise BbsInvalid(f"proof commits to more than {MAX_MESSAGES} undisclosed messages")
-    points = [
-        octets_to_g1(data[i * OCTET_POINT_LENGTH : (i + 1) * OCTET_POINT_LENGTH]) for i in range(3)
-    ]
+    points = [octets_to_g1(data[i * OCTET_POINT_LENGTH : (i + 1) * OCTET_POINT_LENGTH]) for i in range(3)]
     start = 3 * OCTET_POINT_LENGTH
     scalars = [
         octets_to_scalar(data[i : i + OCTET_SCALAR_LENGTH])
@@ -119,9 +118,98 @@ def octets_to_proof(data: bytes) -> Proof:
     return Proof(abar, bbar, d, scalars[0], scalars[1], scalars[2], scalars[3:-1], scalars[-1])
 
 
-def _check_header(header: bytes, ph: bytes = b"") -> None:
+def check_header(header: bytes, ph: bytes = b"") -> None:
     if len(header) > MAX_HEADER or len(ph) > MAX_HEADER:
         raise BbsInvalid(f"header or presentation header is longer than {MAX_HEADER} bytes")
+
+
+def check_indexes(indexes: Sequence[int], length: int) -> list[int]:
+    """Disclosed indexes: integers in 0..length-1, strictly ascending."""
+    out = list(indexes)
+    if any(not isinstance(i, int) or isinstance(i, bool) or i < 0 or i >= length for i in out):
+        raise BbsInvalid(f"a disclosed index is outside 0..{length - 1}")
+    if any(a >= b for a, b in itertools.pairwise(out)):
+        raise BbsInvalid("disclosed indexes are not strictly ascending")
+    return out
+
+
+@dataclass(frozen=True)
+class NymClaim:
+    """A pseudonym and its context's point OP = hash_to_curve_g1(context_id, api_id)
+    (per-verifier linkability draft): the proof's last undisclosed message is the nym secret."""
+
+    pseudonym: G1Point
+    op: G1Point
+
+
+@dataclass(frozen=True)
+class ProofInputs:
+    """What CoreProofVerify is given once the interface has chosen its api_id and generators."""
+
+    pk: bytes
+    proof: Proof
+    generators: Sequence[G1Point]  # (Q_1, H_1, ..., H_L): H_i is the generator of message i
+    header: bytes
+    ph: bytes
+    scalars: Sequence[Scalar]  # the disclosed messages, mapped to scalars
+    indexes: Sequence[int]  # their positions, ascending
+    api_id: bytes = API_ID
+
+
+def core_proof_verify(inputs: ProofInputs, revision: int = 6, nym: NymClaim | None = None) -> bool:
+    """CoreProofVerify (section 3.6.4) for any interface; with `nym`, CoreProofVerifyWithNym.
+
+    Raises BbsInvalid on a malformed input (the pairing inputs are valid points by then)."""
+    w = octets_to_g2(inputs.pk)
+    parsed, indexes = inputs.proof, list(inputs.indexes)
+    q1, hs = inputs.generators[0], inputs.generators[1:]
+    undisclosed = sorted(set(range(len(hs))) - set(indexes))
+    if len(undisclosed) != len(parsed.commitments) or len(indexes) != len(inputs.scalars):
+        raise BbsInvalid("the proof's undisclosed messages do not match the generators")
+    domain = calculate_domain(inputs.pk, inputs.generators, inputs.header, inputs.api_id)
+    c = parsed.challenge
+    # ProofVerifyInit (section 3.6.3)
+    t1 = G1Point.multiexp_unchecked([parsed.bbar, parsed.abar, parsed.d], [c, parsed.e_hat, parsed.r1_hat])
+    bv = P1 + G1Point.multiexp_unchecked([q1, *(hs[i] for i in indexes)], [domain, *inputs.scalars])
+    t2 = G1Point.multiexp_unchecked(
+        [bv, parsed.d, *(hs[j] for j in undisclosed)], [c, parsed.r3_hat, *parsed.commitments]
+    )
+    points = [parsed.abar, parsed.bbar, parsed.d, t1, t2]
+    if nym is not None:
+        # PseudonymProofVerifyInit: the nym secret is the last message, so its response is the
+        # last commitment; Uv = OP * m^_nym - pseudonym * c.
+        if not undisclosed or undisclosed[-1] != len(hs) - 1:
+            raise BbsInvalid("the pseudonym's secret (the last message) must stay undisclosed")
+        uv = G1Point.multiexp_unchecked([nym.op, nym.pseudonym], [parsed.commitments[-1], -c])
+        if uv == G1Point.identity():
+            return False
+        points += [nym.pseudonym, nym.op, uv]
+    expected = _challenge(points, indexes, inputs.scalars, domain, inputs.ph, inputs.api_id, revision)
+    if expected != c:
+        return False
+    return GT.pairing_check([parsed.abar, parsed.bbar], [w, -BP2])
+
+
+def _challenge(
+    points: Sequence[G1Point],
+    indexes: Sequence[int],
+    scalars: Sequence[Scalar],
+    domain: Scalar,
+    ph: bytes,
+    api_id: bytes,
+    revision: int,
+) -> Scalar:
+    """ProofChallengeCalculate (section 3.6.4); the pseudonym draft appends (pseudonym, OP, Uv)
+    to the points, in -06's order."""
+    r = len(indexes)
+    if revision == 5:
+        disclosed = b"".join(i2osp(i, 8) for i in indexes) + b"".join(map(scalar_to_octets, scalars))
+        c_arr = _serialize_points(points) + i2osp(r, 8) + disclosed
+    else:  # -06: R, then each index followed by its message, then the points
+        disclosed = b"".join(i2osp(i, 8) + scalar_to_octets(m) for i, m in zip(indexes, scalars, strict=True))
+        c_arr = i2osp(r, 8) + disclosed + _serialize_points(points)
+    c_octs = c_arr + scalar_to_octets(domain) + i2osp(len(ph), 8) + ph
+    return hash_to_scalar(c_octs, api_id + b"H2S_")
 
 
 def check_proof(
@@ -140,59 +228,48 @@ def check_proof(
     """
     if revision not in (5, 6):
         raise BbsInvalid(f"unknown BBS draft revision {revision}")
-    _check_header(header, ph)
-    w = octets_to_g2(pk)
+    check_header(header, ph)
+    octets_to_g2(pk)
     parsed = octets_to_proof(proof)
-    u, r = len(parsed.commitments), len(disclosed_indexes)
-    length = u + r
+    r = len(disclosed_indexes)
+    length = len(parsed.commitments) + r
     if length > MAX_MESSAGES:
         raise BbsInvalid(f"the proof covers more than {MAX_MESSAGES} messages")
     if len(disclosed_messages) != r:
         raise BbsInvalid(f"{len(disclosed_messages)} disclosed messages for {r} disclosed indexes")
-    indexes = list(disclosed_indexes)
-    if any(not isinstance(i, int) or isinstance(i, bool) or i < 0 or i >= length for i in indexes):
-        raise BbsInvalid(f"a disclosed index is outside 0..{length - 1}")
-    if any(a >= b for a, b in itertools.pairwise(indexes)):
-        raise BbsInvalid("disclosed indexes are not strictly ascending")
-    generators = create_generators(length + 1)
-    q1, hs = generators[0], generators[1:]
+    indexes = check_indexes(disclosed_indexes, length)
     scalars = messages_to_scalars(disclosed_messages)
-    domain = calculate_domain(pk, generators, header)
-    undisclosed = sorted(set(range(length)) - set(indexes))
-    c = parsed.challenge
-    # ProofVerifyInit (section 3.6.3)
-    t1 = G1Point.multiexp_unchecked([parsed.bbar, parsed.abar, parsed.d], [c, parsed.e_hat, parsed.r1_hat])
-    bv = P1 + G1Point.multiexp_unchecked([q1, *(hs[i] for i in indexes)], [domain, *scalars])
-    t2 = G1Point.multiexp_unchecked(
-        [bv, parsed.d, *(hs[j] for j in undisclosed)], [c, parsed.r3_hat, *parsed.commitments]
-    )
-    # ProofChallengeCalculate (section 3.6.4)
-    points = _serialize_points([parsed.abar, parsed.bbar, parsed.d, t1, t2])
-    if revision == 5:
-        disclosed = b"".join(i2osp(i, 8) for i in indexes) + b"".join(map(scalar_to_octets, scalars))
-        c_arr = points + i2osp(r, 8) + disclosed
-    else:  # -06: R, then each index followed by its message, then the points
-        disclosed = b"".join(i2osp(i, 8) + scalar_to_octets(m) for i, m in zip(indexes, scalars, strict=True))
-        c_arr = i2osp(r, 8) + disclosed + points
-    c_octs = c_arr + scalar_to_octets(domain) + i2osp(len(ph), 8) + ph
-    if hash_to_scalar(c_octs, _H2S_DST) != c:
-        return False
-    return GT.pairing_check([parsed.abar, parsed.bbar], [w, -BP2])
+    inputs = ProofInputs(pk, parsed, create_generators(length + 1), header, ph, scalars, indexes)
+    return core_proof_verify(inputs, revision)
 
 
 def check_signature(pk: bytes, signature: bytes, header: bytes, messages: Sequence[bytes]) -> bool:
     """Verify (section 3.4.2 with CoreVerify 3.6.2); malformed input raises BbsInvalid."""
-    _check_header(header)
     if len(messages) > MAX_MESSAGES:
         raise BbsInvalid(f"more than {MAX_MESSAGES} messages")
+    generators = create_generators(len(messages) + 1)
+    return core_verify(pk, signature, generators, header, messages_to_scalars(messages))
+
+
+def core_verify(
+    pk: bytes,
+    signature: bytes,
+    generators: Sequence[G1Point],
+    header: bytes,
+    scalars: Sequence[Scalar],
+    api_id: bytes = API_ID,
+) -> bool:
+    """CoreVerify (section 3.6.2) over message scalars, one per generator after Q_1."""
+    check_header(header)
     if len(signature) != _SIGNATURE_LENGTH:
         raise BbsInvalid(f"signature is {len(signature)} bytes, not {_SIGNATURE_LENGTH}")
+    if len(generators) != len(scalars) + 1:
+        raise BbsInvalid("one generator per message, plus Q_1, is needed")
     a = octets_to_g1(signature[:OCTET_POINT_LENGTH])
     e = octets_to_scalar(signature[OCTET_POINT_LENGTH:])
     w = octets_to_g2(pk)
-    generators = create_generators(len(messages) + 1)
-    domain = calculate_domain(pk, generators, header)
-    b = P1 + G1Point.multiexp_unchecked(generators, [domain, *messages_to_scalars(messages)])
+    domain = calculate_domain(pk, generators, header, api_id)
+    b = P1 + G1Point.multiexp_unchecked(list(generators), [domain, *scalars])
     return GT.pairing_check([a, b], [w + BP2 * e, -BP2])
 
 

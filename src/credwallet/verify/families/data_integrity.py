@@ -76,7 +76,8 @@ def proof_checks(
             None,
             None,
         )
-    report = verify_proofs(doc, material=env.material, store=env.store, now=env.now, purpose=purpose)
+    report = verify_proofs(doc, material=env.material, store=env.store, now=env.now, purpose=purpose,
+                           domain=env.domain)
     best = report.best(expected)
     others = [o.line() for o in report.outcomes if o is not best]
     if best is None:

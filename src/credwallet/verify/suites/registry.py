@@ -107,6 +107,19 @@ class DataIntegritySuite:
             return False
         return True
 
+    def check(
+        self,
+        unsecured: dict[str, Any],
+        proof: dict[str, Any],
+        key: ResolvedKey,
+        store: ContextStore,
+        *,
+        domain: str | None = None,
+    ) -> tuple[bool, str]:
+        """`verify`, plus what a valid proof shows beyond "valid" (a bbs-2023 pseudonym); `domain`
+        is the verifier's own (a bbs-2023 pseudonym's nym_domain when the proof omits it)."""
+        return self.verify(unsecured, proof, key, store), ""
+
     def sign(
         self,
         unsecured: dict[str, Any],
