@@ -70,6 +70,8 @@ def _bundle(data: bytes, name: str) -> Opened:
         raise BadInput(f"{name}: the bundle unpacks to more than {MAX_TOTAL_BYTES // 2**20} MiB")
     files: dict[str, bytes] = {}
     for info in infos:
+        if not info.filename:  # zipfile's own is_dir() cannot read an empty name
+            raise BadInput(f"{name}: a file in the bundle has no name")
         if info.is_dir():
             continue
         if info.file_size > MAX_ENTRY_BYTES:
