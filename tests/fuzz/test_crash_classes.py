@@ -544,3 +544,35 @@ def test_any_payload_line_with_escapes_is_clean(line: int, escape: str) -> None:
         b'"Fuzz Issuer"', f'"x{escape}"'.encode(), 1)
     finding = check(TARGETS["wallet-payload"], b"\n".join(lines))
     assert finding is None, finding.summary
+
+
+# --- bundles: a zip entry zipfile itself cannot describe ----------------------------------------
+
+def _zip(names: list[str]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        for name in names:
+            archive.writestr(zipfile.ZipInfo(name), b"{}")
+    return buf.getvalue()
+
+
+def test_bundle_entry_without_a_name_is_bad_input() -> None:
+    # ZipInfo.is_dir() indexes the name's last character: IndexError escaped (exit 70).
+    from credwallet.artifact import open_artifact
+
+    with pytest.raises(BadInput, match="no name"):
+        open_artifact(_zip(["presentation.json", ""]), "bundle.zip")
+
+
+@given(names=st.lists(st.sampled_from(["", "/", "a/", "presentation.json", "manifest.json", "\x00",
+                                       "../x.json", "credentials/1.json"]) | st.text(max_size=8),
+                      min_size=1, max_size=4))
+@FAST
+def test_any_bundle_entry_names_open_cleanly(names: list[str]) -> None:
+    from tests.fuzz.harness import TARGETS, check
+
+    finding = check(TARGETS["artifact"], _zip(names))
+    assert finding is None, finding.summary
