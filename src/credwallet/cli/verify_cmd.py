@@ -100,7 +100,8 @@ def register(app: typer.Typer) -> None:
         domain: Annotated[
             str | None,
             typer.Option("--domain", metavar="TEXT", help="For --file: the domain (JWT aud) the "
-                         "presentation must carry."),
+                         "presentation must carry; also the verifier id a bbs-2023 pseudonym "
+                         "without its own nym_domain was made for."),
         ] = None,
         allow_host: Annotated[
             list[str] | None,
