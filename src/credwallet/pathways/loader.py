@@ -19,6 +19,9 @@ from credwallet.ingest.jsonutil import check_tree, loads
 from credwallet.pathways.model import KIND_TAGS, Pathway
 
 MAX_PATHWAY_BYTES = 2 * 1024 * 1024
+# YAML costs far more per byte than JSON or TOML (about 5 s per MiB with libyaml, 17 s without,
+# on a loaded 2-core machine); hand-written pathways are a few KiB.
+MAX_YAML_BYTES = 256 * 1024
 MAX_DOCUMENT_DEPTH = 48  # JSON/YAML/TOML nesting (a requirement level takes two)
 MAX_VALUES = 200_000  # values after YAML alias expansion
 
@@ -103,6 +106,9 @@ def _sniff(text: str, suffix: str) -> str:
 def parse_document(text: str, source: str, suffix: str = "") -> Any:
     """Text -> plain data, by suffix or content."""
     fmt = _sniff(text, suffix)
+    if fmt == "yaml" and len(text) > MAX_YAML_BYTES:
+        raise PathwayError(f"{source}: a YAML pathway may be at most {MAX_YAML_BYTES // 1024} KiB "
+                           "(JSON and TOML: 2 MB)")
     try:
         if fmt == "json":
             return loads(text, what=source)  # the checked parser every JSON input goes through
@@ -133,7 +139,9 @@ def _yaml_load(text: str, source: str) -> Any:
             depth += 1 if m.group() in "[{" else -1
             if depth > MAX_DOCUMENT_DEPTH:
                 raise PathwayError(f"{source}: nested more than {MAX_DOCUMENT_DEPTH} levels deep")
-    return yaml.safe_load(text)
+    # libyaml's scanner and parser when PyYAML has them (its wheels do): same safe constructors.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
 
 
 def is_ctdl(data: Any) -> bool:
