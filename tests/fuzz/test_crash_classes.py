@@ -576,3 +576,36 @@ def test_any_bundle_entry_names_open_cleanly(names: list[str]) -> None:
 
     finding = check(TARGETS["artifact"], _zip(names))
     assert finding is None, finding.summary
+
+
+# --- the 5-second budget: YAML pathways (PyYAML's pure-Python scanner: ~35 s for 2 MB) --------
+
+def _yaml_pathway(items: int) -> bytes:
+    return ("name: Big\nrequirements:\n" + "".join(
+        f"- title: course {i}\n  credits: 3\n  of: [a, b, {{name: c}}]\n" for i in range(items))).encode()
+
+
+def test_yaml_pathway_at_its_size_cap_is_read_in_budget() -> None:
+    from credwallet.pathways import load_pathway_bytes
+    from credwallet.pathways.loader import MAX_YAML_BYTES, PathwayError
+
+    body = _yaml_pathway(6000)
+    body = body[: body.rfind(b"\n- ", 0, MAX_YAML_BYTES) + 1]
+    assert MAX_YAML_BYTES - 200 < len(body) <= MAX_YAML_BYTES
+    started = time.process_time()
+    with pytest.raises(PathwayError):  # the requirements are not valid; reading them is the point
+        load_pathway_bytes(body, "big.yaml", ".yaml")
+    assert time.process_time() - started < 5.0
+
+
+def test_yaml_pathway_over_its_size_cap_is_refused_at_once() -> None:
+    from credwallet.pathways import load_pathway_bytes
+    from credwallet.pathways.loader import MAX_YAML_BYTES, PathwayError
+
+    body = _yaml_pathway(30000)  # about 1.6 MB: within the 2 MB of JSON and TOML pathways
+    assert len(body) > MAX_YAML_BYTES
+    started = time.process_time()
+    for suffix in (".yaml", ""):  # by name, and sniffed from the content
+        with pytest.raises(PathwayError, match="YAML"):
+            load_pathway_bytes(body, "big" + suffix, suffix)
+    assert time.process_time() - started < 2.0
