@@ -788,7 +788,25 @@ def _material_docs() -> dict[str, bytes]:
                               "statusPurpose": "revocation", "encodedList": _encoded_list({5})}},
         seed=k.ed_seed, verification_method=k.ed_vm, proof_purpose="assertionMethod", created=CREATED)
     return {WEB_DID_URL: json.dumps(did_doc).encode(), STATUS_URL: json.dumps(status).encode(),
+            TOKEN_STATUS_URL: _token_status_list({3}).encode(),
             **{url: body for url, (_kind, body) in _ob1_docs().items()}}
+
+
+TOKEN_STATUS_URL = "https://status.example/token-status-list"
+
+
+def _token_status_list(revoked: set[int]) -> str:
+    """An IETF Token Status List Token (JWT form, 1 bit per credential, ZLIB-compressed `lst`)
+    signed by the SD-JWT VC issuer's key (the did:jwk of the harness's P-256 key)."""
+    bits = bytearray(1024)
+    for i in revoked:
+        bits[i // 8] |= 1 << (i % 8)  # least significant bit first (draft section 4.1)
+    k = keys()
+    did = k.did_jwk(k.ec_jwk)
+    claims = {"sub": TOKEN_STATUS_URL, "iat": int(CREATED.timestamp()), "ttl": 43200,
+              "status_list": {"bits": 1, "lst": b64url(zlib.compress(bytes(bits), 9))}}
+    return _sign_jws({"alg": "ES256", "typ": "statuslist+jwt", "kid": did + "#0"},
+                     json.dumps(claims).encode(), k.ec)
 
 
 # Open Badges 1.0 / 1.1: a hosted graph (assertion, BadgeClass, issuer, revocation list) and the
@@ -844,7 +862,7 @@ def material() -> Any:
     from credwallet.models import CachedDocument
     from credwallet.verify import DictMaterial
 
-    kinds = {WEB_DID_URL: "did", STATUS_URL: "status_list",
+    kinds = {WEB_DID_URL: "did", STATUS_URL: "status_list", TOKEN_STATUS_URL: "token_status_list",
              **{url: kind for url, (kind, _body) in _ob1_docs().items()}}
     return DictMaterial({url: CachedDocument.make(url, kinds[url], body, CREATED)
                          for url, body in _material_docs().items()})
@@ -1227,7 +1245,10 @@ def resigned_sd_jwt_inputs() -> list[bytes]:
             "disclosures": [["salt1", "given_name", "Ada"], ["salt2", "family_name", "Lovelace"],
                             ["salt3", "email", "ada@example.org"]]}
     kb = {**base, "kb": {"iat": 1780000000, "nonce": "fuzz-nonce", "aud": "verifier.example"}}
-    return [b"SD-JWT\n" + json.dumps(base).encode(), b"SD-JWT\n" + json.dumps(kb).encode()]
+    status = copy.deepcopy(base)  # an IETF Token Status List reference (index 3 is revoked)
+    status["payload"]["status"] = {"status_list": {"idx": 2, "uri": TOKEN_STATUS_URL}}
+    return [b"SD-JWT\n" + json.dumps(base).encode(), b"SD-JWT\n" + json.dumps(kb).encode(),
+            b"SD-JWT\n" + json.dumps(status).encode()]
 
 
 # Pathways

@@ -135,3 +135,13 @@ def test_open_badges_1x_seeds_verify() -> None:
     for data in harness._fetch_seeds()[-2:]:
         item = TARGETS["fetch"].run(data)
         assert item.status == "imported" and item.verification.verified, item
+
+
+def test_token_status_seed_reaches_the_list() -> None:
+    """The SD-JWT VC seed with an IETF Token Status List reference reads the cached list (signed
+    by its issuer), so mutations of `status` reach the list's checks; index 3 is revoked."""
+    data = harness.resigned_sd_jwt_inputs()[2]
+    for idx, status in ((b"2", "warning"), (b"3", "failed")):
+        result = TARGETS["resigned-jwt"].run(data.replace(b'"idx": 2', b'"idx": ' + idx))
+        check = result.check("revocation")
+        assert check is not None and check.status == status and "token-status-list" in check.detail
