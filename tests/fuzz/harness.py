@@ -1561,6 +1561,20 @@ def _fetch_seeds() -> list[bytes]:
     ob1[f"{OB1_SITE}/badge.png"] = {"status": 200, "headers": {"content-type": "image/png"},
                                     "body": "base64:" + base64.b64encode(PNG_SIG + b"x").decode()}
     out.append(json.dumps({"source": OB1_ASSERTION, "responses": ob1}).encode())
+    # Issuer badge pages (ingest/html.py, fetch/pages.py): the credential embedded in a JSON-LD
+    # block, or named by a rel=alternate link; a page with neither (only a download link).
+    page = "<!doctype html><html><head><title>Your badge</title>{}</head><body><h1>Badge</h1>{}</body></html>"
+    html = {"content-type": "text/html; charset=utf-8"}
+    out.append(json.dumps({"source": "https://issuer.example/badges/1", "responses": {
+        "https://issuer.example/badges/1": {"status": 200, "headers": html, "body": page.format(
+            "", f'<script type="application/ld+json">{json.dumps(signed)}</script>')},
+        WEB_DID_URL: json.loads(docs[WEB_DID_URL]), STATUS_URL: json.loads(docs[STATUS_URL])}}).encode())
+    out.append(json.dumps({"source": "https://issuer.example/badges/2", "responses": {
+        "https://issuer.example/badges/2": {"status": 200, "headers": html, "body": page.format(
+            '<link rel="alternate" type="application/ld+json" href="/badges/2/cred.json">',
+            '<a download href="/badges/2/badge.png">Download</a>')},
+        "https://issuer.example/badges/2/cred.json": signed,
+        WEB_DID_URL: json.loads(docs[WEB_DID_URL]), STATUS_URL: json.loads(docs[STATUS_URL])}}).encode())
     signed = _build_jwt(resigned_ob1_inputs()[1])
     out.append(json.dumps({"source": f"{OB1_SITE}/signed.jws", "responses": {
         **ob1, f"{OB1_SITE}/signed.jws": {"status": 200, "headers": {"content-type": "text/plain"},

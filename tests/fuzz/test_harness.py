@@ -132,9 +132,22 @@ def test_open_badges_1x_seeds_verify() -> None:
     for data in hosted + signed:
         result = TARGETS["json-ld"].run(data)
         assert result.verified and result.format.startswith("ob1-"), result.checks
-    for data in harness._fetch_seeds()[-2:]:
+    walks = [d for d in harness._fetch_seeds() if json.loads(d)["source"].startswith(harness.OB1_SITE)]
+    assert len(walks) == 2
+    for data in walks:
         item = TARGETS["fetch"].run(data)
-        assert item.status == "imported" and item.verification.verified, item
+        assert item.status == "imported" and item.format.startswith("ob1-"), item
+        assert item.verification is not None and item.verification.verified, item
+
+
+def test_badge_page_seeds_lead_to_the_credential() -> None:
+    """The fetch target's badge pages (an embedded JSON-LD block, a rel=alternate link) import
+    the credential they show, so mutated pages reach the page reader and what it leads to."""
+    pages = [d for d in harness._fetch_seeds() if "/badges/" in json.loads(d)["source"]]
+    assert len(pages) == 2
+    for data in pages:
+        item = TARGETS["fetch"].run(data)
+        assert item.status == "imported" and item.verification is not None and item.verification.verified
 
 
 def test_token_status_seed_reaches_the_list() -> None:
