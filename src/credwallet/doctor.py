@@ -24,7 +24,7 @@ Status = Literal["ok", "warning", "failed", "skipped"]
 
 # Past these ages a cached document is worth re-fetching (`credwallet refresh`): revocation
 # can happen any day, so status answers age fast; keys and DID documents change rarely.
-STATUS_KINDS = ("status_list", "revocation_list", "assertion")
+STATUS_KINDS = ("status_list", "token_status_list", "revocation_list", "assertion")
 KEY_KINDS = ("did", "key", "pem_key")
 REFRESH_AFTER_DAYS = {**dict.fromkeys(STATUS_KINDS, 7), **dict.fromkeys(KEY_KINDS, 30)}
 REGISTRY_REFRESH_AFTER_DAYS = 30

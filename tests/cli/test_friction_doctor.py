@@ -78,12 +78,14 @@ def test_old_status_lists_and_keys_recommend_a_refresh(cw: Cli, wallet_home: Pat
     assert code == 0 and _status(doc)["cache"] == "ok", doc
     assert doc["cache"]["documents"] == 3 and doc["cache"]["refresh_recommended"] is False
     _cache(wallet_home, {"https://i.example/status/2": ("status_list", 10),
-                         "https://i.example/did.json": ("did", 45)})
+                         "https://i.example/did.json": ("did", 45),
+                         "https://i.example/statuslists/1": ("token_status_list", 8)})
     code, doc = _doctor(cw)
     assert code == 0 and _status(doc)["cache"] == "warning", doc
     kinds = {k["kind"]: k for k in doc["cache"]["kinds"]}
     assert kinds["status_list"]["documents"] == 2 and kinds["status_list"]["stale"] == 1
     assert kinds["did"]["stale"] == 1 and kinds["key"]["stale"] == 0
+    assert kinds["token_status_list"]["stale"] == 1  # an IETF Token Status List ages as a status
     assert "context" not in kinds  # pinned contexts do not age
     assert doc["cache"]["refresh_recommended"] is True
     human = cw("doctor").stdout
