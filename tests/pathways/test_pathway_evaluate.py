@@ -233,8 +233,14 @@ def test_expiry_is_rechecked_against_now() -> None:
                                                                           status="passed")])
     assert status_of(ok, c.view, NOW)[0] == "expired"
     rev = VerificationResult.from_checks([Check(check="revocation", status="failed",
-                                                detail="bit set")], checked_at=NOW)
-    assert status_of(rev, c.view, NOW) == ("revoked", "revoked: bit set")
+                                                detail="revoked: bit 3 is set")], checked_at=NOW)
+    assert status_of(rev, c.view, NOW) == ("revoked", "revoked: bit 3 is set")
+    # A status that could not be established is a failure, not a revocation nobody declared.
+    unknown = VerificationResult.from_checks([Check(check="revocation", status="failed",
+                                                    detail="Status List Token has expired")],
+                                             checked_at=NOW)
+    assert status_of(unknown, c.view, NOW) == (
+        "failed", "failed verification (revocation: Status List Token has expired)")
     exp = VerificationResult.from_checks([Check(check="expiry", status="failed")],
                                          checked_at=NOW)
     assert status_of(exp, c.view, NOW)[0] == "expired"

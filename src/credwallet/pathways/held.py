@@ -69,7 +69,11 @@ def credential_status(verification: VerificationResult | None, expires_at: str |
             p.startswith("revoked") for p in parts
         ):
             return "suspended", detail
-        return "revoked", detail if "revoked" in detail.lower() else f"revoked: {detail}"
+        if any(p.startswith("revoked") for p in parts):
+            return "revoked", detail
+        # The status could not be established (a list that expired, failed its own checks or
+        # does not cover the index): not shown as revoked, which the issuer never said.
+        return "failed", f"failed verification (revocation: {detail})"
     if failed and names <= {"expiry"}:
         return "expired", failed[0].detail or "expired"
     if failed or not verification.verified:
