@@ -131,7 +131,8 @@ def decode(status_list: Any) -> tuple[int, bytes]:
     if not isinstance(status_list, dict):
         raise TokenStatusError("the status_list claim is missing or not an object")
     bits, lst = status_list.get("bits"), status_list.get("lst")
-    if isinstance(bits, bool) or bits not in BITS:
+    # `type(...) is int`: JSON 2.0 equals 2 (and True equals 1), but indexes nothing.
+    if type(bits) is not int or bits not in BITS:
         raise TokenStatusError(f"bits {_show(bits)} is not one of 1, 2, 4, 8")
     if not isinstance(lst, str) or not lst:
         raise TokenStatusError("lst is missing or not a string")
