@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from joserfc.jwk import ECKey
+
 from tests.verify.test_token_status import (
     FETCHED,
     LIST_URI,
@@ -73,7 +74,7 @@ def test_a_list_for_another_url_is_not_swapped_in(key: ECKey) -> None:
 def test_an_expired_list_answers_nothing_and_a_stale_one_only_warns(key: ECKey) -> None:
     expired = sign(list_claims([0, 0], bits=2, exp=int((FETCHED + timedelta(minutes=1)).timestamp())),
                    key)
-    check, result = revocation(credential(key, idx=1), issuer_material([key], expired))
+    check, _ = revocation(credential(key, idx=1), issuer_material([key], expired))
     assert check.status == "failed" and "expired" in check.detail, check
     stale = sign(list_claims([0, 0], bits=2, ttl=60), key)
     check, _ = revocation(credential(key, idx=1), issuer_material([key], stale), NOW)

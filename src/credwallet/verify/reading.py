@@ -102,7 +102,28 @@ def _foreign_type(literal: Any, reading: Any) -> bool:
     if not isinstance(literal, str) or not isinstance(reading, str):
         return False
     iris = _term_iris()
-    return literal not in iris and reading not in iris and ":" in reading
+    if literal in iris or reading in iris or ":" not in reading:
+        return False
+    # Read as the IRI of a type some bundled context names (one the document swapped for an
+    # inline copy, so its reading no longer shows the term): a bundled type under another
+    # name, which readers by name would miss (a revoked `StatusList2021Entry` read as `Foo`).
+    return not _names_bundled_iri(reading)
+
+
+@lru_cache(maxsize=1)
+def _bundled_iris() -> frozenset[str]:
+    """Every IRI a bundled term maps to."""
+    return frozenset(iri for found in _term_iris().values() for iri in found)
+
+
+def _names_bundled_iri(reading: str) -> bool:
+    """`reading` (an absolute IRI, or a compact one through a bundled prefix) is an IRI a
+    bundled term maps to."""
+    if reading in _bundled_iris():
+        return True
+    prefix, _, rest = reading.partition(":")
+    return not rest.startswith("//") and any(
+        base + rest in _bundled_iris() for base in _term_iris().get(prefix, ()))
 
 
 def _synonyms(a: Any, b: Any) -> bool:
