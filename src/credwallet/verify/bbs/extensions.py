@@ -82,10 +82,12 @@ def _inputs(
     signer_count: int,
     disclosed: tuple[Sequence[bytes], Sequence[int]],
     committed: tuple[Sequence[bytes], Sequence[int]],
+    min_blind: int = 0,
 ) -> ProofInputs:
     """prepare_parameters and the index shift shared by both drafts' verification.
 
     Messages 0..L-1 are the signer's; L is the prover blind (Q_2); L+1+j is committed message j.
+    `min_blind`: the fewest messages after the signer's the interface needs.
     """
     check_header(header, ph)
     octets_to_g2(pk)
@@ -103,6 +105,11 @@ def _inputs(
     blind_count = total - signer_count
     if total > MAX_MESSAGES or blind_count < 0:
         raise BbsInvalid(f"the proof's length does not fit L = {signer_count} signer messages")
+    if blind_count < min_blind:
+        raise BbsInvalid(
+            f"the proof covers {blind_count} message(s) after the signer's L = {signer_count}; "
+            f"this interface needs at least {min_blind}"
+        )
     shifted = [j + signer_count + 1 for j in check_indexes(cindexes, max(blind_count - 1, 0))]
     all_indexes = check_indexes(indexes, signer_count) + shifted
     generators = create_generators(signer_count + 1, api_id)
@@ -133,7 +140,9 @@ def nym_claim(pseudonym: bytes, context_id: bytes) -> NymClaim:
     """The pseudonym (a G1 point, not the identity) and OP for `context_id`."""
     if len(context_id) > MAX_CONTEXT_ID:
         raise BbsInvalid(f"context id is longer than {MAX_CONTEXT_ID} bytes")
-    point = octets_to_g1(pseudonym)
+    point = octets_to_g1(pseudonym)  # not the identity
+    if point == G1Point():
+        raise BbsInvalid("pseudonym is the base point BP1, which the draft rules out")
     return NymClaim(point, hash_to_curve_g1(context_id, NYM_API_ID))
 
 
@@ -150,9 +159,9 @@ def check_proof_with_nym(
 ) -> bool:
     """ProofVerifyWithNym; malformed input raises BbsInvalid. The nym secret is never disclosed."""
     claim = nym_claim(pseudonym, context_id)
-    if claim.pseudonym == G1Point.identity():  # octets_to_g1 refuses it already; kept explicit
-        raise BbsInvalid("pseudonym is the identity")
-    inputs = _inputs(NYM_API_ID, pk, proof, header, ph, signer_count, disclosed, committed)
+    # The nym secret is a committed message (the last), after the prover blind: without both,
+    # the "secret" would be the prover blind or a message the signer chose and knows.
+    inputs = _inputs(NYM_API_ID, pk, proof, header, ph, signer_count, disclosed, committed, min_blind=2)
     return core_proof_verify(inputs, nym=claim)
 
 

@@ -162,6 +162,11 @@ def core_proof_verify(inputs: ProofInputs, revision: int = 6, nym: NymClaim | No
     Raises BbsInvalid on a malformed input (the pairing inputs are valid points by then)."""
     w = octets_to_g2(inputs.pk)
     parsed, indexes = inputs.proof, list(inputs.indexes)
+    # octets_to_proof refuses them already; a Proof built any other way must not skip the check:
+    # with Abar = Bbar = identity the pairing holds for any messages and the challenge can be
+    # simulated (tests/verify/test_bbs_forgery.py).
+    if G1Point.identity() in (parsed.abar, parsed.bbar, parsed.d):
+        raise BbsInvalid("a proof point is the identity")
     q1, hs = inputs.generators[0], inputs.generators[1:]
     undisclosed = sorted(set(range(len(hs))) - set(indexes))
     if len(undisclosed) != len(parsed.commitments) or len(indexes) != len(inputs.scalars):
