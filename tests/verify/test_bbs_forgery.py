@@ -21,6 +21,7 @@ from credwallet.verify.bbs import BbsInvalid, check_proof, proof_verify
 from credwallet.verify.bbs.ciphersuite import create_generators, hash_to_curve_g1, octets_to_g1, octets_to_g2
 from credwallet.verify.bbs.extensions import (
     BLIND_API_ID,
+    MAX_BLIND_MESSAGES,
     NYM_API_ID,
     check_blind_proof,
     check_proof_with_nym,
@@ -163,3 +164,20 @@ def test_a_claimed_signer_count_must_be_the_signed_one() -> None:
     assert check_blind_proof(SIGNER.pk, proof, HEADER, PH, signer_count, shown) is True
     for claimed in (signer_count - 1, signer_count + 1):
         assert check_blind_proof(SIGNER.pk, proof, HEADER, PH, claimed, shown) is False
+
+
+@pytest.mark.parametrize("nym", [False, True])
+def test_messages_after_the_signers_are_capped_before_generators_are_made(nym: bool) -> None:
+    # Each interface's blind generators are a sequence of their own (a hash to the curve each):
+    # the cap keeps a document of several feature-option proofs within the time budget.
+    signed = sign_messages(SIGNER, MESSAGES, HEADER)
+    proof, _ = prove(signed, [], PH)
+    padded = proof[:-32] + proof[144:176] * (MAX_BLIND_MESSAGES - len(MESSAGES) + 1) + proof[-32:]
+    with pytest.raises(BbsInvalid, match=f"more than {MAX_BLIND_MESSAGES}"):
+        if nym:
+            check_proof_with_nym(SIGNER.pk, padded, HEADER, PH, proof[:48], CONTEXT, 0)
+        else:
+            check_blind_proof(SIGNER.pk, padded, HEADER, PH, 0)
+    # One fewer is refused only by the cryptography.
+    fits = proof[:-32] + proof[144:176] * (MAX_BLIND_MESSAGES - len(MESSAGES)) + proof[-32:]
+    assert check_blind_proof(SIGNER.pk, fits, HEADER, PH, 0) is False

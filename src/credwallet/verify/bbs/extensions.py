@@ -56,9 +56,15 @@ from credwallet.verify.bbs.interface import (
 BLIND_API_ID = CIPHERSUITE_ID + b"BLIND_H2G_HM2S_"
 NYM_API_ID = CIPHERSUITE_ID + b"H2G_HM2S_PSEUDONYM_"
 MAX_CONTEXT_ID = 64 * 1024
+# Messages after the signer's (prover blind, committed messages, nym secret): bbs-2023 uses at
+# most three. Capped apart from MAX_MESSAGES because each interface's blind generators are a
+# sequence of their own: without it a document of several feature-option proofs could make
+# five full generator sequences (about 1 s each on a busy 2-core machine) in one verification.
+MAX_BLIND_MESSAGES = 64
 
 __all__ = [
     "BLIND_API_ID",
+    "MAX_BLIND_MESSAGES",
     "NYM_API_ID",
     "blind_proof_verify",
     "check_blind_proof",
@@ -105,6 +111,11 @@ def _inputs(
     blind_count = total - signer_count
     if total > MAX_MESSAGES or blind_count < 0:
         raise BbsInvalid(f"the proof's length does not fit L = {signer_count} signer messages")
+    if blind_count > MAX_BLIND_MESSAGES:
+        raise BbsInvalid(
+            f"the proof covers {blind_count} messages after the signer's L = {signer_count}, "
+            f"more than {MAX_BLIND_MESSAGES}"
+        )
     if blind_count < min_blind:
         raise BbsInvalid(
             f"the proof covers {blind_count} message(s) after the signer's L = {signer_count}; "
