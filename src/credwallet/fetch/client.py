@@ -34,6 +34,7 @@ from credwallet import __version__
 from credwallet.errors import BadInput, CredwalletError, InputTooLarge, NetworkError
 from credwallet.fetch.guard import AllowedHost, Guard, Origin, Refused, Resolver
 from credwallet.fetch.policy import FetchPolicy
+from credwallet.ingest.charset import text_codec
 
 USER_AGENT = f"credwallet/{__version__} (+https://github.com/credwallet)"
 ACCEPT_CREDENTIAL = ("application/ld+json, application/vc+ld+json;q=0.95, application/json;q=0.9, "
@@ -133,7 +134,7 @@ def as_utf8(body: bytes, charset: str | None) -> bytes:
         return body
     try:
         text = body.decode(encoding).removeprefix("\ufeff")
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):
         return body
     return text.encode("utf-8") if text.lstrip()[:1] in ("{", "[") else body
 
@@ -146,14 +147,17 @@ def _text_encoding(body: bytes, charset: str | None) -> str | None:
     for bom, name in _BOMS:
         if body.startswith(bom):
             return name
-    if charset is None or charset.replace("-", "").replace("_", "") in ("utf8", "usascii"):
+    # Only a text charset counts: the codec registry also answers to `hex`, `undefined`,
+    # `unicode_escape`... (ingest/charset.py), which a server may name to crash the reader.
+    codec = text_codec(charset)
+    if codec is None or codec in ("utf-8", "ascii"):
         return None
-    if charset.startswith(("utf-16", "utf-32", "utf16", "utf32")):
-        return charset
+    if codec.startswith(("utf-16", "utf-32")):
+        return codec
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
-        return charset  # not UTF-8 at all: believe the declared charset
+        return codec  # not UTF-8 at all: believe the declared charset
     return None  # valid UTF-8 whatever the header says (a wrong default charset)
 
 
@@ -359,9 +363,12 @@ class Client:
                 continue
             if not 200 <= status < 300 and status not in allow_status:
                 raise HttpStatusError(f"{current}: HTTP {status} {_reason(status)}", status)
+            body = as_utf8(answer.body, answer.charset)
+            if len(body) > cap:  # a single-byte charset re-encoded grows up to 3 times
+                raise InputTooLarge(f"{current}: response is larger than the {_size(cap)} allowed "
+                                    f"once re-encoded as UTF-8 from {answer.charset}")
             return Response(url=url, final_url=current, status=status, media_type=answer.media,
-                            body=as_utf8(answer.body, answer.charset),
-                            fetched_at=datetime.now(UTC), warnings=warnings,
+                            body=body, fetched_at=datetime.now(UTC), warnings=warnings,
                             charset=answer.charset)
         raise NetworkError(f"{url}: more than {self.policy.max_redirects} redirects")
 

@@ -73,7 +73,7 @@ def _embedded(page: Page, resp: Response) -> Found | None:
     for block in page.blocks:
         try:
             hits.append(recognise(block.strip().encode("utf-8"), resp.final_url))
-        except CredwalletError:
+        except (CredwalletError, UnicodeError):
             continue  # schema.org descriptions and the like: not a credential
     if len(hits) > 1:
         raise BadInput(f"{resp.url}: the page embeds {len(hits)} credentials; save the one "

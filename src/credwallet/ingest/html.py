@@ -14,12 +14,12 @@ embedded blocks and `MAX_LINKS` links of each kind; past a cap the rest of the p
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import re
 import urllib.parse
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from credwallet.ingest.charset import text_codec
 
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 MAX_TAGS = 20_000
@@ -72,11 +72,9 @@ def read_page(body: bytes, base: str, charset: str | None = None) -> Page:
 def _text(body: bytes, charset: str | None) -> str:
     if body.startswith(b"\xef\xbb\xbf"):
         return body[3:].decode("utf-8", "replace")
-    encoding = "utf-8"
-    if charset:
-        with contextlib.suppress(LookupError):  # an unknown charset: UTF-8 it is
-            encoding = codecs.lookup(charset).name
-    return body.decode(encoding, "replace")
+    # An unknown charset, or a codec that is no charset (`hex`, `undefined`, `unicode_escape`:
+    # ingest/charset.py): UTF-8 it is.
+    return body.decode(text_codec(charset) or "utf-8", "replace")
 
 
 class _Stop(Exception):
