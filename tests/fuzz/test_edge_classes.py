@@ -117,11 +117,17 @@ def test_loads_keeps_real_surrogate_pairs_and_refuses_raw_surrogates_in_str_inpu
         jsonutil.loads('["\ud800"]')
 
 
-@pytest.mark.parametrize("text", ["[1e400]", "[-1e999]", "[NaN]", "[Infinity]", "[1" + "0" * 400 + "]"])
+@pytest.mark.parametrize("text", ["[1e400]", "[-1e999]", "[NaN]", "[Infinity]", "[1" + "0" * 400 + "]",
+                                  "[1E+309]", "[-1" + "0" * 309 + "]", "[1" + "0" * 309 + ".5]",
+                                  '{"a": "x", "b": 2e308}'])
 def test_loads_refuses_numbers_beyond_a_double(text: str) -> None:
     with pytest.raises(BadInput):
         jsonutil.loads(text)
     assert jsonutil.loads("[1" + "0" * 300 + "]")[0] == 10**300
+    # The per-number hooks run only when a number could leave a double's range; others still
+    # read exactly as the standard parser reads them.
+    assert jsonutil.loads("[1e308, -2.5e-400, 12345678901234567890, 7]") == [
+        1e308, -0.0, 12345678901234567890, 7]
 
 
 def test_check_tree_for_other_parsers() -> None:

@@ -119,9 +119,10 @@ def parse_document(text: str, source: str, suffix: str = "") -> Any:
     except BadInput as exc:
         raise PathwayError(exc.message) from None
     except tomllib.TOMLDecodeError as exc:
-        raise PathwayError(f"{source}: not valid TOML: {exc}") from None
+        raise PathwayError(f"{source}: not valid TOML: {' '.join(str(exc).split())}") from None
     except yaml.YAMLError as exc:
-        raise PathwayError(f"{source}: not valid YAML: {exc}") from None
+        # libyaml's messages span lines (problem, context, marks): the contract is one line.
+        raise PathwayError(f"{source}: not valid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise PathwayError(f"{source}: nested too deeply to read") from None
 
