@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from pyld import jsonld
@@ -57,8 +58,14 @@ class _CappedURDNA2015(URDNA2015):  # type: ignore[misc]
         return super().hash_related_blank_node(related, quad, issuer, position)
 
 
+# pyld's own absolute-IRI test (jsonld._is_absolute_iri): toRDF silently drops any IRI that fails
+# it, so a colon is not enough ("https://x.example/ y" has one and is dropped). \Z, not $: pyld
+# keeps "urn:x\n" and writes the newline into the N-Quads; jsonld.js drops it.
+_ABS_IRI = re.compile(r"\A([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*\Z")
+
+
 def _is_abs_iri(value: str) -> bool:
-    return ":" in value
+    return _ABS_IRI.match(value) is not None
 
 
 def _check_expanded(node: Any, where: str = "") -> None:
