@@ -38,7 +38,8 @@ def _verification(status: str) -> VerificationResult:
     checks = [Check(check="proof", status="passed"),
               Check(check="issuer_trust", status="passed", detail="on your trust list (test seed)")]
     if status == "revoked":
-        checks.append(Check(check="revocation", status="failed", detail="revoked: bit 5 is set in the status list"))
+        checks.append(Check(check="revocation", status="failed",
+                            detail="revoked: bit 5 is set in the status list"))
     return VerificationResult.from_checks(checks, checked_at=checked)
 
 
