@@ -53,3 +53,21 @@ def test_a_revoked_status_entry_cannot_be_relabelled_into_an_unknown_type(new_ty
     assert not result.verified, [(c.check, c.status, c.detail[:120]) for c in result.checks]
     assert result.check("contexts").status == "failed"
 
+
+
+def test_a_revoked_status_entry_cannot_hide_behind_its_own_iri() -> None:
+    """The same hiding without a new name: the bundled status-list context dropped, the entry's
+    properties defined inline with their own IRIs, and its type written as the absolute IRI.
+    Literal and reading then agree (both the IRI), so no rename shows; but the type a bundled
+    context names is written so that readers by name miss it."""
+    lst = cached(URL, sl2021_list({6}), kind="status_list")
+    signed = dcc_credential(sl2021_entry(6))
+    scoped = bundled_contexts()[SL2021]["@context"]["StatusList2021Entry"]["@context"]
+    inline = {k: v for k, v in scoped.items() if not k.startswith("@") and k not in ("id", "type")}
+    forged = copy.deepcopy(signed)
+    forged["@context"] = [c for c in forged["@context"] if c != SL2021] + [inline]
+    forged["credentialStatus"]["type"] = "https://w3id.org/vc/status-list#StatusList2021Entry"
+    result = run(forged, lst)
+    assert result.check("proof").status == "passed"  # the RDF did not change
+    assert result.check("contexts").status == "failed", result.check("contexts")
+    assert not result.verified

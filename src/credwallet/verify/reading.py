@@ -110,6 +110,13 @@ def _foreign_type(literal: Any, reading: Any) -> bool:
     return not _names_bundled_iri(reading)
 
 
+def _type_as_bundled_iri(literal: Any) -> bool:
+    """A type value written as the IRI (absolute or compact) of a type a bundled context names,
+    instead of by that name: `https://w3id.org/vc/status-list#StatusList2021Entry`."""
+    return (isinstance(literal, str) and literal not in _term_iris() and ":" in literal
+            and _names_bundled_iri(literal))
+
+
 @lru_cache(maxsize=1)
 def _bundled_iris() -> frozenset[str]:
     """Every IRI a bundled term maps to."""
@@ -262,7 +269,7 @@ def _ref(value: Any) -> Any:
 
 
 def _is_type(path: str) -> bool:
-    bare = path.split("[", 1)[0] if path.endswith("]") else path
+    bare = path.rsplit("[", 1)[0] if path.endswith("]") else path
     return bare == "type" or bare.endswith(".type")
 
 
@@ -284,6 +291,11 @@ def _diff(literal: Any, reading: Any, path: str, budget: list[int], store: Conte
     literal, reading = _ref(_scalar(literal)), _ref(_scalar(reading))
     if _is_type(path) and (_synonyms(literal, reading) or _foreign_type(literal, reading)):
         return None
+    if _is_type(path) and _type_as_bundled_iri(literal):
+        # Equal in both readings when the document does not name the context whose term it
+        # is (its terms defined inline instead): readers by name would miss the type.
+        return (f"{path} writes the type {str(literal)[:120]} as an IRI, not by the name its "
+                "bundled context gives it")
     if isinstance(literal, dict) and isinstance(reading, dict):
         return _diff_node(literal, reading, path, budget, store)
     if isinstance(literal, dict) or isinstance(reading, dict) or literal != reading:
