@@ -17,7 +17,9 @@ import pytest
 from tests.verify.vutil import NOW, did_key_of, ob3_credential
 
 from credwallet.models import VerificationResult
-from credwallet.verify import EmptyMaterial, sign_data_integrity, verify_bytes
+from credwallet.verify import DictMaterial, EmptyMaterial, sign_data_integrity, verify_bytes
+from credwallet.verify.contexts import ContextStore
+from credwallet.verify.dataintegrity import MAX_PROOFS, verify_proofs
 
 SEED = bytes(range(90, 122))
 ISSUER, VM = did_key_of(SEED)
@@ -141,3 +143,26 @@ def test_a_valid_proof_beside_unsupported_ones_counts() -> None:
     doc = {**ob3_credential(ISSUER), "proof": [{"type": "BbsBlsSignature2020"}, good]}
     result = run(doc)
     assert result.verified and result.signer == VM and result.suite == "eddsa-rdfc-2022"
+
+
+# --- proof sets -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [MAX_PROOFS, MAX_PROOFS + 1])
+def test_a_proof_set_is_checked_up_to_its_cap(count: int) -> None:
+    """Each proof is checked in its place (its index names it); past MAX_PROOFS the rest are
+    one error outcome, at index MAX_PROOFS, not silently dropped and not reported at the cap."""
+    signed = sign(ob3_credential(ISSUER))
+    doc = {**signed, "proof": [signed["proof"]] * count}
+    report = verify_proofs(doc, material=DictMaterial({}), store=ContextStore(), now=NOW)
+    checked = report.outcomes[:MAX_PROOFS]
+    assert [o.index for o in checked] == list(range(MAX_PROOFS))
+    assert all(o.outcome == "valid" for o in checked)
+    if count == MAX_PROOFS:
+        assert len(report.outcomes) == MAX_PROOFS
+    else:
+        [extra] = report.outcomes[MAX_PROOFS:]
+        assert (extra.index, extra.suite, extra.outcome) == (MAX_PROOFS, "proof set", "error")
+        assert f"more than {MAX_PROOFS} proofs" in extra.detail
+        assert extra.line() == f"proof set: more than {MAX_PROOFS} proofs; the rest were not checked"
+    assert checked[0].line() == f"{checked[0].suite} by {VM}: {checked[0].detail}"
