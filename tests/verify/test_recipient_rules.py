@@ -396,3 +396,31 @@ def test_ob2_assertion_without_a_usable_recipient_warns(
 ) -> None:
     result = verify_ob2(ob2_key, recipient, [EMAIL, "learner@example.org"])
     assert recipient_of(result) == "warning"
+
+
+def test_recipient_details_say_how_it_matched_and_what_was_compared() -> None:
+    """The detail is what a holder reads when a credential is not recognised as theirs: it says
+    whether a salted hash matched, and names (at most three of) the identities compared."""
+    salt = "deadsea"
+    digest = hashlib.sha256(("alice@example.org" + salt).encode()).hexdigest()
+    hashed = recipient_check([(f"sha256${digest}", True, salt)], ["alice@example.org"])
+    assert (hashed.status, hashed.detail) == ("passed", "recipient is salted hash of alice@example.org")
+    plain = recipient_check([("alice@example.org", False, None)], ["alice@example.org"])
+    assert (plain.status, plain.detail) == ("passed", "recipient is alice@example.org")
+    none = recipient_check([("bob@example.org", False, None), (f"sha256${digest}", True, "other"),
+                            ("carol@example.org", False, None), ("dave@example.org", False, None)],
+                           ["alice@example.org"])
+    assert none.status == "warning"
+    assert none.detail == ("recipient (bob@example.org, a hashed identity, carol@example.org) "
+                           "matches none of the wallet's identities")
+
+
+def test_date_check_details_name_the_field() -> None:
+    from credwallet.verify.checks import expiry_check, not_before_check
+
+    assert not_before_check(None, "validFrom", NOW).detail == "no validFrom: valid from issuance"
+    bad = not_before_check("soon", "validFrom", NOW)
+    assert (bad.status, bad.detail) == ("failed", "validFrom 'soon' is not a valid date-time")
+    worse = expiry_check("never", "validUntil", NOW)
+    assert (worse.status, worse.detail) == ("failed", "validUntil 'never' is not a valid date-time")
+    assert expiry_check(None, "validUntil", NOW).detail == "no expiration date"
