@@ -166,3 +166,42 @@ def test_a_proof_set_is_checked_up_to_its_cap(count: int) -> None:
         assert f"more than {MAX_PROOFS} proofs" in extra.detail
         assert extra.line() == f"proof set: more than {MAX_PROOFS} proofs; the rest were not checked"
     assert checked[0].line() == f"{checked[0].suite} by {VM}: {checked[0].detail}"
+
+
+def _second(bad: dict[str, Any]) -> Any:
+    """The outcome of `bad` as the second proof of a set whose first proof is good."""
+    signed = sign(ob3_credential(ISSUER))
+    doc = {**signed, "proof": [signed["proof"], bad]}
+    report = verify_proofs(doc, material=DictMaterial({}), store=ContextStore(), now=NOW)
+    assert [o.index for o in report.outcomes] == [0, 1]
+    assert report.outcomes[0].outcome == "valid"
+    return report.outcomes[1]
+
+
+def test_each_refusal_names_its_proof_and_key() -> None:
+    """An outcome keeps its place in the set, the verification method it names and, once the
+    key is resolved, the key: the report line says which proof failed, by whom, and why."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from credwallet.didkey import multibase_encode
+
+    good = sign(ob3_credential(ISSUER))["proof"]
+    unknown = {**good, "cryptosuite": "example-2030"}
+    out = _second(unknown)
+    assert (out.suite, out.outcome, out.vm_id) == ("example-2030", "unsupported", VM)
+    assert out.detail == "unsupported proof type 'example-2030'"
+
+    point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
+    mb = multibase_encode(b"\x80\x24" + point)
+    p256_vm = f"did:key:{mb}#{mb}"
+    wrong_key = _second({**good, "verificationMethod": p256_vm})
+    assert (wrong_key.outcome, wrong_key.vm_id) == ("invalid", p256_vm)
+    assert wrong_key.key is not None and wrong_key.key.vm_id == p256_vm
+    assert wrong_key.line().startswith(f"eddsa-rdfc-2022 by {p256_vm}: ")
+
+    chained = _second({**good, "previousProof": "urn:uuid:nowhere"})
+    assert (chained.outcome, chained.vm_id) == ("invalid", VM)
+    assert chained.key is not None and chained.key.vm_id == VM
+    assert "urn:uuid:nowhere" in chained.detail
