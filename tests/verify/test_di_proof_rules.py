@@ -205,3 +205,12 @@ def test_each_refusal_names_its_proof_and_key() -> None:
     assert (chained.outcome, chained.vm_id) == ("invalid", VM)
     assert chained.key is not None and chained.key.vm_id == VM
     assert "urn:uuid:nowhere" in chained.detail
+
+
+def test_a_malformed_proof_keeps_its_place_and_names_no_method() -> None:
+    not_an_object = _second("proof")  # type: ignore[arg-type]
+    assert (not_an_object.index, not_an_object.outcome) == (1, "invalid")
+    assert not_an_object.detail == "proof is not a JSON object"
+    good = sign(ob3_credential(ISSUER))["proof"]
+    odd_method = _second({**good, "verificationMethod": {"id": VM}})
+    assert odd_method.outcome == "invalid" and odd_method.vm_id is None
