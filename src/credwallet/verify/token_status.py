@@ -33,13 +33,13 @@ import ipaddress
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from credwallet.models import Check, CheckName
 from credwallet.models.entry import CachedDocument
-from credwallet.verify.dates import iso
+from credwallet.verify.dates import iso, numeric_date
 from credwallet.verify.keys import KeyUnavailable, ResolvedKey
 from credwallet.verify.material import Kind, MaterialSource, as_of, fetched_from
 from credwallet.verify.suites import jose
@@ -237,12 +237,10 @@ def _date(claims: dict[str, Any], name: str) -> datetime | None:
     if name not in claims:
         return None
     value = claims[name]
-    try:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError
-        return datetime.fromtimestamp(value, tz=UTC)
-    except (TypeError, OverflowError, OSError, ValueError) as exc:
-        raise TokenStatusError(f"has {name} {_show(value)}, not a NumericDate") from exc
+    when = numeric_date(value)
+    if when is None:
+        raise TokenStatusError(f"has {name} {_show(value)}, not a NumericDate")
+    return when
 
 
 def _claims(claims: dict[str, Any], ref: Reference, iss: str | None, now: datetime,

@@ -12,14 +12,13 @@ the issuer's own controller document lists for the proof purpose (RFC 7638 thumb
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from credwallet.ingest import Recognised
 from credwallet.ingest.sniff import with_jwt_claims
 from credwallet.models import Check, CheckName
 from credwallet.verify.checks import as_list, expiry_check, issuer_id, not_before_check, vc_dates
-from credwallet.verify.dates import iso, parse_datetime
+from credwallet.verify.dates import iso, numeric_date, parse_datetime
 from credwallet.verify.did_jwk import resolve_did_jwk
 from credwallet.verify.did_key_ec import ec_did_key_curve, resolve_did_key_ec
 from credwallet.verify.env import Env, Outcome, doc_of, format_check
@@ -200,13 +199,9 @@ def jwt_signature(
         f"JWS {alg}",
     )
 
-def epoch(value: Any) -> datetime | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        return datetime.fromtimestamp(value, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
+# RFC 7519 NumericDate, total over hostile values (one definition: verify.dates).
+epoch = numeric_date
+
 
 def _claims_agree(payload: dict[str, Any], cred: dict[str, Any]) -> list[str]:
     """VC-JWT: registered claims must agree with the credential they wrap (or, VCDM 2.0 JOSE,
